@@ -1,0 +1,40 @@
+using Microsoft.AspNetCore.Identity;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Infrastructure.Documents;
+using NtmWorkflow.Web.Infrastructure.Email;
+using NtmWorkflow.Web.Persistence;
+
+namespace NtmWorkflow.Web;
+
+/// <summary>
+/// Everything NtmWorkflow needs except the HTTP pipeline: the web app adds its pages on top, and
+/// <c>ntm</c> uses this alone for the verbs that touch the database (docs/adr/0002-cli-project.md).
+/// </summary>
+public static class ApplicationServices
+{
+    public static IHostApplicationBuilder AddNtmWorkflow(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddPersistence();
+        builder.AddDocumentStorage();
+        builder.AddEmail();
+
+        builder.Services.AddIdentityCore<AppUser>(options =>
+            {
+                options.User.RequireUniqueEmail = false;
+                options.Password.RequiredLength = 8;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddDefaultTokenProviders();
+
+        builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
+        builder.Services.AddScoped<DemoAccounts>();
+        builder.Services.AddScoped<AdministrativeUnitImporter>();
+        return builder;
+    }
+}

@@ -1,0 +1,81 @@
+namespace NtmWorkflow.Web.Infrastructure.Documents;
+
+/// <summary>
+/// The embedded default: documents as files under one folder. Writes go to a temporary file that is
+/// moved into place, so a crash never leaves half a document under its key.
+/// </summary>
+public sealed class LocalFolderDocumentStore : IDocumentStore
+{
+    private const string ContentTypeSuffix = ".content-type";
+    private readonly string _root;
+
+    public LocalFolderDocumentStore(string root)
+    {
+        _root = Path.GetFullPath(root);
+        Directory.CreateDirectory(_root);
+    }
+
+    public async Task SaveAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var path = PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
+            {
+                await content.CopyToAsync(file, cancellationToken);
+            }
+
+            await File.WriteAllTextAsync(path + ContentTypeSuffix, contentType, cancellationToken);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    public async Task<StoredDocument?> OpenAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var contentType = File.Exists(path + ContentTypeSuffix)
+            ? await File.ReadAllTextAsync(path + ContentTypeSuffix, cancellationToken)
+            : "application/octet-stream";
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 81920, useAsync: true);
+        return new StoredDocument(stream, contentType, stream.Length);
+    }
+
+    public Task<bool> DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        var existed = File.Exists(path);
+        File.Delete(path);
+        File.Delete(path + ContentTypeSuffix);
+        return Task.FromResult(existed);
+    }
+
+    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            Directory.CreateDirectory(_root);
+            var probe = Path.Combine(_root, ".probe-" + Guid.NewGuid().ToString("N"));
+            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"Document folder '{_root}' is not writable: {e.Message}";
+        }
+    }
+
+    private string PathOf(string key) => Path.Combine(_root, DocumentKey.Normalize(key).Replace('/', Path.DirectorySeparatorChar));
+}

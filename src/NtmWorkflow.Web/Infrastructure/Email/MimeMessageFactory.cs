@@ -1,0 +1,26 @@
+using MimeKit;
+
+namespace NtmWorkflow.Web.Infrastructure.Email;
+
+internal static class MimeMessageFactory
+{
+    public static MimeMessage Create(EmailOptions options, EmailMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.To.Count == 0)
+        {
+            throw new ArgumentException("An email needs at least one recipient.", nameof(message));
+        }
+
+        var mime = new MimeMessage { Subject = message.Subject };
+        mime.From.Add(MailboxAddress.Parse(options.From));
+        foreach (var to in message.To)
+        {
+            mime.To.Add(MailboxAddress.Parse(to));
+        }
+
+        var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        mime.Body = body.ToMessageBody();
+        return mime;
+    }
+}

@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
+using NtmWorkflow.Web.Features.Accounts;
+
+namespace NtmWorkflow.Web.Pages.Account;
+
+public sealed class SignInModel(SignInManager<AppUser> signIn, IStringLocalizer<SharedResource> text, ILogger<SignInModel> logger) : PageModel
+{
+    [BindProperty]
+    public SignInInput Input { get; set; } = new();
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Problem { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+
+        var result = await signIn.PasswordSignInAsync(Input.UserName!, Input.Password!, Input.RememberMe, lockoutOnFailure: true);
+        if (result.Succeeded)
+        {
+            logger.LogInformation("{UserName} signed in", Input.UserName);
+            return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
+        }
+
+        Problem = result.IsLockedOut ? text["LockedOut"] : text["InvalidSignIn"];
+        logger.LogWarning("Failed sign-in for {UserName} (locked out: {LockedOut})", Input.UserName, result.IsLockedOut);
+        return Page();
+    }
+
+    public sealed class SignInInput
+    {
+        [Required(ErrorMessage = "Required")]
+        [Display(Name = "UserName")]
+        [StringLength(256)]
+        public string? UserName { get; set; }
+
+        [Required(ErrorMessage = "Required")]
+        [Display(Name = "Password")]
+        [StringLength(256)]
+        public string? Password { get; set; }
+
+        public bool RememberMe { get; set; }
+    }
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.AdministrativeUnits;
+
+namespace NtmWorkflow.Web.Persistence;
+
+/// <summary>
+/// The one EF Core model of NtmWorkflow. Each provider has a subclass with its own migrations folder
+/// (<see cref="SqliteAppDbContext"/>, <see cref="PostgresAppDbContext"/>); services depend on this type.
+/// </summary>
+/// <remarks>
+/// After a model change, add a migration for both providers (see docs/operations.md):
+/// <code>
+/// dotnet ef migrations add NAME --project src/NtmWorkflow.Web --context SqliteAppDbContext --output-dir Persistence/Migrations/Sqlite
+/// dotnet ef migrations add NAME --project src/NtmWorkflow.Web --context PostgresAppDbContext --output-dir Persistence/Migrations/Postgres
+/// </code>
+/// </remarks>
+public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<AdministrativeUnit> AdministrativeUnits => Set<AdministrativeUnit>();
+
+    public DbSet<AdministrativeUnitSuccession> AdministrativeUnitSuccessions => Set<AdministrativeUnitSuccession>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+
+        // Instants are stored as UTC date-times: SQLite cannot compare DateTimeOffset in SQL, and
+        // PostgreSQL's timestamptz accepts only UTC. The offset is restored as +00:00 on read.
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcDateTimeOffsetConverter>();
+    }
+
+    private sealed class UtcDateTimeOffsetConverter() : ValueConverter<DateTimeOffset, DateTime>(
+        value => value.UtcDateTime,
+        stored => new DateTimeOffset(DateTime.SpecifyKind(stored, DateTimeKind.Utc)));
+}

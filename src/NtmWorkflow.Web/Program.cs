@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Identity;
+using NtmWorkflow.Web;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Infrastructure.Health;
+using NtmWorkflow.Web.Infrastructure.Localization;
+using NtmWorkflow.Web.Persistence;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddNtmWorkflow();
+builder.AddHealth();
+builder.AddUiLocalization();
+builder.Services.AddHostedService<StartupInitializer>();
+
+builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+new IdentityBuilder(typeof(AppUser), typeof(IdentityRole), builder.Services).AddSignInManager();
+builder.Services.ConfigureApplicationCookie(o =>
+{
+    o.LoginPath = "/account/sign-in";
+    o.LogoutPath = "/account/sign-out";
+    o.AccessDeniedPath = "/account/denied";
+    o.Cookie.Name = "ntm.auth";
+    o.SlidingExpiration = true;
+    o.ExpireTimeSpan = TimeSpan.FromHours(8);
+});
+builder.Services.AddAuthorization();
+builder.Services.AddProblemDetails();
+builder.Services.AddRazorPages(o => o.Conventions.AddPageRoute("/Account/SignIn", "/account/sign-in"))
+    .AddViewLocalization()
+    .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+
+var app = builder.Build();
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
+app.UseExceptionHandler("/Error");
+app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+app.UseRequestLocalization();
+app.UseStaticFiles();
+app.UseRouting();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapHealth();
+app.MapCultureSwitch();
+app.MapRazorPages();
+
+app.Run();
+
+/// <summary>The web app's entry point; public so tests can host it.</summary>
+public partial class Program;

@@ -46,11 +46,17 @@ public sealed partial class AdministrativeUnitImporter(AppDbContext db, ILogger<
     private async Task<UnitImportResult> ImportUnitsAsync(CsvTable table, UnitFileDescription file, CancellationToken cancellationToken)
     {
         var edition = Require(file.Edition, file, "an edition");
-        RequireColumns(table, file, "province_code", "province_name", "commune_code", "commune_name", "commune_type");
         var hasDistricts = table.Header.Contains("district_code", StringComparer.OrdinalIgnoreCase);
+        var hasCommunes = table.Header.Contains("commune_code", StringComparer.OrdinalIgnoreCase);
+        RequireColumns(table, file, "province_code", "province_name");
         if (hasDistricts)
         {
             RequireColumns(table, file, "district_code", "district_name", "district_type");
+        }
+
+        if (hasCommunes || !hasDistricts)
+        {
+            RequireColumns(table, file, "commune_code", "commune_name", "commune_type");
         }
 
         var hasProvinceType = table.Header.Contains("province_type", StringComparer.OrdinalIgnoreCase);
@@ -110,7 +116,10 @@ public sealed partial class AdministrativeUnitImporter(AppDbContext db, ILogger<
                 parent = Upsert(row, AdministrativeLevel.District, row["district_code"], row["district_name"], row["district_type"], province);
             }
 
-            Upsert(row, AdministrativeLevel.Commune, row["commune_code"], row["commune_name"], row["commune_type"], parent);
+            if (hasCommunes)
+            {
+                Upsert(row, AdministrativeLevel.Commune, row["commune_code"], row["commune_name"], row["commune_type"], parent);
+            }
         }
 
         await db.SaveChangesAsync(cancellationToken);

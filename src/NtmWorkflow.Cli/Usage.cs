@@ -1,0 +1,25 @@
+namespace NtmWorkflow.Cli;
+
+internal static class Usage
+{
+    public static void Write(TextWriter output) => output.Write("""
+        ntm — NtmWorkflow command-line tool
+
+        Usage:
+          ntm import units FILE [--edition E] [--valid-from yyyy-MM-dd] [--valid-to yyyy-MM-dd]
+              Imports a list of administrative units (CSV, as in the bundled editions).
+          ntm import units FILE --from-edition E --to-edition E --effective yyyy-MM-dd
+              Imports an old → new succession mapping (merge CSV).
+          ntm import units --bundled
+              Imports every bundled edition and mapping.
+            A bundled file's name supplies its dates unless options say otherwise. Importing is
+            idempotent: the same file twice changes nothing.
+
+        Options: --verbose (logs to stderr), --help.
+        The database comes from the same settings as the web app: environment variables
+        Database__Provider (Sqlite|Postgres), Database__ConnectionString, Storage__DataDirectory.
+
+        Exit codes: 0 done, 1 refused (the JSON line says why), 2 bad arguments.
+
+        """);
+}

@@ -1,26 +1,35 @@
-using NtmWorkflow.Cli;
 using NtmWorkflow.Cli.Commands;
 
-// `ntm`: the command-line tool. Exit codes: 0 done, 1 the verb's verdict is negative (a file was
-// refused), 2 bad arguments. Verdicts go to stdout as JSON lines; logs only with --verbose (stderr).
-var arguments = CliArguments.Parse(args);
-if (arguments.Verb is null or "help" || arguments.HasFlag("help"))
-{
-    Usage.Write(Console.Out);
-    return arguments.Verb is null && !arguments.HasFlag("help") ? ExitCodes.BadArguments : ExitCodes.Ok;
-}
+namespace NtmWorkflow.Cli;
 
-try
+/// <summary>
+/// <c>ntm</c>, the command-line tool. Exit codes: 0 done, 1 the verb's verdict is negative (a file was
+/// refused), 2 bad arguments. Verdicts go to stdout as JSON lines; logs only with --verbose (stderr).
+/// </summary>
+internal static class Program
 {
-    return arguments.Verb switch
+    public static async Task<int> Main(string[] args)
     {
-        "import" => await ImportCommand.RunAsync(arguments, Console.Out),
-        _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
-    };
-}
-catch (CliUsageException e)
-{
-    await Console.Error.WriteLineAsync($"ntm: {e.Message}");
-    Usage.Write(Console.Error);
-    return ExitCodes.BadArguments;
+        try
+        {
+            var arguments = CliArguments.Parse(args);
+            if (arguments.Verb is null or "help" || arguments.HasFlag("help"))
+            {
+                Usage.Write(Console.Out);
+                return arguments.Verb is null && !arguments.HasFlag("help") ? ExitCodes.BadArguments : ExitCodes.Ok;
+            }
+
+            return arguments.Verb switch
+            {
+                "import" => await ImportCommand.RunAsync(arguments, Console.Out),
+                _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
+            };
+        }
+        catch (CliUsageException e)
+        {
+            await Console.Error.WriteLineAsync($"ntm: {e.Message}");
+            Usage.Write(Console.Error);
+            return ExitCodes.BadArguments;
+        }
+    }
 }

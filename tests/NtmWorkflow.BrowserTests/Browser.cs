@@ -1,0 +1,65 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
+
+namespace NtmWorkflow.BrowserTests;
+
+/// <summary>
+/// Debian's Chromium, driven through Debian's chromedriver: no browser is downloaded. Paths come
+/// from NTM_CHROMIUM / NTM_CHROMEDRIVER (the test script sets them), else the Debian defaults.
+/// </summary>
+public sealed class Browser : IDisposable
+{
+    private static readonly string[] ChromiumArguments =
+    [
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run", "--disable-default-apps",
+        "--disable-extensions", "--metrics-recording-only", "--mute-audio", "--window-size=1280,900", "--lang=vi",
+    ];
+
+    private readonly ChromeDriver _driver;
+
+    public Browser()
+    {
+        var chromium = Environment.GetEnvironmentVariable("NTM_CHROMIUM") ?? "/usr/bin/chromium";
+        var driverPath = Environment.GetEnvironmentVariable("NTM_CHROMEDRIVER") ?? "/usr/bin/chromedriver";
+        if (!File.Exists(chromium) || !File.Exists(driverPath))
+        {
+            throw new InvalidOperationException(
+                $"Chromium ({chromium}) or chromedriver ({driverPath}) is missing: install Debian's chromium and chromium-driver, or run ./build.sh test as root.");
+        }
+
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(driverPath)!, Path.GetFileName(driverPath));
+        service.SuppressInitialDiagnosticInformation = true;
+        service.HideCommandPromptWindow = true;
+        var options = new ChromeOptions { BinaryLocation = chromium };
+        options.AddArguments(ChromiumArguments);
+        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
+    }
+
+    public IWebDriver Driver => _driver;
+
+    public void GoTo(Uri address) => _driver.Navigate().GoToUrl(address);
+
+    /// <summary>Waits (up to 10 s) for an element to be displayed.</summary>
+    public IWebElement Find(string cssSelector)
+    {
+        var wait = new WebDriverWait(_driver, TimeSpan.FromSeconds(10));
+        return wait.Until(d => d.FindElements(By.CssSelector(cssSelector)).FirstOrDefault(e => e.Displayed));
+    }
+
+    public bool Exists(string cssSelector) => _driver.FindElements(By.CssSelector(cssSelector)).Any(e => e.Displayed);
+
+    /// <summary>Saves a screenshot under the test output folder, for a person to look at.</summary>
+    public string Screenshot(string name)
+    {
+        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, name + ".png");
+        _driver.GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    public void Dispose() => _driver.Quit();
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using NtmWorkflow.Testing;
+
+namespace NtmWorkflow.BrowserTests;
+
+/// <summary>
+/// The README's first command, on a fresh data folder: `dotnet run --project src/NtmWorkflow.Web`
+/// (here with --no-build and the configuration the tests were built with, and a free loopback port).
+/// </summary>
+public sealed class SmokeTests : IDisposable
+{
+    private readonly TemporaryDirectory _data = new();
+    private readonly StringBuilder _output = new();
+
+    [Fact]
+    public async Task The_app_started_as_the_README_says_is_ready_within_60_seconds_and_shows_its_home_page()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestEnvironment.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "run", "--project", "src/NtmWorkflow.Web", "--no-build", "-c", TestEnvironment.Configuration, "--", "--urls", $"http://127.0.0.1:{port}" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["Storage__DataDirectory"] = _data.Path;
+        using var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var baseAddress = new Uri($"http://127.0.0.1:{port}");
+            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            var clock = Stopwatch.StartNew();
+            var ready = false;
+            while (!ready && clock.Elapsed < TimeSpan.FromSeconds(60) && !process.HasExited)
+            {
+                try
+                {
+                    ready = (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+
+                if (!ready)
+                {
+                    await Task.Delay(250);
+                }
+            }
+
+            Assert.True(ready, $"/health/ready was not 200 within 60 s. Output:\n{Output()}");
+
+            var home = await http.GetStringAsync("/");
+            Assert.Contains("NtmWorkflow", home, StringComparison.Ordinal);
+            Assert.Contains("Xét, công nhận xã đạt chuẩn nông thôn mới", home, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(_data.Path, "ntmworkflow.db")));
+
+            using var browser = new Browser();
+            browser.GoTo(baseAddress);
+            Assert.Equal("NtmWorkflow", browser.Find("#product-name").Text);
+            Assert.Equal("Đăng nhập", browser.Find("#home-sign-in").Text);
+            browser.Screenshot("smoke-home");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+
+    private string Output()
+    {
+        lock (_output)
+        {
+            return _output.ToString();
+        }
+    }
+
+    public void Dispose() => _data.Dispose();
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using NtmWorkflow.Testing;
+
+namespace NtmWorkflow.Web.Tests.Accounts;
+
+public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTests.App>
+{
+    private readonly App _app;
+
+    public HomeAndSignInTests(App app) => _app = app;
+
+    [Fact]
+    public async Task The_home_page_is_in_Vietnamese_with_the_product_name_and_a_sign_in_link()
+    {
+        using var client = _app.CreateClient();
+        var html = await client.GetStringAsync("/");
+        Assert.Contains("<html lang=\"vi\">", html, StringComparison.Ordinal);
+        Assert.Contains("NtmWorkflow", html, StringComparison.Ordinal);
+        Assert.Contains("Xét, công nhận xã đạt chuẩn nông thôn mới", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/account/sign-in\"", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task English_is_one_click_away_and_remembered()
+    {
+        using var client = _app.CreateClient();
+        var switched = await client.GetAsync("/culture/en?returnUrl=%2F");
+        Assert.Equal(HttpStatusCode.OK, switched.StatusCode);
+        var html = await switched.Content.ReadAsStringAsync();
+        Assert.Contains("<html lang=\"en\">", html, StringComparison.Ordinal);
+        Assert.Contains("Recognising communes that meet the New Rural Development standards", html, StringComparison.Ordinal);
+        Assert.Contains("Tiếng Việt", await client.GetStringAsync("/"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_language_is_a_problem_details_error()
+    {
+        using var client = _app.CreateClient();
+        var response = await client.GetAsync("/culture/xx");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("'xx' is not one of: vi, en", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_redirect_after_switching_language_stays_on_this_site()
+    {
+        using var client = _app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var response = await client.GetAsync("/culture/en?returnUrl=%2F%2Fevil.example");
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task A_missing_page_says_so_in_Vietnamese()
+    {
+        using var client = _app.CreateClient();
+        var response = await client.GetAsync("/khong-co-trang-nay");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("Không tìm thấy trang", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_demo_official_signs_in_and_sees_name_and_role()
+    {
+        using var client = _app.CreateClient();
+        var response = await SignInAsync(client, "xa.lan", "NtmDemo@2026");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("Xin chào, Nguyễn Thị Lan", html, StringComparison.Ordinal);
+        Assert.Contains("Cán bộ phụ trách NTM xã", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_password_gets_a_readable_message()
+    {
+        using var client = _app.CreateClient();
+        var html = await (await SignInAsync(client, "hd.son", "sai-mat-khau")).Content.ReadAsStringAsync();
+        Assert.Contains("Tên đăng nhập hoặc mật khẩu không đúng.", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("Xin chào", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_form_names_the_missing_fields()
+    {
+        using var client = _app.CreateClient();
+        var html = await (await SignInAsync(client, "", "")).Content.ReadAsStringAsync();
+        Assert.Contains("Vui lòng nhập Tên đăng nhập.", html, StringComparison.Ordinal);
+        Assert.Contains("Vui lòng nhập Mật khẩu.", html, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string userName, string password)
+    {
+        var form = await client.GetStringAsync("/account/sign-in");
+        var token = AntiforgeryToken().Match(form).Groups[1].Value;
+        return await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
+            ["__RequestVerificationToken"] = token,
+        }));
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
+
+    public sealed class App : IAsyncLifetime
+    {
+        private readonly TemporaryDirectory _data = new();
+        private NtmWorkflowAppFactory? _factory;
+
+        public HttpClient CreateClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions? options = null) =>
+            options is null ? _factory!.CreateClient() : _factory!.CreateClient(options);
+
+        public Task InitializeAsync()
+        {
+            _factory = new NtmWorkflowAppFactory(_data);
+            return Task.CompletedTask;
+        }
+
+        public async Task DisposeAsync()
+        {
+            if (_factory is not null)
+            {
+                await _factory.DisposeAsync();
+            }
+
+            _data.Dispose();
+        }
+    }
+}

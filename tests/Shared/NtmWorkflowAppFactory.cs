@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace NtmWorkflow.Testing;
+
+/// <summary>
+/// The real web app in process, on the given settings (provider, connection string, data folder),
+/// optionally on real Kestrel for the browser. Settings go in as configuration, exactly as an
+/// operator would set them.
+/// </summary>
+public sealed class NtmWorkflowAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public NtmWorkflowAppFactory(TemporaryDirectory dataDirectory, IDictionary<string, string?>? settings = null, bool useKestrel = false)
+    {
+        _settings = new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = dataDirectory.Path,
+            ["Demo:Enabled"] = "true",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        if (useKestrel)
+        {
+            UseKestrel(0);
+        }
+    }
+
+    public static Dictionary<string, string?> Postgres(PostgresTestDatabase database) => new()
+    {
+        ["Database:Provider"] = "Postgres",
+        ["Database:ConnectionString"] = database.ConnectionString,
+    };
+
+    /// <summary>The Kestrel address (when created with useKestrel).</summary>
+    public Uri ServerAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+                .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+            return new Uri(addresses.First());
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseUrls("http://127.0.0.1:0");
+        // UseSetting, not ConfigureAppConfiguration: the app reads its settings while building its
+        // services, and only host settings are visible that early under minimal hosting.
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}

@@ -1,3 +1,5 @@
+using NtmWorkflow.Web.Infrastructure.Storage;
+
 namespace NtmWorkflow.Web.Infrastructure.Documents;
 
 /// <summary>
@@ -61,21 +63,8 @@ public sealed class LocalFolderDocumentStore : IDocumentStore
         return Task.FromResult(existed);
     }
 
-    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            Directory.CreateDirectory(_root);
-            var probe = Path.Combine(_root, ".probe-" + Guid.NewGuid().ToString("N"));
-            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"Document folder '{_root}' is not writable: {e.Message}";
-        }
-    }
+    public Task<string?> ProbeAsync(CancellationToken cancellationToken) =>
+        FolderProbe.CheckWritableAsync(_root, "Document folder", cancellationToken);
 
     private string PathOf(string key) => Path.Combine(_root, DocumentKey.Normalize(key).Replace('/', Path.DirectorySeparatorChar));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NtmWorkflow.Web.Infrastructure.Storage;
 
 namespace NtmWorkflow.Web.Infrastructure.Email;
 
@@ -19,19 +20,6 @@ public sealed class PickupFolderEmailSender(IOptions<EmailOptions> options, stri
         logger.LogInformation("Wrote \"{Subject}\" for {Count} recipient(s) to the pickup folder", message.Subject, message.To.Count);
     }
 
-    public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, ".probe-" + Guid.NewGuid().ToString("N"));
-            await File.WriteAllTextAsync(probe, "ok", cancellationToken);
-            File.Delete(probe);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return $"Mail pickup folder '{folder}' is not writable: {e.Message}";
-        }
-    }
+    public Task<string?> ProbeAsync(CancellationToken cancellationToken) =>
+        FolderProbe.CheckWritableAsync(folder, "Mail pickup folder", cancellationToken);
 }

@@ -1,0 +1,268 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Jint;
+using Jint.Native;
+using Jint.Native.Json;
+using Jint.Native.Object;
+using Jint.Runtime;
+using NtmWorkflow.Engine.Calendar;
+
+namespace NtmWorkflow.Engine.Expressions;
+
+/// <summary>An expression or script that failed: bad syntax, a runtime error, or a sandbox limit.</summary>
+internal sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Limits on one evaluation, so a bad expression cannot stall or exhaust the engine.</summary>
+internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int MaxRecursion, long MaxMemoryBytes)
+{
+    public static ExpressionLimits Default { get; } = new(TimeSpan.FromSeconds(2), 100_000, 64, 16 * 1024 * 1024);
+}
+
+/// <summary>
+/// Runs <c>${ … }</c> expressions and script tasks in Jint, sandboxed: no CLR access, no eval, and
+/// limits on time, statements, recursion and memory. Process variables are globals; <c>now()</c> and
+/// JavaScript's <c>Date</c> read the engine clock; <c>addWorkingDays(t, n)</c> and
+/// <c>workingDaysBetween(a, b)</c> use the engine's working calendar. Time zone: Vietnam (UTC+07:00).
+/// </summary>
+internal sealed class ExpressionEvaluator(TimeProvider clock, WorkingCalendar calendar, ExpressionLimits? limits = null)
+{
+    private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.CreateCustomTimeZone("Asia/Ho_Chi_Minh (fixed +07:00)", VietnamTime.Offset, "Vietnam", "Vietnam");
+    private readonly ExpressionLimits _limits = limits ?? ExpressionLimits.Default;
+
+    /// <summary>Evaluates a text that may hold expressions; a text without any is returned as a string.</summary>
+    public JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        IReadOnlyList<Expression.Segment> segments;
+        try
+        {
+            segments = Expression.Split(text);
+        }
+        catch (FormatException e)
+        {
+            throw new ExpressionException(e.Message, e);
+        }
+
+        if (segments.Count == 0)
+        {
+            return JsonValue.Create("");
+        }
+
+        if (!segments.Any(s => s.IsCode))
+        {
+            return JsonValue.Create(text);
+        }
+
+        var engine = CreateEngine(variables, null);
+        if (segments is [{ IsCode: true } only])
+        {
+            return ToJson(Run(engine, "(" + only.Text + "\n)", only.Text));
+        }
+
+        var builder = new System.Text.StringBuilder();
+        foreach (var segment in segments)
+        {
+            builder.Append(segment.IsCode ? ToText(ToJson(Run(engine, "(" + segment.Text + "\n)", segment.Text))) : segment.Text);
+        }
+
+        return JsonValue.Create(builder.ToString());
+    }
+
+    /// <summary>Evaluates a condition: the value must be a boolean.</summary>
+    public bool EvaluateCondition(string text, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        if (text is "true" or "false")
+        {
+            return text == "true";
+        }
+
+        var value = Evaluate(text, variables);
+        return value is JsonValue v && v.TryGetValue<bool>(out var result)
+            ? result
+            : throw new ExpressionException($"the condition {text} gave {ToText(value)}, not true or false");
+    }
+
+    /// <summary>
+    /// Runs a script task. <c>execution.setVariable(name, value)</c> and <c>execution.getVariable(name)</c>
+    /// work as in Camunda; the script's completion value is returned (for camunda:resultVariable).
+    /// </summary>
+    public (JsonNode? Result, IReadOnlyDictionary<string, JsonNode?> SetVariables) RunScript(string script, IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        var set = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        var engine = CreateEngine(variables, set);
+        var result = ToJson(Run(engine, script, "the script"));
+        return (result, set);
+    }
+
+    public static string? CheckExpressionSyntax(string code) => CheckSyntax("(" + code + "\n)");
+
+    public static string? CheckScriptSyntax(string script) => CheckSyntax(script);
+
+    private static string? CheckSyntax(string code)
+    {
+        try
+        {
+            Jint.Engine.PrepareScript(code);
+            return null;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return e.Message;
+        }
+    }
+
+    private Jint.Engine CreateEngine(IReadOnlyDictionary<string, JsonNode?> variables, Dictionary<string, JsonNode?>? scriptVariables)
+    {
+        var engine = new Jint.Engine(options =>
+        {
+            options.Strict = true;
+            options.Host.StringCompilationAllowed = false;
+            options.TimeZone = Vietnam;
+            options.Culture = CultureInfo.InvariantCulture;
+            options.TimeSystem = new EngineTimeSystem(clock, Vietnam);
+            options.TimeoutInterval(_limits.Timeout);
+            options.MaxStatements(_limits.MaxStatements);
+            options.LimitRecursion(_limits.MaxRecursion);
+            options.LimitMemory(_limits.MaxMemoryBytes);
+        });
+
+        var parser = new JsonParser(engine);
+        foreach (var (name, value) in variables)
+        {
+            engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
+        }
+
+        engine.Execute("function now() { return new Date(); }");
+        engine.SetValue("addWorkingDays", new Func<JsValue, JsValue, JsValue>((t, n) =>
+            engine.Construct("Date", calendar.AddWorkingDays(ToInstant(t, "addWorkingDays"), ToWholeNumber(n, "addWorkingDays")).ToUnixTimeMilliseconds())));
+        engine.SetValue("workingDaysBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
+            calendar.WorkingDaysBetween(ToInstant(a, "workingDaysBetween"), ToInstant(b, "workingDaysBetween"))));
+
+        if (scriptVariables is not null)
+        {
+            var execution = new JsObject(engine);
+            execution.Set("setVariable", JsValue.FromObject(engine, new Action<string, JsValue>((name, value) => scriptVariables[name] = ToJson(value))));
+            execution.Set("getVariable", JsValue.FromObject(engine, new Func<string, JsValue>(name =>
+                scriptVariables.TryGetValue(name, out var set) ? ToJs(parser, set)
+                : variables.TryGetValue(name, out var known) ? ToJs(parser, known) : JsValue.Undefined)));
+            engine.SetValue("execution", execution);
+        }
+
+        return engine;
+    }
+
+    private static JsValue ToJs(JsonParser parser, JsonNode? node) => node is null ? JsValue.Null : parser.Parse(node.ToJsonString());
+
+    private static JsValue Run(Jint.Engine engine, string code, string shown)
+    {
+        try
+        {
+            return engine.Evaluate(code);
+        }
+        catch (JavaScriptException e)
+        {
+            throw new ExpressionException($"{shown} failed: {e.Message}", e);
+        }
+        catch (Exception e) when (e is TimeoutException or StatementsCountOverflowException or RecursionDepthOverflowException or MemoryLimitExceededException)
+        {
+            throw new ExpressionException($"{shown} was stopped: {e.Message}", e);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or ExpressionException))
+        {
+            throw new ExpressionException($"{shown} failed: {e.Message}", e);
+        }
+    }
+
+    private static DateTimeOffset ToInstant(JsValue value, string function)
+    {
+        if (value is JsDate date)
+        {
+            return new DateTimeOffset(date.ToDateTime(), TimeSpan.Zero);
+        }
+
+        if (value.IsString() && IsoTimer.TryParseDate(value.AsString(), out var parsed))
+        {
+            return parsed;
+        }
+
+        throw new ExpressionException($"{function} needs a date or an ISO 8601 date-time, not {value}");
+    }
+
+    private static int ToWholeNumber(JsValue value, string function) =>
+        value.IsNumber() && value.AsNumber() is var n && n == Math.Floor(n) && n is >= 0 and <= 100_000
+            ? (int)n
+            : throw new ExpressionException($"{function} needs a whole number of days from 0, not {value}");
+
+    /// <summary>A JavaScript value as JSON; dates become ISO 8601 strings in Vietnam time.</summary>
+    public static JsonNode? ToJson(JsValue value)
+    {
+        switch (value)
+        {
+            case JsDate date:
+                return JsonValue.Create(VietnamTime.Format(new DateTimeOffset(date.ToDateTime(), TimeSpan.Zero)));
+            case JsArray array:
+                var list = new JsonArray();
+                for (uint i = 0; i < array.Length; i++)
+                {
+                    list.Add(ToJson(array.Get(i)));
+                }
+
+                return list;
+            case Jint.Native.Function.Function:
+                throw new ExpressionException("an expression gave a function, which cannot be stored");
+            case ObjectInstance obj when value.IsObject() && !value.IsString() && !value.IsNumber() && !value.IsBoolean():
+                var json = new JsonObject();
+                foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+                {
+                    json[key.AsString()] = ToJson(obj.Get(key));
+                }
+
+                return json;
+        }
+
+        if (value.IsNull() || value.IsUndefined())
+        {
+            return null;
+        }
+
+        if (value.IsBoolean())
+        {
+            return JsonValue.Create(value.AsBoolean());
+        }
+
+        if (value.IsNumber())
+        {
+            var number = value.AsNumber();
+            if (double.IsNaN(number) || double.IsInfinity(number))
+            {
+                throw new ExpressionException($"an expression gave {number}, which is not a number that can be stored");
+            }
+
+            return number == Math.Floor(number) && Math.Abs(number) < 9e15 ? JsonValue.Create((long)number) : JsonValue.Create(number);
+        }
+
+        return JsonValue.Create(value.ToString());
+    }
+
+    /// <summary>How a value reads inside a text template and in messages.</summary>
+    public static string ToText(JsonNode? value) => value switch
+    {
+        null => "null",
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => value.ToJsonString(),
+    };
+
+    /// <summary>Jint's clock and zone: the engine clock, Vietnam time.</summary>
+    private sealed class EngineTimeSystem(TimeProvider clock, TimeZoneInfo zone) : ITimeSystem
+    {
+        private readonly DefaultTimeSystem _default = new(zone, CultureInfo.InvariantCulture);
+
+        public DateTimeOffset GetUtcNow() => clock.GetUtcNow();
+
+        public TimeZoneInfo DefaultTimeZone => zone;
+
+        public bool TryParse(string date, out long epochMilliseconds) => _default.TryParse(date, out epochMilliseconds);
+
+        public TimeSpan GetUtcOffset(long epochMilliseconds) => zone.BaseUtcOffset;
+    }
+}

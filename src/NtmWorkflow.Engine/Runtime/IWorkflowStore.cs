@@ -1,0 +1,162 @@
+namespace NtmWorkflow.Engine.Runtime;
+
+/// <summary>A timer as a store indexes it.</summary>
+public sealed record StoredTimer(string TimerId, Guid InstanceId, string ElementId, DateTimeOffset Due, DateTimeOffset ScheduledAt, long Sequence);
+
+/// <summary>A message subscription as a store indexes it.</summary>
+public sealed record StoredSubscription(Guid InstanceId, string MessageName, string? BusinessKey, DateTimeOffset Created, long Sequence);
+
+/// <summary>
+/// One instance as stored: the serialised state (opaque to the store) plus the index rows derived from
+/// it, which let a database find due timers, message waiters and open tasks without reading state.
+/// </summary>
+public sealed record StoredInstance(
+    Guid Id,
+    string ProcessId,
+    int Version,
+    string? BusinessKey,
+    InstanceStatus Status,
+    long Revision,
+    string State,
+    IReadOnlyList<StoredTimer> Timers,
+    IReadOnlyList<StoredSubscription> Subscriptions,
+    IReadOnlyList<TaskView> Tasks);
+
+/// <summary>
+/// Where instances live. A save is atomic: the state, its index rows and the new history entries
+/// together, and only when the stored revision is still the one the caller loaded.
+/// </summary>
+public interface IWorkflowStore
+{
+    /// <summary>The instance, or null.</summary>
+    Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken);
+
+    /// <summary>Saves the instance if the stored revision is <paramref name="expectedRevision"/> (0 for a new instance), else throws <see cref="WorkflowConcurrencyException"/>.</summary>
+    Task SaveAsync(StoredInstance instance, long expectedRevision, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken);
+
+    /// <summary>The instance that holds the open task, or null.</summary>
+    Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
+
+    /// <summary>Instances waiting for the message, earliest subscription first; <paramref name="businessKey"/> narrows when given.</summary>
+    Task<IReadOnlyList<StoredSubscription>> FindMessageSubscriptionsAsync(string messageName, string? businessKey, CancellationToken cancellationToken);
+
+    /// <summary>Timers due at or before <paramref name="upTo"/>, earliest first, ties in scheduling order.</summary>
+    Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken);
+
+    /// <summary>The earliest scheduled timer of any instance, or null.</summary>
+    Task<StoredTimer?> FindNextTimerAsync(CancellationToken cancellationToken);
+
+    /// <summary>Open tasks, oldest first; of one instance when <paramref name="instanceId"/> is given.</summary>
+    Task<IReadOnlyList<TaskView>> ListOpenTasksAsync(Guid? instanceId, CancellationToken cancellationToken);
+
+    /// <summary>The history journal of an instance, in order.</summary>
+    Task<IReadOnlyList<WorkflowEvent>> ReadHistoryAsync(Guid instanceId, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// Keeps instances in memory, as the serialised records a database would hold; the engine reloads and
+/// deserialises before every step, so serialisation bugs show in the fast tests. For tests and `ntm run`.
+/// </summary>
+public sealed class InMemoryWorkflowStore : IWorkflowStore
+{
+    private readonly Dictionary<Guid, StoredInstance> _instances = [];
+    private readonly Dictionary<Guid, List<WorkflowEvent>> _history = [];
+    private readonly Lock _lock = new();
+
+    /// <inheritdoc />
+    public Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_instances.GetValueOrDefault(instanceId));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task SaveAsync(StoredInstance instance, long expectedRevision, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        lock (_lock)
+        {
+            var current = _instances.GetValueOrDefault(instance.Id)?.Revision ?? 0;
+            if (current != expectedRevision)
+            {
+                throw new WorkflowConcurrencyException(instance.Id);
+            }
+
+            _instances[instance.Id] = instance;
+            if (!_history.TryGetValue(instance.Id, out var journal))
+            {
+                _history[instance.Id] = journal = [];
+            }
+
+            journal.AddRange(history);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_instances.Values.FirstOrDefault(i => i.Tasks.Any(t => t.Id == taskId))?.Id);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredSubscription>> FindMessageSubscriptionsAsync(string messageName, string? businessKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<StoredSubscription> found = [.. _instances.Values.SelectMany(i => i.Subscriptions)
+                .Where(s => s.MessageName == messageName && (businessKey is null || s.BusinessKey == businessKey))
+                .OrderBy(s => s.Created).ThenBy(s => s.Sequence)];
+            return Task.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<StoredTimer> due = [.. AllTimers().Where(t => t.Due <= upTo).Take(max)];
+            return Task.FromResult(due);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<StoredTimer?> FindNextTimerAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(AllTimers().FirstOrDefault());
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TaskView>> ListOpenTasksAsync(Guid? instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<TaskView> tasks = [.. _instances.Values.Where(i => instanceId is null || i.Id == instanceId)
+                .SelectMany(i => i.Tasks).OrderBy(t => t.Created)];
+            return Task.FromResult(tasks);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<WorkflowEvent>> ReadHistoryAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<WorkflowEvent> journal = _history.TryGetValue(instanceId, out var events) ? [.. events] : [];
+            return Task.FromResult(journal);
+        }
+    }
+
+    private IEnumerable<StoredTimer> AllTimers() =>
+        _instances.Values.SelectMany(i => i.Timers).OrderBy(t => t.Due).ThenBy(t => t.ScheduledAt).ThenBy(t => t.Sequence);
+}

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+
+namespace NtmWorkflow.Engine.Runtime;
+
+/// <summary>Where an instance is in its life.</summary>
+public enum InstanceStatus
+{
+    /// <summary>Tokens remain (it may have open incidents).</summary>
+    Running,
+
+    /// <summary>No tokens are left.</summary>
+    Completed,
+
+    /// <summary>Ended by a terminate end event or cancelled.</summary>
+    Terminated,
+}
+
+/// <summary>Something that happened to an instance: the trace and the history journal.</summary>
+/// <param name="Time">When, by the engine clock.</param>
+/// <param name="Event">instanceStarted, activated, completed, cancelled, taskCreated, taskCompleted, taskCancelled, timerScheduled, timerFired, messageCorrelated, handlerInvoked, incident, instanceEnded.</param>
+/// <param name="ElementId">The BPMN element, or null for instance events.</param>
+/// <param name="InstanceId">The instance.</param>
+/// <param name="Actor">Who caused it, when a person did.</param>
+/// <param name="Detail">A short detail: a task id, a due time, a handler name, an incident message.</param>
+public sealed record WorkflowEvent(DateTimeOffset Time, string Event, string? ElementId, Guid InstanceId, string? Actor = null, string? Detail = null);
+
+/// <summary>An open user task.</summary>
+public sealed record TaskView(
+    Guid Id,
+    Guid InstanceId,
+    string ElementId,
+    string? Name,
+    string? Assignee,
+    IReadOnlyList<string> CandidateUsers,
+    IReadOnlyList<string> CandidateGroups,
+    DateTimeOffset? Due,
+    DateTimeOffset? FollowUp,
+    int Priority,
+    string? FormKey,
+    IReadOnlyDictionary<string, string> Properties,
+    DateTimeOffset Created,
+    int? LoopCounter);
+
+/// <summary>A token stopped by a failure, waiting to be retried.</summary>
+public sealed record IncidentView(string Id, string ElementId, string Message, DateTimeOffset Created);
+
+/// <summary>A scheduled timer.</summary>
+public sealed record TimerView(string Id, string ElementId, DateTimeOffset Due);
+
+/// <summary>An instance as a caller sees it.</summary>
+public sealed record InstanceView(
+    Guid Id,
+    string ProcessId,
+    int Version,
+    string? BusinessKey,
+    InstanceStatus Status,
+    DateTimeOffset StartedAt,
+    IReadOnlyDictionary<string, JsonNode?> Variables,
+    IReadOnlyList<TaskView> OpenTasks,
+    IReadOnlyList<IncidentView> Incidents,
+    IReadOnlyList<TimerView> Timers)
+{
+    /// <summary>True while an incident is open.</summary>
+    public bool IsFaulted => Incidents.Count > 0;
+}
+
+/// <summary>A process the engine can start: id and version.</summary>
+public sealed record DeployedProcess(string ProcessId, int Version, string? Name);
+
+/// <summary>The outcome of deploying a BPMN document.</summary>
+public sealed record DeploymentResult(Definitions.ValidationResult Validation, IReadOnlyList<DeployedProcess> Processes);
+
+/// <summary>A workflow operation that cannot be done: no such task, a message nobody waits for, an instance that has ended.</summary>
+public sealed class WorkflowException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Another writer saved the instance first; the operation may be retried on fresh state.</summary>
+public sealed class WorkflowConcurrencyException(Guid instanceId) : Exception($"Instance {instanceId} was changed by someone else.")
+{
+    /// <summary>The instance that changed.</summary>
+    public Guid InstanceId { get; } = instanceId;
+}

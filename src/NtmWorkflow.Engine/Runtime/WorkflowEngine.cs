@@ -1,0 +1,358 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using NtmWorkflow.Engine.Calendar;
+using NtmWorkflow.Engine.Definitions;
+using NtmWorkflow.Engine.Expressions;
+
+namespace NtmWorkflow.Engine.Runtime;
+
+/// <summary>What the engine is built from. Only the store is required.</summary>
+public sealed class WorkflowEngineOptions
+{
+    /// <summary>The engine clock; tests and <c>ntm run</c> pass a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Which days are working days; Monday to Friday when no official calendar is given.</summary>
+    public IWorkingDays WorkingDays { get; init; } = WeekdaysOnly.Instance;
+
+    /// <summary>When offices close (17:00 by default).</summary>
+    public TimeOnly CloseOfBusiness { get; init; } = new(17, 0);
+
+    /// <summary>Handlers of service and send tasks, by topic.</summary>
+    public HandlerRegistry Handlers { get; init; } = new();
+
+    /// <summary>Told of every event as it is saved (for traces and live views); the store keeps the journal regardless.</summary>
+    public Action<WorkflowEvent>? OnEvent { get; init; }
+}
+
+internal sealed record EngineServices(TimeProvider Clock, ExpressionEvaluator Evaluator, HandlerRegistry Handlers);
+
+/// <summary>
+/// The engine's facade: deploy definitions, start instances, complete tasks, correlate messages, fire
+/// due timers, cancel, retry incidents, and read instances. Each call loads the instance from the store,
+/// runs it until every path waits again, and saves it with its history in one atomic write.
+/// </summary>
+public sealed class WorkflowEngine
+{
+    private const int ConcurrencyRetries = 5;
+    private readonly IWorkflowStore _store;
+    private readonly WorkflowEngineOptions _options;
+    private readonly EngineServices _services;
+    private readonly Dictionary<string, List<(ProcessModel Model, string Hash)>> _definitions = new(StringComparer.Ordinal);
+    private readonly Lock _definitionsLock = new();
+
+    /// <summary>Creates an engine over a store.</summary>
+    public WorkflowEngine(IWorkflowStore store, WorkflowEngineOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        _store = store;
+        _options = options ?? new WorkflowEngineOptions();
+        var calendar = new WorkingCalendar(_options.WorkingDays, _options.CloseOfBusiness);
+        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, calendar), _options.Handlers);
+        Calendar = calendar;
+    }
+
+    /// <summary>The working calendar the engine counts deadlines with.</summary>
+    public WorkingCalendar Calendar { get; }
+
+    // ----- definitions -----------------------------------------------------------------------------
+
+    /// <summary>Checks a BPMN document without deploying it.</summary>
+    public static ValidationResult Validate(byte[] bpmn) => BpmnReader.Read(bpmn).Result;
+
+    /// <summary>Checks a BPMN file without deploying it; never throws for bad content.</summary>
+    public static ValidationResult ValidateFile(string path) => BpmnReader.ReadFile(path).Result;
+
+    /// <summary>
+    /// Deploys the executable processes of a BPMN document. A process whose content changed becomes a
+    /// new version; running instances keep the version they started on. An invalid document deploys nothing.
+    /// </summary>
+    public DeploymentResult Deploy(byte[] bpmn)
+    {
+        var (model, validation) = BpmnReader.Read(bpmn);
+        if (model is null)
+        {
+            return new DeploymentResult(validation, []);
+        }
+
+        var hash = Convert.ToHexString(SHA256.HashData(bpmn));
+        var deployed = new List<DeployedProcess>();
+        lock (_definitionsLock)
+        {
+            foreach (var process in model.Processes)
+            {
+                if (!_definitions.TryGetValue(process.Id, out var versions))
+                {
+                    _definitions[process.Id] = versions = [];
+                }
+
+                if (versions.Count > 0 && versions[^1].Hash == hash)
+                {
+                    deployed.Add(new DeployedProcess(process.Id, versions[^1].Model.Version, process.Name));
+                    continue;
+                }
+
+                process.Version = versions.Count + 1;
+                versions.Add((process, hash));
+                deployed.Add(new DeployedProcess(process.Id, process.Version, process.Name));
+            }
+        }
+
+        return new DeploymentResult(validation, deployed);
+    }
+
+    /// <summary>The latest version of every deployed process.</summary>
+    public IReadOnlyList<DeployedProcess> DeployedProcesses
+    {
+        get
+        {
+            lock (_definitionsLock)
+            {
+                return [.. _definitions.Values.Select(v => v[^1].Model).Select(m => new DeployedProcess(m.Id, m.Version, m.Name)).OrderBy(p => p.ProcessId, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    // ----- instances -------------------------------------------------------------------------------
+
+    /// <summary>Starts the latest (or the given) version of a process at its none start event.</summary>
+    public async Task<InstanceView> StartAsync(string processId, IReadOnlyDictionary<string, JsonNode?>? variables = null, string? businessKey = null,
+        int? version = null, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var process = Definition(processId, version);
+        var start = process.NoneStart ?? throw new WorkflowException($"Process '{processId}' has no none start event; start it with a message.");
+        return await StartAtAsync(process, start, variables, businessKey, actor, cancellationToken);
+    }
+
+    /// <summary>Completes an open user task; variables are set as Camunda 7's TaskService.complete sets them.</summary>
+    public async Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, JsonNode?>? variables = null, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        var instanceId = await _store.FindInstanceOfTaskAsync(taskId, cancellationToken)
+                         ?? throw new WorkflowException($"Task {taskId} is not open.");
+        await UpdateAsync(instanceId, actor, async execution =>
+        {
+            var task = execution.State.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new WorkflowException($"Task {taskId} is not open.");
+            await execution.CompleteTaskAsync(task, variables, cancellationToken);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers a message to the instance that has waited for it longest (narrowed to
+    /// <paramref name="correlationKey"/> as business key), or starts a process at a matching message
+    /// start event. Returns the instance; throws when nothing waits for the message.
+    /// </summary>
+    public async Task<Guid> CorrelateMessageAsync(string messageName, string? correlationKey = null, IReadOnlyDictionary<string, JsonNode?>? variables = null,
+        string? actor = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageName);
+        for (var attempt = 0; ; attempt++)
+        {
+            var waiting = await _store.FindMessageSubscriptionsAsync(messageName, correlationKey, cancellationToken);
+            if (waiting.Count == 0)
+            {
+                var starter = FindMessageStart(messageName);
+                if (starter is null)
+                {
+                    throw new WorkflowException($"Nothing waits for message '{messageName}'{(correlationKey is null ? "" : $" with business key '{correlationKey}'")}.");
+                }
+
+                var started = await StartAtAsync(starter.Value.Process, starter.Value.Start, variables, correlationKey, actor, cancellationToken);
+                return started.Id;
+            }
+
+            var target = waiting[0];
+            var delivered = false;
+            try
+            {
+                await UpdateAsync(target.InstanceId, actor, async execution =>
+                {
+                    var subscription = execution.State.Subscriptions.Where(s => s.MessageName == messageName).MinBy(s => s.Sequence);
+                    if (subscription is null)
+                    {
+                        return;
+                    }
+
+                    delivered = true;
+                    await execution.CorrelateAsync(subscription, variables, cancellationToken);
+                }, cancellationToken);
+            }
+            catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                continue;
+            }
+
+            if (delivered)
+            {
+                return target.InstanceId;
+            }
+        }
+    }
+
+    /// <summary>Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>; returns how many fired.</summary>
+    public async Task<int> FireDueTimersAsync(DateTimeOffset upTo, int max = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        var fired = 0;
+        while (fired < max)
+        {
+            var due = await _store.FindDueTimersAsync(upTo, 1, cancellationToken);
+            if (due.Count == 0)
+            {
+                return fired;
+            }
+
+            var timer = due[0];
+            await UpdateAsync(timer.InstanceId, null, async execution =>
+            {
+                var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
+                if (state is not null)
+                {
+                    await execution.FireTimerAsync(state, cancellationToken);
+                }
+            }, cancellationToken);
+            fired++;
+        }
+
+        return fired;
+    }
+
+    /// <summary>The earliest scheduled timer, or null.</summary>
+    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken = default) =>
+        (await _store.FindNextTimerAsync(cancellationToken))?.Due;
+
+    /// <summary>Cancels a running instance: every task, timer and subscription goes; the instance is terminated.</summary>
+    public Task CancelInstanceAsync(Guid instanceId, string? reason = null, string? actor = null, CancellationToken cancellationToken = default) =>
+        UpdateAsync(instanceId, actor, execution =>
+        {
+            execution.Cancel(reason);
+            return Task.CompletedTask;
+        }, cancellationToken);
+
+    /// <summary>Runs the failed step of an incident again.</summary>
+    public Task RetryIncidentAsync(Guid instanceId, string incidentId, string? actor = null, CancellationToken cancellationToken = default) =>
+        UpdateAsync(instanceId, actor, async execution =>
+        {
+            var incident = execution.State.Incidents.FirstOrDefault(i => i.Id == incidentId) ?? throw new WorkflowException($"Incident {incidentId} is not open on instance {instanceId}.");
+            await execution.RetryAsync(incident, cancellationToken);
+        }, cancellationToken);
+
+    /// <summary>An instance with its variables, open tasks, incidents and timers; null when unknown.</summary>
+    public async Task<InstanceView?> GetInstanceAsync(Guid instanceId, CancellationToken cancellationToken = default)
+    {
+        var stored = await _store.LoadAsync(instanceId, cancellationToken);
+        return stored is null ? null : View(InstanceSerializer.Deserialize(stored.State));
+    }
+
+    /// <summary>Open tasks, oldest first; of one instance when given.</summary>
+    public Task<IReadOnlyList<TaskView>> ListTasksAsync(Guid? instanceId = null, CancellationToken cancellationToken = default) =>
+        _store.ListOpenTasksAsync(instanceId, cancellationToken);
+
+    // ----- internals -------------------------------------------------------------------------------
+
+    private async Task<InstanceView> StartAtAsync(ProcessModel process, FlowNode start, IReadOnlyDictionary<string, JsonNode?>? variables, string? businessKey,
+        string? actor, CancellationToken cancellationToken)
+    {
+        var state = new InstanceState
+        {
+            Id = Guid.NewGuid(), ProcessId = process.Id, Version = process.Version, BusinessKey = businessKey,
+            Status = InstanceStatus.Running, StartedAt = _options.Clock.GetUtcNow(),
+        };
+        var execution = new InstanceExecution(state, process, _services, actor);
+        await execution.StartAsync(start, variables, cancellationToken);
+        await SaveAsync(execution, expectedRevision: 0, cancellationToken);
+        return View(state);
+    }
+
+    private async Task UpdateAsync(Guid instanceId, string? actor, Func<InstanceExecution, Task> step, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var stored = await _store.LoadAsync(instanceId, cancellationToken) ?? throw new WorkflowException($"Instance {instanceId} does not exist.");
+            var state = InstanceSerializer.Deserialize(stored.State);
+            if (state.Status != InstanceStatus.Running)
+            {
+                throw new WorkflowException($"Instance {instanceId} has ended ({state.Status}).");
+            }
+
+            var execution = new InstanceExecution(state, Definition(state.ProcessId, state.Version), _services, actor);
+            await step(execution);
+            try
+            {
+                await SaveAsync(execution, stored.Revision, cancellationToken);
+                return;
+            }
+            catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                // Someone else moved the instance: run the step again on fresh state.
+            }
+        }
+    }
+
+    private async Task SaveAsync(InstanceExecution execution, long expectedRevision, CancellationToken cancellationToken)
+    {
+        var state = execution.State;
+        state.Revision = expectedRevision + 1;
+        var view = View(state);
+        var stored = new StoredInstance(
+            state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.Revision, InstanceSerializer.Serialize(state),
+            [.. state.Timers.Select(t => new StoredTimer(t.Id, state.Id, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))],
+            [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence))],
+            view.OpenTasks);
+        await _store.SaveAsync(stored, expectedRevision, execution.Events, cancellationToken);
+        foreach (var e in execution.Events)
+        {
+            _options.OnEvent?.Invoke(e);
+        }
+    }
+
+    private InstanceView View(InstanceState state)
+    {
+        var root = state.Scopes.FirstOrDefault(s => s.Kind == ScopeKind.Process);
+        var process = Definition(state.ProcessId, state.Version);
+        return new InstanceView(
+            state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.StartedAt,
+            root?.Variables.ToDictionary(v => v.Key, v => v.Value?.DeepClone(), StringComparer.Ordinal) ?? new Dictionary<string, JsonNode?>(),
+            [.. state.Tasks.OrderBy(t => t.Sequence).Select(t =>
+            {
+                var node = process.NodesById[t.ElementId];
+                return new TaskView(t.Id, state.Id, t.ElementId, node.Name, t.Assignee, t.CandidateUsers, t.CandidateGroups, t.Due, t.FollowUp, t.Priority, t.FormKey,
+                    node.Properties, t.Created, t.LoopCounter);
+            })],
+            [.. state.Incidents.Select(i => new IncidentView(i.Id, i.ElementId, i.Message, i.Created))],
+            [.. state.Timers.OrderBy(t => t.Due).ThenBy(t => t.Sequence).Select(t => new TimerView(t.Id, t.ElementId, t.Due))]);
+    }
+
+    private ProcessModel Definition(string processId, int? version)
+    {
+        lock (_definitionsLock)
+        {
+            if (!_definitions.TryGetValue(processId, out var versions))
+            {
+                throw new WorkflowException($"Process '{processId}' is not deployed.");
+            }
+
+            if (version is null)
+            {
+                return versions[^1].Model;
+            }
+
+            return versions.FirstOrDefault(v => v.Model.Version == version).Model
+                   ?? throw new WorkflowException($"Process '{processId}' has no version {version}.");
+        }
+    }
+
+    private (ProcessModel Process, FlowNode Start)? FindMessageStart(string messageName)
+    {
+        lock (_definitionsLock)
+        {
+            foreach (var latest in _definitions.Values.Select(v => v[^1].Model).OrderBy(m => m.Id, StringComparer.Ordinal))
+            {
+                if (latest.MessageStarts.FirstOrDefault(n => n.MessageName == messageName) is { } start)
+                {
+                    return (latest, start);
+                }
+            }
+        }
+
+        return null;
+    }
+}

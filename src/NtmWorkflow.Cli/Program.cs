@@ -21,6 +21,8 @@ internal static class Program
 
             return arguments.Verb switch
             {
+                "validate" => ValidateCommand.Run(arguments, Console.Out),
+                "run" => await RunCommand.RunAsync(arguments, Console.Out),
                 "import" => await ImportCommand.RunAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };

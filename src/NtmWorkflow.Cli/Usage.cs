@@ -6,6 +6,10 @@ internal static class Usage
         ntm — NtmWorkflow command-line tool
 
         Usage:
+          ntm validate FILE…
+              Checks BPMN files: one JSON line per file ({"file", "valid", "processes", "errors"}).
+          ntm run FILE [MORE.bpmn…] --scenario SCENARIO.json
+              Runs a scenario on an in-memory store with a fake clock; prints the trace as JSON lines.
           ntm import units FILE [--edition E] [--valid-from yyyy-MM-dd] [--valid-to yyyy-MM-dd]
               Imports a list of administrative units (CSV, as in the bundled editions).
           ntm import units FILE --from-edition E --to-edition E --effective yyyy-MM-dd
@@ -19,7 +23,8 @@ internal static class Usage
         The database comes from the same settings as the web app: environment variables
         Database__Provider (Sqlite|Postgres), Database__ConnectionString, Storage__DataDirectory.
 
-        Exit codes: 0 done, 1 refused (the JSON line says why), 2 bad arguments.
+        Exit codes: 0 done (valid, every step held), 1 refused (invalid file, failed step; the JSON says
+        why), 2 bad arguments (or, for run, a bad scenario or an invalid model).
 
         """);
 }

@@ -55,6 +55,8 @@ internal static class PublicApi
                 var line = member switch
                 {
                     ConstructorInfo c => $"{typeName} :: new({Parameters(c)})",
+                    // Members every record or object has say nothing about the surface.
+                    MethodInfo m when m.Name.StartsWith('<') || m.Name is "Equals" or "GetHashCode" or "ToString" or "Deconstruct" => null,
                     MethodInfo m when !m.IsSpecialName => $"{typeName} :: {(m.IsStatic ? "static " : "")}{Name(m.ReturnType)} {m.Name}({Parameters(m)})",
                     PropertyInfo p => $"{typeName} :: {Name(p.PropertyType)} {p.Name} {{{(p.GetMethod?.IsPublic == true ? " get;" : "")}{(p.SetMethod?.IsPublic == true ? " set;" : "")} }}",
                     FieldInfo f when type.IsEnum && f.IsStatic => $"{typeName} :: {f.Name}",

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
 
@@ -7,11 +6,6 @@ namespace NtmWorkflow.Cli.Commands;
 /// <summary><c>ntm import units …</c>: one JSON line per imported file.</summary>
 internal static class ImportCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     public static async Task<int> RunAsync(CliArguments arguments, TextWriter output)
     {
         if (arguments.Words.Count == 0 || arguments.Words[0] != "units")
@@ -98,5 +92,5 @@ internal static class ImportCommand
         return description;
     }
 
-    private static Task WriteAsync(TextWriter output, object line) => output.WriteLineAsync(JsonSerializer.Serialize(line, Json));
+    private static Task WriteAsync(TextWriter output, object line) => output.WriteLineAsync(CliJson.Serialize(line));
 }

@@ -17,7 +17,7 @@ public sealed class WorkingCalendar
         CloseOfBusiness = closeOfBusiness ?? new TimeOnly(17, 0);
     }
 
-    /// <summary>When offices close; an event at or after this time counts from the next working day.</summary>
+    /// <summary>When offices close; an event later than this counts from the next working day.</summary>
     public TimeOnly CloseOfBusiness { get; }
 
     /// <summary>True when <paramref name="day"/> is a working day.</summary>
@@ -70,7 +70,7 @@ public sealed class WorkingCalendar
     {
         var local = instant.ToVietnamTime();
         var day = DateOnly.FromDateTime(local.DateTime);
-        var afterHours = TimeOnly.FromDateTime(local.DateTime) >= CloseOfBusiness;
+        var afterHours = TimeOnly.FromDateTime(local.DateTime) > CloseOfBusiness;
         if (_days.IsWorkingDay(day) && !afterHours)
         {
             return day;

@@ -25,6 +25,9 @@ internal static class BpmnReader
     [
         "sequenceFlow", "laneSet", "textAnnotation", "association", "group", "dataObject", "dataObjectReference",
         "dataStoreReference", "documentation", "extensionElements", "ioSpecification", "property", "category",
+        // Children of a subprocess that describe the subprocess itself, not its content.
+        "incoming", "outgoing", "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "dataInputAssociation",
+        "dataOutputAssociation", "potentialOwner", "humanPerformer", "performer",
     ];
 
     public static (DefinitionsModel? Model, ValidationResult Result) ReadFile(string path)

@@ -435,7 +435,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
             else
             {
                 var cardinality = services.Evaluator.Evaluate(mi.LoopCardinality!, variables);
-                total = cardinality is JsonValue v && v.TryGetValue<long>(out var n) && n is >= 0 and <= 10_000
+                total = cardinality is JsonValue v && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 10_000
                     ? (int)n
                     : cardinality is JsonValue s && s.TryGetValue<string>(out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed <= 10_000
                         ? parsed
@@ -867,7 +867,8 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         return IsoTimer.TryParseDate(text, out var date) ? date : throw new ExpressionException($"camunda:{what} gave '{text}', not an ISO 8601 date-time");
     }
 
-    private static long Int(ScopeState scope, string name) => scope.Variables.GetValueOrDefault(name) is JsonValue v && v.TryGetValue<long>(out var n) ? n : 0;
+    private static long Int(ScopeState scope, string name) =>
+        scope.Variables.GetValueOrDefault(name) is JsonValue v && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     // ----- plumbing -------------------------------------------------------------------------------
 

@@ -169,6 +169,7 @@ internal sealed class TimerState
     public long Sequence { get; set; }
 
     /// <summary>Firings left for a cycle; null for an unbounded one; 1 for a one-shot timer.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public int? Remaining { get; set; } = 1;
 
     /// <summary>The interval of a literal cycle, to schedule the next firing.</summary>

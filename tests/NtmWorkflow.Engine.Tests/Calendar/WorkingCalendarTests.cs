@@ -15,7 +15,9 @@ public sealed class WorkingCalendarTests
     // Friday: the weekend is skipped.
     [InlineData(3, 6, 10, 1, "2026-03-09T17:00:00+07:00")]
     // After office hours on Monday: taken as Tuesday, so day 1 is Wednesday.
-    [InlineData(3, 2, 17, 1, "2026-03-04T17:00:00+07:00")]
+    [InlineData(3, 2, 18, 1, "2026-03-04T17:00:00+07:00")]
+    // At the close itself the day still counts as Monday (a daily 17:00 notice moves one day at a time).
+    [InlineData(3, 2, 17, 1, "2026-03-03T17:00:00+07:00")]
     [InlineData(3, 2, 16, 1, "2026-03-03T17:00:00+07:00")]
     // Saturday: taken as Monday, so day 1 is Tuesday.
     [InlineData(3, 7, 9, 1, "2026-03-10T17:00:00+07:00")]

@@ -1,0 +1,231 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NtmWorkflow.Engine.Calendar;
+
+namespace NtmWorkflow.Cli.Scenarios;
+
+/// <summary>A scenario file that cannot be run as written (exit 2).</summary>
+internal sealed class ScenarioException(string message) : Exception(message);
+
+internal abstract record ScenarioStep(int Number);
+
+internal sealed record CompleteStep(int Number, string ElementId, string? Assignee, Dictionary<string, JsonNode?> Variables) : ScenarioStep(Number);
+
+internal sealed record MessageStep(int Number, string MessageName, string? CorrelationKey, Dictionary<string, JsonNode?> Variables) : ScenarioStep(Number);
+
+internal sealed record AdvanceStep(int Number, string Text, TimeSpan Duration) : ScenarioStep(Number);
+
+internal sealed record ExpectStep(
+    int Number,
+    string? State,
+    Dictionary<string, int>? OpenTasks,
+    Dictionary<string, JsonElement>? Variables,
+    List<string>? Reached,
+    List<string>? NotReached) : ScenarioStep(Number);
+
+internal sealed record HandlerBehaviour(Dictionary<string, JsonNode?> Output, string? Fail);
+
+/// <summary>The scenario JSON of <c>ntm run</c>, checked whole before anything runs.</summary>
+internal sealed class Scenario
+{
+    public static readonly DateTimeOffset DefaultStart = new(2026, 3, 2, 8, 0, 0, VietnamTime.Offset);
+    private static readonly string[] States = ["running", "completed", "terminated", "faulted"];
+
+    public string? Process { get; private init; }
+
+    public DateTimeOffset Start { get; private init; } = DefaultStart;
+
+    public string? BusinessKey { get; private init; }
+
+    public Dictionary<string, JsonNode?> Variables { get; private init; } = [];
+
+    public Dictionary<string, HandlerBehaviour> Handlers { get; private init; } = [];
+
+    public List<ScenarioStep> Steps { get; private init; } = [];
+
+    public static Scenario Load(string path)
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new ScenarioException($"scenario {path}: {e.Message}");
+        }
+
+        if (root is not JsonObject obj)
+        {
+            throw new ScenarioException("the scenario must be a JSON object");
+        }
+
+        Known(obj, "scenario", "process", "start", "businessKey", "variables", "handlers", "steps");
+        var start = DefaultStart;
+        if (OptionalString(obj, "start", "scenario") is { } startText)
+        {
+            if (!DateTimeOffset.TryParse(startText, CultureInfo.InvariantCulture, DateTimeStyles.None, out start) || !HasOffset(startText))
+            {
+                throw new ScenarioException($"start '{startText}' is not an ISO 8601 date-time with an offset");
+            }
+        }
+
+        var handlers = new Dictionary<string, HandlerBehaviour>(StringComparer.Ordinal);
+        if (obj["handlers"] is { } handlersNode)
+        {
+            foreach (var (name, value) in handlersNode as JsonObject ?? throw new ScenarioException("handlers must be an object of handler names"))
+            {
+                var handler = value as JsonObject ?? throw new ScenarioException($"handler '{name}' must be {{\"output\": {{…}}}} or {{\"fail\": \"text\"}}");
+                Known(handler, $"handler '{name}'", "output", "fail");
+                var fail = OptionalString(handler, "fail", $"handler '{name}'");
+                handlers[name] = new HandlerBehaviour(VariablesOf(handler, "output", $"handler '{name}'"), fail);
+            }
+        }
+
+        var steps = new List<ScenarioStep>();
+        if (obj["steps"] is { } stepsNode)
+        {
+            var number = 0;
+            foreach (var stepNode in stepsNode as JsonArray ?? throw new ScenarioException("steps must be an array"))
+            {
+                steps.Add(ParseStep(++number, stepNode as JsonObject ?? throw new ScenarioException($"step {number} must be an object")));
+            }
+        }
+
+        return new Scenario
+        {
+            Process = OptionalString(obj, "process", "scenario"),
+            Start = start,
+            BusinessKey = OptionalString(obj, "businessKey", "scenario"),
+            Variables = VariablesOf(obj, "variables", "scenario"),
+            Handlers = handlers,
+            Steps = steps,
+        };
+    }
+
+    private static ScenarioStep ParseStep(int number, JsonObject step)
+    {
+        var where = $"step {number}";
+        if (step.ContainsKey("complete"))
+        {
+            Known(step, where, "complete", "assignee", "variables");
+            return new CompleteStep(number, RequiredString(step, "complete", where), OptionalString(step, "assignee", where), VariablesOf(step, "variables", where));
+        }
+
+        if (step.ContainsKey("message"))
+        {
+            Known(step, where, "message", "correlationKey", "variables");
+            return new MessageStep(number, RequiredString(step, "message", where), OptionalString(step, "correlationKey", where), VariablesOf(step, "variables", where));
+        }
+
+        if (step.ContainsKey("advance"))
+        {
+            Known(step, where, "advance");
+            var text = RequiredString(step, "advance", where);
+            return new AdvanceStep(number, text, ParseAdvance(text, where));
+        }
+
+        if (step.ContainsKey("expect"))
+        {
+            Known(step, where, "expect");
+            var expect = step["expect"] as JsonObject ?? throw new ScenarioException($"{where}: expect must be an object");
+            Known(expect, $"{where} expect", "state", "openTasks", "variables", "reached", "notReached");
+            var state = OptionalString(expect, "state", where);
+            if (state is not null && !States.Contains(state))
+            {
+                throw new ScenarioException($"{where}: state must be one of {string.Join(", ", States)}, not '{state}'");
+            }
+
+            Dictionary<string, int>? openTasks = null;
+            if (expect["openTasks"] is { } tasksNode)
+            {
+                openTasks = [];
+                foreach (var (id, count) in tasksNode as JsonObject ?? throw new ScenarioException($"{where}: openTasks must be an object of element ids and counts"))
+                {
+                    openTasks[id] = count is JsonValue v && v.TryGetValue<int>(out var n) && n >= 0 ? n : throw new ScenarioException($"{where}: openTasks.{id} must be a count");
+                }
+            }
+
+            Dictionary<string, JsonElement>? variables = null;
+            if (expect["variables"] is { } variablesNode)
+            {
+                variables = [];
+                foreach (var (name, value) in variablesNode as JsonObject ?? throw new ScenarioException($"{where}: expect.variables must be an object"))
+                {
+                    variables[name] = JsonSerializer.SerializeToElement(value);
+                }
+            }
+
+            return new ExpectStep(number, state, openTasks, variables, Ids(expect, "reached", where), Ids(expect, "notReached", where));
+        }
+
+        throw new ScenarioException($"{where} must be one of complete, message, advance, expect");
+    }
+
+    /// <summary>P1D is 24 hours; years and months have no fixed length, so they are refused.</summary>
+    private static TimeSpan ParseAdvance(string text, string where)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text,
+            @"^P(?:(?<w>\d+)W)?(?:(?<d>\d+)D)?(?:T(?:(?<h>\d+)H)?(?:(?<m>\d+)M)?(?:(?<s>\d+(?:\.\d+)?)S)?)?$");
+        if (!match.Success || text is "P" or "PT" || text.EndsWith('T'))
+        {
+            throw new ScenarioException($"{where}: advance '{text}' is not an ISO 8601 duration in weeks, days, hours, minutes and seconds (years and months are not allowed)");
+        }
+
+        double Part(string name) => match.Groups[name].Success ? double.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : 0;
+        return TimeSpan.FromDays((Part("w") * 7) + Part("d")) + TimeSpan.FromHours(Part("h")) + TimeSpan.FromMinutes(Part("m")) + TimeSpan.FromSeconds(Part("s"));
+    }
+
+    private static List<string>? Ids(JsonObject obj, string name, string where)
+    {
+        if (obj[name] is not { } node)
+        {
+            return null;
+        }
+
+        return node is JsonArray array && array.All(i => i is JsonValue v && v.TryGetValue<string>(out _))
+            ? [.. array.Select(i => i!.GetValue<string>())]
+            : throw new ScenarioException($"{where}: {name} must be an array of element ids");
+    }
+
+    private static Dictionary<string, JsonNode?> VariablesOf(JsonObject obj, string name, string where)
+    {
+        var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        if (obj[name] is null)
+        {
+            return result;
+        }
+
+        foreach (var (key, value) in obj[name] as JsonObject ?? throw new ScenarioException($"{where}: {name} must be an object"))
+        {
+            result[key] = value?.DeepClone();
+        }
+
+        return result;
+    }
+
+    private static string RequiredString(JsonObject obj, string name, string where) =>
+        OptionalString(obj, name, where) is { Length: > 0 } value ? value : throw new ScenarioException($"{where}: {name} must be a non-empty string");
+
+    private static string? OptionalString(JsonObject obj, string name, string where)
+    {
+        if (!obj.TryGetPropertyValue(name, out var node) || node is null)
+        {
+            return null;
+        }
+
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new ScenarioException($"{where}: {name} must be a string");
+    }
+
+    private static void Known(JsonObject obj, string where, params string[] names)
+    {
+        var unknown = obj.Select(p => p.Key).Where(k => !names.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ScenarioException($"{where}: unknown key(s) {string.Join(", ", unknown)}; expected {string.Join(", ", names)}");
+        }
+    }
+
+    private static bool HasOffset(string text) => text.EndsWith('Z') || System.Text.RegularExpressions.Regex.IsMatch(text, @"[+-]\d\d:\d\d$");
+}

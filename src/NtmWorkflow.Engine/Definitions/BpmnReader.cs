@@ -127,6 +127,12 @@ internal static class BpmnReader
         private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
         private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
 
+        /// <summary>Elements refused with an error of their own; references to them are not errors again.</summary>
+        private readonly HashSet<string> _refused = new(StringComparer.Ordinal);
+
+        /// <summary>Nodes that lost a sequence flow to a refused element: their flow counts are not checked again.</summary>
+        private readonly HashSet<string> _dangling = new(StringComparer.Ordinal);
+
         public (DefinitionsModel?, ValidationResult) Build()
         {
             var root = document.Root!;
@@ -196,6 +202,11 @@ internal static class BpmnReader
                 var node = BuildNode(child, scope, process);
                 if (node is null)
                 {
+                    if (Attr(child, "id") is { } refusedId)
+                    {
+                        _refused.Add(refusedId);
+                    }
+
                     continue;
                 }
 
@@ -219,6 +230,14 @@ internal static class BpmnReader
                 flowIds.Add(flowId);
                 var sourceRef = Attr(flowElement, "sourceRef");
                 var targetRef = Attr(flowElement, "targetRef");
+                if (sourceRef is not null && _refused.Contains(sourceRef) || targetRef is not null && _refused.Contains(targetRef))
+                {
+                    // The refused element has its own error; its flows would only repeat it.
+                    _dangling.Add(sourceRef ?? "");
+                    _dangling.Add(targetRef ?? "");
+                    continue;
+                }
+
                 if (sourceRef is null || !nodes.TryGetValue(sourceRef, out var source))
                 {
                     Error(flowElement, flowId, sourceRef is null ? "the sequence flow has no sourceRef" : $"sourceRef '{sourceRef}' is not a flow node of the same {(isSubProcess ? "subprocess" : "process")}");
@@ -339,6 +358,11 @@ internal static class BpmnReader
             if (node.Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent)
             {
                 var attachedRef = Attr(element, "attachedToRef");
+                if (attachedRef is not null && _refused.Contains(attachedRef))
+                {
+                    return;
+                }
+
                 if (attachedRef is null || !nodes.TryGetValue(attachedRef, out var attached) || !attached.Node.IsActivity)
                 {
                     Error(element, node.Id, attachedRef is null ? "the boundary event is not attached to an activity (attachedToRef)" : $"attachedToRef '{attachedRef}' is not an activity of the same scope");
@@ -389,7 +413,7 @@ internal static class BpmnReader
                 Error(extra, $"the {(isSubProcess ? "subprocess" : "process")} has more than one none start event; only one can be the start");
             }
 
-            foreach (var node in scope.Nodes)
+            foreach (var node in scope.Nodes.Where(n => !_dangling.Contains(n.Id)))
             {
                 switch (node.Kind)
                 {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using NtmWorkflow.Testing;
 
 namespace NtmWorkflow.Web.Tests.Cli;
@@ -56,31 +54,8 @@ public sealed class NtmImportTests : IDisposable
         Assert.StartsWith("ntm: ", result.Stderr, StringComparison.Ordinal);
     }
 
-    private async Task<CliResult> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _data.Path };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ntm.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Storage__DataDirectory"] = _data.Path;
-        start.Environment.Remove("Database__Provider");
-        start.Environment.Remove("Database__ConnectionString");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new CliResult(process.ExitCode, await stdout, await stderr);
-    }
-
-    private sealed record CliResult(int ExitCode, string Stdout, string Stderr)
-    {
-        public List<JsonElement> JsonLines() =>
-            Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-    }
+    private Task<CliResult> RunAsync(params string[] args) =>
+        NtmProcess.RunAsync(_data.Path, new Dictionary<string, string> { ["Storage__DataDirectory"] = _data.Path }, args);
 
     public void Dispose() => _data.Dispose();
 }

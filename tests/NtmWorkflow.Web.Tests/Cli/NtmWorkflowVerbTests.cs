@@ -1,0 +1,94 @@
+using NtmWorkflow.Testing;
+
+namespace NtmWorkflow.Web.Tests.Cli;
+
+/// <summary>`ntm validate` and `ntm run` through the built CLI, on the shipped workflows and the scenarios in tests/scenarios.</summary>
+public sealed class NtmWorkflowVerbTests
+{
+    private static string Root => TestEnvironment.RepositoryRoot;
+
+    public static TheoryData<string> Scenarios() =>
+        [.. Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "tests", "scenarios"), "*.json").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(Scenarios))]
+    public async Task Each_scenario_ends_with_the_exit_code_its_name_promises(string scenario)
+    {
+        var model = scenario[..scenario.IndexOf("--", StringComparison.Ordinal)] + ".bpmn";
+        var modelPath = File.Exists(Path.Combine(Root, "workflows", model)) ? Path.Combine(Root, "workflows", model) : Path.Combine(Root, "tests", "scenarios", model);
+        var expected = scenario.Split('.')[^2] switch { "pass" => 0, "fail" => 1, "bad" => 2, var other => throw new InvalidOperationException($"unknown outcome '{other}'") };
+
+        var result = await NtmProcess.RunAsync(Path.Combine(Root, "tests", "scenarios"), null, "run", modelPath, "--scenario", scenario);
+
+        Assert.True(expected == result.ExitCode, $"exit {result.ExitCode}, expected {expected}\nstdout (last lines):\n{string.Join('\n', result.Stdout.Split('\n').TakeLast(4))}\nstderr:\n{result.Stderr}");
+        if (expected == 2)
+        {
+            Assert.Equal("", result.Stdout);
+            Assert.StartsWith("ntm: bad scenario", result.Stderr, StringComparison.Ordinal);
+            return;
+        }
+
+        Assert.Equal("", result.Stderr);
+        var lines = result.JsonLines();
+        Assert.All(lines, l => Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$", l.GetProperty("time").GetString()));
+        Assert.Equal("instanceStarted", lines[0].GetProperty("event").GetString());
+        Assert.Equal(expected == 1, lines[^1].GetProperty("event").GetString() == "stepFailed");
+    }
+
+    [Fact]
+    public async Task The_shipped_workflows_are_valid()
+    {
+        var files = Directory.GetFiles(Path.Combine(Root, "workflows"), "*.bpmn").Order().ToArray();
+        Assert.NotEmpty(files);
+        var result = await NtmProcess.RunAsync(Root, null, ["validate", .. files]);
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+        Assert.All(result.JsonLines(), l => Assert.True(l.GetProperty("valid").GetBoolean(), l.ToString()));
+    }
+
+    [Fact]
+    public async Task Validate_prints_one_line_per_file_in_order_and_exits_1_when_any_is_invalid()
+    {
+        using var folder = new TemporaryDirectory();
+        var broken = Path.Combine(folder.Path, "broken.bpmn");
+        await File.WriteAllTextAsync(broken, "<not-closed>");
+        var model = Path.Combine(Root, "workflows", "ntm-commune-recognition.bpmn");
+
+        var result = await NtmProcess.RunAsync(folder.Path, null, "validate", model, "broken.bpmn", "missing.bpmn");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("", result.Stderr);
+        var lines = result.JsonLines();
+        Assert.Equal([model, "broken.bpmn", "missing.bpmn"], lines.Select(l => l.GetProperty("file").GetString()));
+        Assert.Equal([true, false, false], lines.Select(l => l.GetProperty("valid").GetBoolean()));
+        Assert.Equal(["ntm-commune-recognition"], lines[0].GetProperty("processes").EnumerateArray().Select(p => p.GetString()));
+        var error = lines[1].GetProperty("errors")[0];
+        Assert.Equal(("file", System.Text.Json.JsonValueKind.Null, System.Text.Json.JsonValueKind.Null),
+            (error.GetProperty("type").GetString(), error.GetProperty("element").ValueKind, error.GetProperty("line").ValueKind));
+    }
+
+    [Theory]
+    [InlineData("validate")]
+    [InlineData("run")]
+    [InlineData("run", "x.bpmn")]
+    [InlineData("validate", "--bogus", "x")]
+    public async Task Bad_arguments_exit_2(params string[] args)
+    {
+        var result = await NtmProcess.RunAsync(Root, null, args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_refuses_an_invalid_model_with_exit_2_and_the_reason()
+    {
+        using var folder = new TemporaryDirectory();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "m.bpmn"), """
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="p"><bpmn:inclusiveGateway id="g"/></bpmn:process></bpmn:definitions>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "s.json"), "{}");
+        var result = await NtmProcess.RunAsync(folder.Path, null, "run", "m.bpmn", "--scenario", "s.json");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("inclusiveGateway is not supported", result.Stderr, StringComparison.Ordinal);
+    }
+}

@@ -125,6 +125,7 @@ internal static class BpmnReader
     {
         private readonly List<ValidationError> _errors = [];
         private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _signals = new(StringComparer.Ordinal);
         private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
 
         /// <summary>Elements refused with an error of their own; references to them are not errors again.</summary>
@@ -147,6 +148,14 @@ internal static class BpmnReader
                 if (Attr(message, "id") is { } id)
                 {
                     _messages[id] = Attr(message, "name") ?? "";
+                }
+            }
+
+            foreach (var signal in root.Elements(Bpmn + "signal"))
+            {
+                if (Attr(signal, "id") is { } id)
+                {
+                    _signals[id] = Attr(signal, "name") ?? "";
                 }
             }
 
@@ -301,9 +310,11 @@ internal static class BpmnReader
                 ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
                 ("intermediateCatchEvent", "timerEventDefinition") => NodeKind.TimerCatchEvent,
                 ("intermediateCatchEvent", "messageEventDefinition") => NodeKind.MessageCatchEvent,
+                ("intermediateCatchEvent", "signalEventDefinition") => NodeKind.SignalCatchEvent,
                 ("intermediateThrowEvent", null) => NodeKind.PassThrough,
                 ("boundaryEvent", "timerEventDefinition") => NodeKind.TimerBoundaryEvent,
                 ("boundaryEvent", "messageEventDefinition") => NodeKind.MessageBoundaryEvent,
+                ("boundaryEvent", "signalEventDefinition") => NodeKind.SignalBoundaryEvent,
                 ("userTask", _) => NodeKind.UserTask,
                 ("serviceTask", _) => NodeKind.ServiceTask,
                 ("sendTask", _) => NodeKind.SendTask,
@@ -325,6 +336,7 @@ internal static class BpmnReader
             }
 
             var messageName = definition == "messageEventDefinition" ? ResolveMessage(element, id, definitions[0]) : null;
+            var signalName = definition == "signalEventDefinition" ? ResolveSignal(element, id, definitions[0]) : null;
             var timer = definition == "timerEventDefinition" ? ReadTimer(element, id, definitions[0]) : null;
             var node = new FlowNode
             {
@@ -336,6 +348,7 @@ internal static class BpmnReader
                 Parent = scope,
                 CancelActivity = !string.Equals(Attr(element, "cancelActivity"), "false", StringComparison.OrdinalIgnoreCase),
                 MessageName = messageName,
+                SignalName = signalName,
                 Timer = timer,
                 MultiInstance = ReadMultiInstance(element, id),
                 UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
@@ -355,7 +368,7 @@ internal static class BpmnReader
 
         private void ResolveReferences(FlowNode node, XElement element, Dictionary<string, (FlowNode Node, XElement Element)> nodes, HashSet<string> flowIds)
         {
-            if (node.Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent)
+            if (node.IsBoundaryEvent)
             {
                 var attachedRef = Attr(element, "attachedToRef");
                 if (attachedRef is not null && _refused.Contains(attachedRef))
@@ -423,7 +436,7 @@ internal static class BpmnReader
                     case NodeKind.NoneEndEvent or NodeKind.TerminateEndEvent when node.Outgoing.Count > 0:
                         Error(node, "an end event cannot have outgoing sequence flows");
                         break;
-                    case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent:
+                    case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent:
                         if (node.Incoming.Count > 0)
                         {
                             Error(node, "a boundary event cannot have incoming sequence flows");
@@ -441,15 +454,15 @@ internal static class BpmnReader
                             Error(node, "an event-based gateway needs at least two outgoing sequence flows");
                         }
 
-                        foreach (var flow in node.Outgoing.Where(f => f.Target.Kind is not (NodeKind.TimerCatchEvent or NodeKind.MessageCatchEvent) || f.Target.Incoming.Count != 1))
+                        foreach (var flow in node.Outgoing.Where(f => !f.Target.IsCatchEvent || f.Target.Incoming.Count != 1))
                         {
-                            Error(flow.Target, "after an event-based gateway comes a timer or message intermediate catch event with no other incoming flow");
+                            Error(flow.Target, "after an event-based gateway comes a timer, message or signal intermediate catch event with no other incoming flow");
                         }
 
                         break;
                 }
 
-                if (node.Incoming.Count == 0 && node.Kind is not (NodeKind.NoneStartEvent or NodeKind.MessageStartEvent or NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent))
+                if (node.Incoming.Count == 0 && node.Kind is not (NodeKind.NoneStartEvent or NodeKind.MessageStartEvent) && !node.IsBoundaryEvent)
                 {
                     Error(node, "no sequence flow leads here, so it can never run");
                 }
@@ -484,6 +497,18 @@ internal static class BpmnReader
             if (string.IsNullOrWhiteSpace(name))
             {
                 Error(element, id, $"message '{messageRef}' has no name to correlate by");
+                return null;
+            }
+
+            return name;
+        }
+
+        private string? ResolveSignal(XElement element, string id, XElement definition)
+        {
+            var signalRef = Attr(definition, "signalRef");
+            if (signalRef is null || !_signals.TryGetValue(signalRef, out var name) || string.IsNullOrWhiteSpace(name))
+            {
+                Error(element, id, signalRef is null ? "the signal event names no signal (signalRef)" : $"signalRef '{signalRef}' is not a named bpmn:signal of this file");
                 return null;
             }
 

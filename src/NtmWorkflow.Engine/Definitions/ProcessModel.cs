@@ -18,8 +18,10 @@ internal enum NodeKind
     EventBasedGateway,
     TimerCatchEvent,
     MessageCatchEvent,
+    SignalCatchEvent,
     TimerBoundaryEvent,
     MessageBoundaryEvent,
+    SignalBoundaryEvent,
     SubProcess,
 }
 
@@ -82,6 +84,12 @@ internal sealed class FlowNode : ScopeModel
     public SequenceFlow? DefaultFlow { get; set; }
 
     public string? MessageName { get; init; }
+
+    public string? SignalName { get; init; }
+
+    public bool IsBoundaryEvent => Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent;
+
+    public bool IsCatchEvent => Kind is NodeKind.TimerCatchEvent or NodeKind.MessageCatchEvent or NodeKind.SignalCatchEvent;
 
     public TimerDefinition? Timer { get; init; }
 

@@ -4,7 +4,7 @@ namespace NtmWorkflow.Engine.Runtime;
 public sealed record StoredTimer(string TimerId, Guid InstanceId, string ElementId, DateTimeOffset Due, DateTimeOffset ScheduledAt, long Sequence);
 
 /// <summary>A message subscription as a store indexes it.</summary>
-public sealed record StoredSubscription(Guid InstanceId, string MessageName, string? BusinessKey, DateTimeOffset Created, long Sequence);
+public sealed record StoredSubscription(Guid InstanceId, string MessageName, string? BusinessKey, DateTimeOffset Created, long Sequence, bool IsSignal = false);
 
 /// <summary>
 /// One instance as stored: the serialised state (opaque to the store) plus the index rows derived from
@@ -39,6 +39,9 @@ public interface IWorkflowStore
 
     /// <summary>Instances waiting for the message, earliest subscription first; <paramref name="businessKey"/> narrows when given.</summary>
     Task<IReadOnlyList<StoredSubscription>> FindMessageSubscriptionsAsync(string messageName, string? businessKey, CancellationToken cancellationToken);
+
+    /// <summary>Instances with a subscription to the signal, each once.</summary>
+    Task<IReadOnlyList<Guid>> FindSignalSubscribersAsync(string signalName, CancellationToken cancellationToken);
 
     /// <summary>Timers due at or before <paramref name="upTo"/>, earliest first, ties in scheduling order.</summary>
     Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken);
@@ -111,8 +114,18 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         lock (_lock)
         {
             IReadOnlyList<StoredSubscription> found = [.. _instances.Values.SelectMany(i => i.Subscriptions)
-                .Where(s => s.MessageName == messageName && (businessKey is null || s.BusinessKey == businessKey))
+                .Where(s => !s.IsSignal && s.MessageName == messageName && (businessKey is null || s.BusinessKey == businessKey))
                 .OrderBy(s => s.Created).ThenBy(s => s.Sequence)];
+            return Task.FromResult(found);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Guid>> FindSignalSubscribersAsync(string signalName, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<Guid> found = [.. _instances.Values.Where(i => i.Subscriptions.Any(s => s.IsSignal && s.MessageName == signalName)).Select(i => i.Id)];
             return Task.FromResult(found);
         }
     }

@@ -57,6 +57,24 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         await RunAsync(ct);
     }
 
+    public async Task ReceiveSignalAsync(IReadOnlyList<string> subscriptionIds, IReadOnlyDictionary<string, JsonNode?>? variables, CancellationToken ct)
+    {
+        foreach (var id in subscriptionIds)
+        {
+            // An earlier trigger may have withdrawn this one (an interrupting boundary, a gateway).
+            if (State.Subscriptions.FirstOrDefault(s => s.Id == id) is not { } subscription || State.Status != InstanceStatus.Running)
+            {
+                continue;
+            }
+
+            var token = Token(subscription.TokenId);
+            SetVariables(token.ScopeId, variables);
+            await TriggerEventAsync(Node(subscription.ElementId), token, ct);
+        }
+
+        await RunAsync(ct);
+    }
+
     public async Task FireTimerAsync(TimerState timer, CancellationToken ct)
     {
         var token = Token(timer.TokenId);
@@ -196,7 +214,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                 token.Phase = TokenPhase.Waiting;
                 ScheduleTimer(node, token);
                 break;
-            case NodeKind.MessageCatchEvent:
+            case NodeKind.MessageCatchEvent or NodeKind.SignalCatchEvent:
                 token.Phase = TokenPhase.Waiting;
                 Subscribe(node, token);
                 break;
@@ -599,7 +617,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         var waitingAt = Node(token.ElementId);
         switch (eventNode.Kind)
         {
-            case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent:
+            case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent:
                 var scopeId = token.ScopeId;
                 if (eventNode.CancelActivity)
                 {
@@ -612,7 +630,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                 Emit("completed", eventNode.Id);
                 await LeaveAsync(boundaryToken, eventNode, ct);
                 break;
-            case NodeKind.TimerCatchEvent or NodeKind.MessageCatchEvent when waitingAt.Kind == NodeKind.EventBasedGateway:
+            case NodeKind.TimerCatchEvent or NodeKind.MessageCatchEvent or NodeKind.SignalCatchEvent when waitingAt.Kind == NodeKind.EventBasedGateway:
                 DisarmWaits(token);
                 Emit("completed", waitingAt.Id);
                 token.ElementId = eventNode.Id;
@@ -703,7 +721,8 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
     private void Subscribe(FlowNode eventNode, TokenState token) =>
         State.Subscriptions.Add(new SubscriptionState
         {
-            Id = NewId("m"), MessageName = eventNode.MessageName!, ElementId = eventNode.Id, TokenId = token.Id, Created = Now, Sequence = State.Next(),
+            Id = NewId("m"), MessageName = eventNode.MessageName ?? eventNode.SignalName!, IsSignal = eventNode.SignalName is not null,
+            ElementId = eventNode.Id, TokenId = token.Id, Created = Now, Sequence = State.Next(),
         });
 
     // ----- tasks, handlers, scripts ------------------------------------------------------------

@@ -180,7 +180,10 @@ internal sealed class SubscriptionState
 {
     public required string Id { get; set; }
 
+    /// <summary>The message's or the signal's name.</summary>
     public required string MessageName { get; set; }
+
+    public bool IsSignal { get; set; }
 
     public required string ElementId { get; set; }
 

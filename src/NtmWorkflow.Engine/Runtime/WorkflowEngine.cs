@@ -166,7 +166,7 @@ public sealed class WorkflowEngine
             {
                 await UpdateAsync(target.InstanceId, actor, async execution =>
                 {
-                    var subscription = execution.State.Subscriptions.Where(s => s.MessageName == messageName).MinBy(s => s.Sequence);
+                    var subscription = execution.State.Subscriptions.Where(s => !s.IsSignal && s.MessageName == messageName).MinBy(s => s.Sequence);
                     if (subscription is null)
                     {
                         return;
@@ -186,6 +186,30 @@ public sealed class WorkflowEngine
                 return target.InstanceId;
             }
         }
+    }
+
+    /// <summary>
+    /// Broadcasts a signal: every signal catch and boundary event waiting for it, in every instance,
+    /// is triggered, each with the given variables. Returns how many events it triggered.
+    /// </summary>
+    public async Task<int> BroadcastSignalAsync(string signalName, IReadOnlyDictionary<string, JsonNode?>? variables = null, string? actor = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(signalName);
+        var triggered = 0;
+        foreach (var instanceId in await _store.FindSignalSubscribersAsync(signalName, cancellationToken))
+        {
+            var count = 0;
+            await UpdateAsync(instanceId, actor, async execution =>
+            {
+                var ids = execution.State.Subscriptions.Where(s => s.IsSignal && s.MessageName == signalName).OrderBy(s => s.Sequence).Select(s => s.Id).ToList();
+                count = ids.Count;
+                await execution.ReceiveSignalAsync(ids, variables, cancellationToken);
+            }, cancellationToken);
+            triggered += count;
+        }
+
+        return triggered;
     }
 
     /// <summary>Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>; returns how many fired.</summary>
@@ -295,7 +319,7 @@ public sealed class WorkflowEngine
         var stored = new StoredInstance(
             state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.Revision, InstanceSerializer.Serialize(state),
             [.. state.Timers.Select(t => new StoredTimer(t.Id, state.Id, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))],
-            [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence))],
+            [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence, s.IsSignal))],
             view.OpenTasks);
         await _store.SaveAsync(stored, expectedRevision, execution.Events, cancellationToken);
         foreach (var e in execution.Events)

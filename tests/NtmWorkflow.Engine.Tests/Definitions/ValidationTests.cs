@@ -122,7 +122,8 @@ public sealed class ValidationTests
     [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition><bpmn:timeCycle>0 0 9 * * ?</bpmn:timeCycle></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>""", "x", "intermediateCatchEvent", "repeating interval")]
     [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:timerEventDefinition/></bpmn:intermediateCatchEvent>""", "x", "intermediateCatchEvent", "has no timeDate")]
     [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:messageEventDefinition messageRef="nope"/></bpmn:intermediateCatchEvent>""", "x", "intermediateCatchEvent", "messageRef 'nope'")]
-    [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:signalEventDefinition/></bpmn:intermediateCatchEvent>""", "x", "intermediateCatchEvent", "signalEventDefinition is not supported")]
+    [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:conditionalEventDefinition/></bpmn:intermediateCatchEvent>""", "x", "intermediateCatchEvent", "conditionalEventDefinition is not supported")]
+    [InlineData("""<bpmn:intermediateCatchEvent id="x"><bpmn:signalEventDefinition signalRef="nope"/></bpmn:intermediateCatchEvent>""", "x", "intermediateCatchEvent", "signalRef 'nope'")]
     public void An_element_that_cannot_run_is_named_with_its_type_and_line(string element, string id, string type, string expected)
     {
         var error = Single($"""<bpmn:startEvent id="s"/>{element}<bpmn:endEvent id="e"/>""" + Chain("s", "x", "e"));

@@ -196,3 +196,53 @@ public sealed class EventTests
         }
     }
 }
+
+public sealed class SignalTests
+{
+    private const string Signals = """<bpmn:signal id="sig" name="newCriteria2026"/>""";
+
+    [Fact]
+    public async Task A_broadcast_signal_reaches_every_waiting_instance_and_boundary()
+    {
+        var e = TestEngine.Create("""
+            <bpmn:startEvent id="s"/><bpmn:parallelGateway id="fork"/>
+            <bpmn:intermediateCatchEvent id="wait"><bpmn:signalEventDefinition signalRef="sig"/></bpmn:intermediateCatchEvent>
+            <bpmn:userTask id="review"/>
+            <bpmn:boundaryEvent id="stop" attachedToRef="review"><bpmn:signalEventDefinition signalRef="sig"/></bpmn:boundaryEvent>
+            <bpmn:endEvent id="e1"/><bpmn:endEvent id="e2"/><bpmn:endEvent id="e3"/>
+            """ + Bpmn.Chain("s", "fork") + Bpmn.Flow("fork", "wait") + Bpmn.Flow("fork", "review") + Bpmn.Flow("wait", "e1") + Bpmn.Flow("review", "e2") + Bpmn.Flow("stop", "e3"),
+            messages: Signals);
+        await e.StartAsync();
+        var second = await e.Engine.StartAsync("p");
+
+        Assert.Equal(0, await e.Engine.BroadcastSignalAsync("otherSignal"));
+        Assert.Equal(4, await e.Engine.BroadcastSignalAsync("newCriteria2026", TestEngine.Vars(new { criteriaSet = "2026" })));
+
+        foreach (var id in new[] { e.InstanceId, second.Id })
+        {
+            var instance = (await e.Engine.GetInstanceAsync(id))!;
+            Assert.Equal(InstanceStatus.Completed, instance.Status);
+            Assert.Equal("2026", instance.Variables["criteriaSet"]!.GetValue<string>());
+        }
+
+        Assert.Equal(2, e.Count("cancelled", "review"));
+        Assert.Equal(2, e.Count("activated", "e3"));
+        Assert.Equal(0, await e.Engine.BroadcastSignalAsync("newCriteria2026"));
+    }
+
+    [Fact]
+    public async Task A_signal_after_an_event_based_gateway_can_win()
+    {
+        var e = TestEngine.Create("""
+            <bpmn:startEvent id="s"/><bpmn:eventBasedGateway id="g"/>
+            <bpmn:intermediateCatchEvent id="sigEvent"><bpmn:signalEventDefinition signalRef="sig"/></bpmn:intermediateCatchEvent>
+            <bpmn:intermediateCatchEvent id="timer"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+            <bpmn:endEvent id="bySignal"/><bpmn:endEvent id="byTimer"/>
+            """ + Bpmn.Chain("s", "g") + Bpmn.Flow("g", "sigEvent") + Bpmn.Flow("g", "timer") + Bpmn.Flow("sigEvent", "bySignal") + Bpmn.Flow("timer", "byTimer"),
+            messages: Signals);
+        await e.StartAsync();
+        await e.Engine.BroadcastSignalAsync("newCriteria2026");
+        Assert.True(e.Reached("bySignal"));
+        Assert.Empty((await e.InstanceAsync()).Timers);
+    }
+}

@@ -23,6 +23,7 @@ internal static class Program
             {
                 "validate" => ValidateCommand.Run(arguments, Console.Out),
                 "run" => await RunCommand.RunAsync(arguments, Console.Out),
+                "handlers" => HandlersCommand.Run(arguments, Console.Out),
                 "import" => await ImportCommand.RunAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };

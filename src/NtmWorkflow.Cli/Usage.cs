@@ -10,6 +10,8 @@ internal static class Usage
               Checks BPMN files: one JSON line per file ({"file", "valid", "processes", "errors"}).
           ntm run FILE [MORE.bpmn…] --scenario SCENARIO.json
               Runs a scenario on an in-memory store with a fake clock; prints the trace as JSON lines.
+          ntm handlers
+              Lists the handler topics service and send tasks may name (camunda:topic), one JSON line each.
           ntm import units FILE [--edition E] [--valid-from yyyy-MM-dd] [--valid-to yyyy-MM-dd]
               Imports a list of administrative units (CSV, as in the bundled editions).
           ntm import units FILE --from-edition E --to-edition E --effective yyyy-MM-dd

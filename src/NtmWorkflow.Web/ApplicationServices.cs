@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Workflows;
 using NtmWorkflow.Web.Infrastructure.Documents;
 using NtmWorkflow.Web.Infrastructure.Email;
 using NtmWorkflow.Web.Persistence;
@@ -39,6 +40,7 @@ public static class ApplicationServices
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddScoped<AdministrativeUnitImporter>();
+        builder.AddWorkflowHandlers();
         return builder;
     }
 }

@@ -92,3 +92,15 @@ public sealed class NtmWorkflowVerbTests
         Assert.Contains("inclusiveGateway is not supported", result.Stderr, StringComparison.Ordinal);
     }
 }
+
+public sealed class NtmHandlersTests
+{
+    [Fact]
+    public async Task Handlers_lists_the_topics_a_model_may_name()
+    {
+        using var data = new TemporaryDirectory();
+        var result = await NtmProcess.RunAsync(data.Path, new Dictionary<string, string> { ["Storage__DataDirectory"] = data.Path }, "handlers");
+        Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
+        Assert.Equal(["ntm.escalate", "ntm.notify"], result.JsonLines().Select(l => l.GetProperty("topic").GetString()));
+    }
+}

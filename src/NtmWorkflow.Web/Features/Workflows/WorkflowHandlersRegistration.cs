@@ -1,0 +1,21 @@
+using NtmWorkflow.Engine.Runtime;
+
+namespace NtmWorkflow.Web.Features.Workflows;
+
+public static class WorkflowHandlersRegistration
+{
+    /// <summary>The handlers of service and send tasks, by topic: the names <c>ntm handlers</c> lists.</summary>
+    public static IHostApplicationBuilder AddWorkflowHandlers(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<EmailNotificationHandler>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var notifications = sp.GetRequiredService<EmailNotificationHandler>();
+            return new HandlerRegistry()
+                .Register(EmailNotificationHandler.NotifyTopic, notifications)
+                .Register(EmailNotificationHandler.EscalateTopic, notifications);
+        });
+        return builder;
+    }
+}

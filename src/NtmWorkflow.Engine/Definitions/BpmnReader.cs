@@ -46,7 +46,21 @@ internal static class BpmnReader
                 return FileError($"the file is larger than {MaxFileBytes / (1024 * 1024)} MiB");
             }
 
-            bytes = File.ReadAllBytes(path);
+            // Read at most one byte past the limit: a device or a growing file cannot make us read forever.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
+            {
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxFileBytes)
+                {
+                    return FileError($"the file is larger than {MaxFileBytes / (1024 * 1024)} MiB");
+                }
+            }
+
+            bytes = buffer.ToArray();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
         {
@@ -86,7 +100,15 @@ internal static class BpmnReader
             return FileError($"the file is not readable XML: {e.Message}");
         }
 
-        return new Builder(document).Build();
+        try
+        {
+            return new Builder(document).Build();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A reader bug must still give a verdict, never a crash.
+            return (null, new ValidationResult(false, [], [new ValidationError(null, "definitions", null, $"the model could not be read: {e.Message}")]));
+        }
     }
 
     private static (DefinitionsModel?, ValidationResult) FileError(string message) =>

@@ -158,3 +158,32 @@ public sealed class FlowTests
         Assert.Equal("minh", journal[5].Actor);
     }
 }
+
+public sealed class StoreContractTests
+{
+    [Fact]
+    public async Task A_save_on_a_stale_revision_is_refused_and_the_stored_state_is_kept()
+    {
+        var store = new InMemoryWorkflowStore();
+        var id = Guid.NewGuid();
+        StoredInstance Record(long revision, string state) => new(id, "p", 1, null, InstanceStatus.Running, revision, state, [], [], []);
+        await store.SaveAsync(Record(1, "first"), 0, [], CancellationToken.None);
+        await store.SaveAsync(Record(2, "second"), 1, [], CancellationToken.None);
+
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(Record(2, "stale"), 1, [], CancellationToken.None));
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(Record(1, "again"), 0, [], CancellationToken.None));
+        Assert.Equal(("second", 2), ((await store.LoadAsync(id, CancellationToken.None))!.State, (await store.LoadAsync(id, CancellationToken.None))!.Revision));
+    }
+
+    [Fact]
+    public async Task Each_step_increments_the_revision()
+    {
+        var store = new InMemoryWorkflowStore();
+        var engine = new WorkflowEngine(store, new WorkflowEngineOptions { Clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestEngine.Start) });
+        engine.Deploy(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document("""<bpmn:startEvent id="s"/><bpmn:userTask id="a"/><bpmn:userTask id="b"/>""" + Bpmn.Chain("s", "a", "b"))));
+        var instance = await engine.StartAsync("p");
+        Assert.Equal(1, (await store.LoadAsync(instance.Id, CancellationToken.None))!.Revision);
+        await engine.CompleteTaskAsync((await engine.ListTasksAsync()).Single().Id);
+        Assert.Equal(2, (await store.LoadAsync(instance.Id, CancellationToken.None))!.Revision);
+    }
+}

@@ -40,7 +40,7 @@ public static class ApplicationServices
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddScoped<AdministrativeUnitImporter>();
-        builder.AddWorkflowHandlers();
+        builder.AddWorkflows();
         return builder;
     }
 }

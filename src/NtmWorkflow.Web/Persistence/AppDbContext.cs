@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Workflows.Store;
 
 namespace NtmWorkflow.Web.Persistence;
 
@@ -26,6 +27,16 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<AdministrativeUnit> AdministrativeUnits => Set<AdministrativeUnit>();
 
     public DbSet<AdministrativeUnitSuccession> AdministrativeUnitSuccessions => Set<AdministrativeUnitSuccession>();
+
+    public DbSet<WorkflowInstanceRow> WorkflowInstances => Set<WorkflowInstanceRow>();
+
+    public DbSet<WorkflowTimerRow> WorkflowTimers => Set<WorkflowTimerRow>();
+
+    public DbSet<WorkflowSubscriptionRow> WorkflowSubscriptions => Set<WorkflowSubscriptionRow>();
+
+    public DbSet<WorkflowTaskRow> WorkflowTasks => Set<WorkflowTaskRow>();
+
+    public DbSet<WorkflowHistoryRow> WorkflowHistory => Set<WorkflowHistoryRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -13,6 +13,9 @@ public abstract class DatabaseFixture : IAsyncLifetime
 
     public abstract AppDbContext CreateContext();
 
+    /// <summary>Registers <see cref="AppDbContext"/> on this database, as the app does.</summary>
+    public abstract void AddTo(Microsoft.Extensions.DependencyInjection.IServiceCollection services);
+
     public abstract Task InitializeAsync();
 
     public abstract Task DisposeAsync();
@@ -28,6 +31,9 @@ public sealed class SqliteDatabaseFixture : DatabaseFixture
 
     public override AppDbContext CreateContext() =>
         new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(ConnectionString).Options);
+
+    public override void AddTo(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions.AddDbContext<AppDbContext, SqliteAppDbContext>(services, o => o.UseSqlite(ConnectionString));
 
     public override async Task InitializeAsync()
     {
@@ -53,6 +59,9 @@ public sealed class PostgresDatabaseFixture : DatabaseFixture
     public PostgresTestDatabase Database => _database ?? throw new InvalidOperationException("Not initialized");
 
     public override AppDbContext CreateContext() => Database.CreateContext();
+
+    public override void AddTo(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
+        Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions.AddDbContext<AppDbContext, PostgresAppDbContext>(services, o => o.UseNpgsql(Database.ConnectionString));
 
     public override async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
 

@@ -2,10 +2,13 @@ using NtmWorkflow.Engine.Runtime;
 
 namespace NtmWorkflow.Web.Features.Workflows;
 
-public static class WorkflowHandlersRegistration
+public static class WorkflowRegistration
 {
-    /// <summary>The handlers of service and send tasks, by topic: the names <c>ntm handlers</c> lists.</summary>
-    public static IHostApplicationBuilder AddWorkflowHandlers(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The engine's store on the app's database, and the handlers of service and send tasks by topic
+    /// (the names <c>ntm handlers</c> lists).
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkflows(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<EmailNotificationHandler>();
@@ -16,6 +19,7 @@ public static class WorkflowHandlersRegistration
                 .Register(EmailNotificationHandler.NotifyTopic, notifications)
                 .Register(EmailNotificationHandler.EscalateTopic, notifications);
         });
+        builder.Services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
         return builder;
     }
 }

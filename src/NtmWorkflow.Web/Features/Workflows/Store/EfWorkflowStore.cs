@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Persistence;
+
+namespace NtmWorkflow.Web.Features.Workflows.Store;
+
+/// <summary>
+/// The engine's store on EF Core (SQLite or PostgreSQL). A save is one transaction: a conditional
+/// update of the instance row on the revision the caller loaded (none updated means someone else saved
+/// first), a fresh set of index rows, and the history entries appended.
+/// </summary>
+/// <remarks>The engine is a singleton and calls concurrently, so each call uses its own scope and context.</remarks>
+public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider clock) : IWorkflowStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var row = await db.WorkflowInstances.AsNoTracking().SingleOrDefaultAsync(i => i.Id == instanceId, cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        // The index rows are derived from the state; a load only needs the state.
+        return new StoredInstance(row.Id, row.ProcessId, row.Version, row.BusinessKey, row.Status, row.Revision, row.State, [], [], []);
+    }
+
+    public async Task SaveAsync(StoredInstance instance, long expectedRevision, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(history);
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var strategy = db.Database.CreateExecutionStrategy();
+        await strategy.ExecuteAsync(async ct =>
+        {
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var now = clock.GetUtcNow();
+            if (expectedRevision == 0)
+            {
+                db.WorkflowInstances.Add(new WorkflowInstanceRow
+                {
+                    Id = instance.Id, ProcessId = instance.ProcessId, Version = instance.Version, BusinessKey = instance.BusinessKey,
+                    Status = instance.Status, Revision = instance.Revision, State = instance.State, UpdatedAt = now,
+                });
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+                catch (DbUpdateException)
+                {
+                    throw new WorkflowConcurrencyException(instance.Id);
+                }
+            }
+            else
+            {
+                var updated = await db.WorkflowInstances
+                    .Where(i => i.Id == instance.Id && i.Revision == expectedRevision)
+                    .ExecuteUpdateAsync(set => set
+                        .SetProperty(i => i.Status, instance.Status)
+                        .SetProperty(i => i.Revision, instance.Revision)
+                        .SetProperty(i => i.State, instance.State)
+                        .SetProperty(i => i.UpdatedAt, now), ct);
+                if (updated == 0)
+                {
+                    throw new WorkflowConcurrencyException(instance.Id);
+                }
+
+                await db.WorkflowTimers.Where(t => t.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
+                await db.WorkflowSubscriptions.Where(s => s.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
+                await db.WorkflowTasks.Where(t => t.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
+            }
+
+            db.WorkflowTimers.AddRange(instance.Timers.Select(t => new WorkflowTimerRow
+            {
+                InstanceId = instance.Id, TimerId = t.TimerId, ElementId = t.ElementId, Due = t.Due, ScheduledAt = t.ScheduledAt, Sequence = t.Sequence,
+            }));
+            db.WorkflowSubscriptions.AddRange(instance.Subscriptions.Select(s => new WorkflowSubscriptionRow
+            {
+                InstanceId = instance.Id, Name = s.MessageName, IsSignal = s.IsSignal, BusinessKey = s.BusinessKey, Created = s.Created, Sequence = s.Sequence,
+            }));
+            db.WorkflowTasks.AddRange(instance.Tasks.Select(t => new WorkflowTaskRow
+            {
+                Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, Name = t.Name, Assignee = t.Assignee,
+                CandidateUsers = JsonSerializer.Serialize(t.CandidateUsers, Json), CandidateGroups = JsonSerializer.Serialize(t.CandidateGroups, Json),
+                Due = t.Due, FollowUp = t.FollowUp, Priority = t.Priority, FormKey = t.FormKey, Properties = JsonSerializer.Serialize(t.Properties, Json),
+                Created = t.Created, LoopCounter = t.LoopCounter,
+            }));
+            db.WorkflowHistory.AddRange(history.Select(h => new WorkflowHistoryRow
+            {
+                InstanceId = h.InstanceId, Time = h.Time, Event = h.Event, ElementId = h.ElementId, Actor = h.Actor,
+                Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
+            }));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }, cancellationToken);
+    }
+
+    public async Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.WorkflowTasks.Where(t => t.Id == taskId).Select(t => (Guid?)t.InstanceId).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredSubscription>> FindMessageSubscriptionsAsync(string messageName, string? businessKey, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var query = db.WorkflowSubscriptions.AsNoTracking().Where(s => !s.IsSignal && s.Name == messageName);
+        if (businessKey is not null)
+        {
+            query = query.Where(s => s.BusinessKey == businessKey);
+        }
+
+        return await query.OrderBy(s => s.Created).ThenBy(s => s.Sequence).ThenBy(s => s.Id)
+            .Select(s => new StoredSubscription(s.InstanceId, s.Name, s.BusinessKey, s.Created, s.Sequence, false))
+            .ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Guid>> FindSignalSubscribersAsync(string signalName, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.WorkflowSubscriptions.Where(s => s.IsSignal && s.Name == signalName).Select(s => s.InstanceId).Distinct().ToListAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await Ordered(db.WorkflowTimers.AsNoTracking().Where(t => t.Due <= upTo)).Take(max).Select(AsStoredTimer).ToListAsync(cancellationToken);
+    }
+
+    public async Task<StoredTimer?> FindNextTimerAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await Ordered(db.WorkflowTimers.AsNoTracking()).Select(AsStoredTimer).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TaskView>> ListOpenTasksAsync(Guid? instanceId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var query = db.WorkflowTasks.AsNoTracking();
+        if (instanceId is not null)
+        {
+            query = query.Where(t => t.InstanceId == instanceId);
+        }
+
+        var rows = await query.OrderBy(t => t.Created).ThenBy(t => t.LoopCounter).ToListAsync(cancellationToken);
+        return [.. rows.Select(t => new TaskView(
+            t.Id, t.InstanceId, t.ElementId, t.Name, t.Assignee,
+            JsonSerializer.Deserialize<List<string>>(t.CandidateUsers, Json) ?? [], JsonSerializer.Deserialize<List<string>>(t.CandidateGroups, Json) ?? [],
+            t.Due, t.FollowUp, t.Priority, t.FormKey, JsonSerializer.Deserialize<Dictionary<string, string>>(t.Properties, Json) ?? [], t.Created, t.LoopCounter))];
+    }
+
+    public async Task<IReadOnlyList<WorkflowEvent>> ReadHistoryAsync(Guid instanceId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == instanceId).OrderBy(h => h.Id)
+            .Select(h => new WorkflowEvent(h.Time, h.Event, h.ElementId, h.InstanceId, h.Actor, h.Detail))
+            .ToListAsync(cancellationToken);
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<WorkflowTimerRow, StoredTimer>> AsStoredTimer =
+        t => new StoredTimer(t.TimerId, t.InstanceId, t.ElementId, t.Due, t.ScheduledAt, t.Sequence);
+
+    /// <summary>Earliest first; ties in scheduling order.</summary>
+    private static IQueryable<WorkflowTimerRow> Ordered(IQueryable<WorkflowTimerRow> timers) =>
+        timers.OrderBy(t => t.Due).ThenBy(t => t.ScheduledAt).ThenBy(t => t.Sequence);
+}

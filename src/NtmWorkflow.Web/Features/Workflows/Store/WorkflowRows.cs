@@ -1,0 +1,110 @@
+using NtmWorkflow.Engine.Runtime;
+
+namespace NtmWorkflow.Web.Features.Workflows.Store;
+
+// The engine's instances as database rows: the serialised state (the truth) plus index rows derived
+// from it on every save, so due timers, message waiters and open tasks are found by indexed queries.
+
+public sealed class WorkflowInstanceRow
+{
+    public Guid Id { get; set; }
+
+    public required string ProcessId { get; set; }
+
+    public int Version { get; set; }
+
+    public string? BusinessKey { get; set; }
+
+    public InstanceStatus Status { get; set; }
+
+    /// <summary>Incremented by the engine on every save; a save names the revision it loaded.</summary>
+    public long Revision { get; set; }
+
+    public required string State { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+public sealed class WorkflowTimerRow
+{
+    public Guid InstanceId { get; set; }
+
+    public required string TimerId { get; set; }
+
+    public required string ElementId { get; set; }
+
+    public DateTimeOffset Due { get; set; }
+
+    public DateTimeOffset ScheduledAt { get; set; }
+
+    public long Sequence { get; set; }
+}
+
+public sealed class WorkflowSubscriptionRow
+{
+    public long Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public required string Name { get; set; }
+
+    public bool IsSignal { get; set; }
+
+    public string? BusinessKey { get; set; }
+
+    public DateTimeOffset Created { get; set; }
+
+    public long Sequence { get; set; }
+}
+
+public sealed class WorkflowTaskRow
+{
+    public Guid Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public required string ElementId { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Assignee { get; set; }
+
+    /// <summary>JSON array.</summary>
+    public required string CandidateUsers { get; set; }
+
+    /// <summary>JSON array.</summary>
+    public required string CandidateGroups { get; set; }
+
+    public DateTimeOffset? Due { get; set; }
+
+    public DateTimeOffset? FollowUp { get; set; }
+
+    public int Priority { get; set; }
+
+    public string? FormKey { get; set; }
+
+    /// <summary>JSON object of the task's camunda:properties.</summary>
+    public required string Properties { get; set; }
+
+    public DateTimeOffset Created { get; set; }
+
+    public int? LoopCounter { get; set; }
+}
+
+/// <summary>The append-only history journal: every activation, completion and cancellation, with time and actor.</summary>
+public sealed class WorkflowHistoryRow
+{
+    public long Id { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public DateTimeOffset Time { get; set; }
+
+    public required string Event { get; set; }
+
+    public string? ElementId { get; set; }
+
+    public string? Actor { get; set; }
+
+    public string? Detail { get; set; }
+}

@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NtmWorkflow.Web.Features.Workflows.Store;
+
+namespace NtmWorkflow.Web.Persistence.Configurations;
+
+internal sealed class WorkflowInstanceRowConfiguration : IEntityTypeConfiguration<WorkflowInstanceRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowInstanceRow> builder)
+    {
+        builder.ToTable("WorkflowInstances");
+        builder.Property(i => i.ProcessId).HasMaxLength(200);
+        builder.Property(i => i.BusinessKey).HasMaxLength(200);
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(i => i.Revision).IsConcurrencyToken();
+        builder.HasIndex(i => i.BusinessKey);
+        builder.HasIndex(i => new { i.ProcessId, i.Version });
+        builder.HasIndex(i => i.Status);
+    }
+}
+
+internal sealed class WorkflowTimerRowConfiguration : IEntityTypeConfiguration<WorkflowTimerRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowTimerRow> builder)
+    {
+        builder.ToTable("WorkflowTimers");
+        builder.HasKey(t => new { t.InstanceId, t.TimerId });
+        builder.Property(t => t.TimerId).HasMaxLength(32);
+        builder.Property(t => t.ElementId).HasMaxLength(200);
+        builder.HasIndex(t => new { t.Due, t.ScheduledAt, t.Sequence });
+        builder.HasOne<WorkflowInstanceRow>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowSubscriptionRowConfiguration : IEntityTypeConfiguration<WorkflowSubscriptionRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowSubscriptionRow> builder)
+    {
+        builder.ToTable("WorkflowSubscriptions");
+        builder.Property(s => s.Name).HasMaxLength(200);
+        builder.Property(s => s.BusinessKey).HasMaxLength(200);
+        builder.HasIndex(s => new { s.Name, s.IsSignal, s.BusinessKey });
+        builder.HasOne<WorkflowInstanceRow>().WithMany().HasForeignKey(s => s.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowTaskRowConfiguration : IEntityTypeConfiguration<WorkflowTaskRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowTaskRow> builder)
+    {
+        builder.ToTable("WorkflowTasks");
+        builder.Property(t => t.ElementId).HasMaxLength(200);
+        builder.Property(t => t.Name).HasMaxLength(500);
+        builder.Property(t => t.Assignee).HasMaxLength(256);
+        builder.Property(t => t.FormKey).HasMaxLength(200);
+        builder.HasIndex(t => t.InstanceId);
+        builder.HasIndex(t => t.Assignee);
+        builder.HasIndex(t => t.Due);
+        builder.HasOne<WorkflowInstanceRow>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowHistoryRowConfiguration : IEntityTypeConfiguration<WorkflowHistoryRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowHistoryRow> builder)
+    {
+        builder.ToTable("WorkflowHistory");
+        builder.Property(h => h.Event).HasMaxLength(32);
+        builder.Property(h => h.ElementId).HasMaxLength(200);
+        builder.Property(h => h.Actor).HasMaxLength(256);
+        builder.Property(h => h.Detail).HasMaxLength(4000);
+        builder.HasIndex(h => new { h.InstanceId, h.Id });
+    }
+}

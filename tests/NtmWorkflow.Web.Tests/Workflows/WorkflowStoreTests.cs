@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using NtmWorkflow.Engine.Calendar;
+using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Testing;
+using NtmWorkflow.Web.Features.Workflows.Store;
+using NtmWorkflow.Web.Tests.Persistence;
+
+namespace NtmWorkflow.Web.Tests.Workflows;
+
+/// <summary>The engine on the EF Core store: the store contract, written once and run on SQLite and PostgreSQL.</summary>
+public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFixture<TFixture>
+    where TFixture : DatabaseFixture
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 8, 0, 0, VietnamTime.Offset);
+
+    protected (WorkflowEngine Engine, EfWorkflowStore Store, FakeTimeProvider Clock, List<ServiceTaskContext> Calls) CreateEngine()
+    {
+        var services = new ServiceCollection();
+        database.AddTo(services);
+        var provider = services.BuildServiceProvider();
+        var clock = new FakeTimeProvider(Start);
+        var store = new EfWorkflowStore(provider.GetRequiredService<IServiceScopeFactory>(), clock);
+        var calls = new List<ServiceTaskContext>();
+        var engine = new WorkflowEngine(store, new WorkflowEngineOptions { Clock = clock, Handlers = new HandlerRegistry { Fallback = new Recording(calls) } });
+        foreach (var file in Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "workflows"), "*.bpmn"))
+        {
+            Assert.Empty(engine.Deploy(File.ReadAllBytes(file)).Validation.Errors);
+        }
+
+        engine.Deploy(Encoding.UTF8.GetBytes(Approval));
+        return (engine, store, clock, calls);
+    }
+
+    private const string Approval = """
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+          <bpmn:message id="m" name="boSung"/><bpmn:signal id="s" name="huy"/>
+          <bpmn:process id="approval" isExecutable="true">
+            <bpmn:startEvent id="start"/><bpmn:userTask id="review"/><bpmn:endEvent id="end"/>
+            <bpmn:boundaryEvent id="late" attachedToRef="review" cancelActivity="false"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+            <bpmn:boundaryEvent id="more" attachedToRef="review" cancelActivity="false"><bpmn:messageEventDefinition messageRef="m"/></bpmn:boundaryEvent>
+            <bpmn:boundaryEvent id="cancel" attachedToRef="review"><bpmn:signalEventDefinition signalRef="s"/></bpmn:boundaryEvent>
+            <bpmn:endEvent id="lateEnd"/><bpmn:endEvent id="moreEnd"/><bpmn:endEvent id="cancelEnd"/>
+            <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="review"/><bpmn:sequenceFlow id="f2" sourceRef="review" targetRef="end"/>
+            <bpmn:sequenceFlow id="f3" sourceRef="late" targetRef="lateEnd"/><bpmn:sequenceFlow id="f4" sourceRef="more" targetRef="moreEnd"/>
+            <bpmn:sequenceFlow id="f5" sourceRef="cancel" targetRef="cancelEnd"/>
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
+    [Fact]
+    public async Task An_instance_round_trips_with_its_tasks_timers_subscriptions_and_history()
+    {
+        var (engine, store, clock, _) = CreateEngine();
+        var key = "XA-" + Guid.NewGuid().ToString("N")[..8];
+        var instance = await engine.StartAsync("approval", new Dictionary<string, JsonNode?> { ["commune"] = "Phố Bảng" }, key, actor: "xa.lan");
+
+        var task = Assert.Single(await engine.ListTasksAsync(instance.Id));
+        Assert.Equal("review", task.ElementId);
+        Assert.Equal(instance.Id, await store.FindInstanceOfTaskAsync(task.Id, CancellationToken.None));
+        Assert.Equal(instance.Id, Assert.Single(await store.FindMessageSubscriptionsAsync("boSung", key, CancellationToken.None)).InstanceId);
+        Assert.Contains(instance.Id, await store.FindSignalSubscribersAsync("huy", CancellationToken.None));
+        Assert.Contains(await store.FindDueTimersAsync(Start.AddDays(1), 100, CancellationToken.None), t => t.InstanceId == instance.Id && t.ElementId == "late");
+
+        await engine.CorrelateMessageAsync("boSung", key);
+        clock.Advance(TimeSpan.FromDays(1));
+        Assert.True(await engine.FireDueTimersAsync(clock.GetUtcNow()) >= 1);
+        await engine.CompleteTaskAsync(task.Id, new Dictionary<string, JsonNode?> { ["ok"] = true }, "minh");
+
+        var ended = (await engine.GetInstanceAsync(instance.Id))!;
+        Assert.Equal(InstanceStatus.Completed, ended.Status);
+        Assert.True(ended.Variables["ok"]!.GetValue<bool>());
+        Assert.Empty(await engine.ListTasksAsync(instance.Id));
+        Assert.Empty(await store.FindMessageSubscriptionsAsync("boSung", key, CancellationToken.None));
+        Assert.DoesNotContain(await store.FindDueTimersAsync(DateTimeOffset.MaxValue, 1000, CancellationToken.None), t => t.InstanceId == instance.Id);
+
+        var history = await store.ReadHistoryAsync(instance.Id, CancellationToken.None);
+        Assert.Equal("instanceStarted", history[0].Event);
+        Assert.Equal("xa.lan", history[0].Actor);
+        Assert.Equal("instanceEnded", history[^1].Event);
+        Assert.Contains(history, h => h.Event == "messageCorrelated" && h.ElementId == "more");
+        Assert.Contains(history, h => h.Event == "timerFired" && h.ElementId == "late" && h.Time == Start.AddDays(1));
+        Assert.Contains(history, h => h.Event == "taskCompleted" && h.Actor == "minh");
+        Assert.Equal(4, (await store.LoadAsync(instance.Id, CancellationToken.None))!.Revision);
+    }
+
+    [Fact]
+    public async Task A_save_on_a_stale_revision_is_refused_and_loses_nothing()
+    {
+        var (engine, store, _, _) = CreateEngine();
+        var instance = await engine.StartAsync("approval");
+        var stored = (await store.LoadAsync(instance.Id, CancellationToken.None))!;
+
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
+            store.SaveAsync(stored with { Revision = 5, State = "{}" }, expectedRevision: 7, [], CancellationToken.None));
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
+            store.SaveAsync(stored, expectedRevision: 0, [], CancellationToken.None));
+
+        var after = (await store.LoadAsync(instance.Id, CancellationToken.None))!;
+        Assert.Equal((stored.Revision, stored.State), (after.Revision, after.State));
+        Assert.Single(await engine.ListTasksAsync(instance.Id));
+    }
+
+    [Fact]
+    public async Task Due_timers_come_earliest_first_across_instances()
+    {
+        var (engine, store, _, _) = CreateEngine();
+        var first = await engine.StartAsync("approval");
+        var second = await engine.StartAsync("approval");
+        var due = (await store.FindDueTimersAsync(Start.AddDays(1), 1000, CancellationToken.None)).Where(t => t.InstanceId == first.Id || t.InstanceId == second.Id).ToList();
+        Assert.Equal([first.Id, second.Id], due.Select(t => t.InstanceId));
+        Assert.Empty(await store.FindDueTimersAsync(Start.AddHours(23), 1000, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_signal_reaches_instances_through_the_store()
+    {
+        var (engine, _, _, _) = CreateEngine();
+        var instance = await engine.StartAsync("approval");
+        Assert.True(await engine.BroadcastSignalAsync("huy") >= 1);
+        Assert.Equal(InstanceStatus.Completed, (await engine.GetInstanceAsync(instance.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task The_NTM_two_tier_process_runs_on_the_database_with_its_escalation()
+    {
+        var (engine, _, clock, calls) = CreateEngine();
+        var variables = new JsonObject
+        {
+            ["communeCode"] = "00745",
+            ["departments"] = new JsonArray("nong-nghiep", "lao-dong"),
+            ["councilMembers"] = new JsonArray("a", "b"),
+            ["params"] = new JsonObject { ["prepareDays"] = 20, ["receiveDays"] = 3, ["supplementDays"] = 10, ["appraisalDays"] = 7, ["voteDays"] = 5, ["decisionDays"] = 5, ["approvalShare"] = 0.5 },
+        };
+        var instance = await engine.StartAsync("ntm-commune-recognition", variables.ToDictionary(p => p.Key, p => p.Value?.DeepClone()), "2026-XA-00745");
+
+        async Task Complete(string element, object? vars = null)
+        {
+            var task = (await engine.ListTasksAsync(instance.Id)).Where(t => t.ElementId == element).OrderBy(t => t.LoopCounter).First();
+            await engine.CompleteTaskAsync(task.Id, vars is null ? null : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(vars))!.AsObject().ToDictionary(p => p.Key, p => p.Value?.DeepClone()));
+        }
+
+        await Complete("prepareDossier");
+        await Complete("receiveDossier", new { dossierComplete = true });
+        Assert.Equal(2, (await engine.ListTasksAsync(instance.Id)).Count(t => t.ElementId == "departmentAppraisal"));
+        clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 17, 0, 0, VietnamTime.Offset));
+        await engine.FireDueTimersAsync(clock.GetUtcNow());
+        Assert.Contains(calls, c => c.Topic == "ntm.escalate" && c.BusinessKey == "2026-XA-00745" && c.Properties["to"] == "role:CoordinationOffice");
+
+        await Complete("departmentAppraisal", new { allMet = true });
+        await Complete("departmentAppraisal", new { allMet = true });
+        await Complete("councilVote", new { agree = true });
+        await Complete("councilVote", new { agree = true });
+        await Complete("recognitionDecision");
+        var ended = (await engine.GetInstanceAsync(instance.Id))!;
+        Assert.Equal(InstanceStatus.Completed, ended.Status);
+        Assert.Equal(2, ended.Variables["agreeCount"]!.GetValue<long>());
+        Assert.Contains(calls, c => c.Topic == "ntm.notify" && c.ElementId == "announceRecognition");
+    }
+
+    private sealed class Recording(List<ServiceTaskContext> calls) : IServiceTaskHandler
+    {
+        public ValueTask<IReadOnlyDictionary<string, JsonNode?>> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
+        {
+            lock (calls)
+            {
+                calls.Add(context);
+            }
+
+            return ValueTask.FromResult<IReadOnlyDictionary<string, JsonNode?>>(new Dictionary<string, JsonNode?>());
+        }
+    }
+}
+
+public sealed class WorkflowStoreTests_Sqlite(SqliteDatabaseFixture database) : WorkflowStoreTests<SqliteDatabaseFixture>(database);
+
+[Trait("Db", "Postgres")]
+public sealed class WorkflowStoreTests_Postgres(PostgresDatabaseFixture database) : WorkflowStoreTests<PostgresDatabaseFixture>(database)
+{
+    [Fact]
+    public async Task Two_concurrent_completions_of_one_task_exactly_one_wins()
+    {
+        for (var round = 0; round < 5; round++)
+        {
+            var (first, store, _, _) = CreateEngine();
+            var (second, _, _, _) = CreateEngine();
+            var instance = await first.StartAsync("approval");
+            var task = Assert.Single(await first.ListTasksAsync(instance.Id));
+
+            var attempts = new[] { first, second }.Select(engine => Task.Run(async () =>
+            {
+                try
+                {
+                    await engine.CompleteTaskAsync(task.Id, actor: engine == first ? "first" : "second");
+                    return true;
+                }
+                catch (WorkflowException)
+                {
+                    return false;
+                }
+            })).ToList();
+            var results = await Task.WhenAll(attempts);
+
+            Assert.Equal(1, results.Count(r => r));
+            var history = await store.ReadHistoryAsync(instance.Id, CancellationToken.None);
+            Assert.Single(history, h => h.Event == "taskCompleted");
+            Assert.Equal(InstanceStatus.Completed, (await first.GetInstanceAsync(instance.Id))!.Status);
+        }
+    }
+}

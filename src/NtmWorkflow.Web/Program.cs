@@ -10,10 +10,11 @@ using NtmWorkflow.Web.Persistence;
 
 var builder = WebApplication.CreateBuilder(args);
 
+// First, so migrations run before any other hosted service (data protection reads its keys at start).
+builder.Services.AddHostedService<StartupInitializer>();
 builder.AddNtmWorkflow();
 builder.AddHealth();
 builder.AddUiLocalization();
-builder.Services.AddHostedService<StartupInitializer>();
 
 builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 new IdentityBuilder(typeof(AppUser), typeof(IdentityRole), builder.Services).AddSignInManager();

@@ -64,8 +64,8 @@ public sealed record InstanceView(
     public bool IsFaulted => Incidents.Count > 0;
 }
 
-/// <summary>A process the engine can start: id and version.</summary>
-public sealed record DeployedProcess(string ProcessId, int Version, string? Name);
+/// <summary>A process the engine can start: id, version, and the SHA-256 of the document it came from.</summary>
+public sealed record DeployedProcess(string ProcessId, int Version, string? Name, string ContentHash);
 
 /// <summary>The outcome of deploying a BPMN document.</summary>
 public sealed record DeploymentResult(Definitions.ValidationResult Validation, IReadOnlyList<DeployedProcess> Processes);

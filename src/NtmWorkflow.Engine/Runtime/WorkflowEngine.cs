@@ -88,17 +88,44 @@ public sealed class WorkflowEngine
 
                 if (versions.Count > 0 && versions[^1].Hash == hash)
                 {
-                    deployed.Add(new DeployedProcess(process.Id, versions[^1].Model.Version, process.Name));
+                    deployed.Add(new DeployedProcess(process.Id, versions[^1].Model.Version, process.Name, hash));
                     continue;
                 }
 
-                process.Version = versions.Count + 1;
+                process.Version = versions.Count == 0 ? 1 : versions[^1].Model.Version + 1;
                 versions.Add((process, hash));
-                deployed.Add(new DeployedProcess(process.Id, process.Version, process.Name));
+                deployed.Add(new DeployedProcess(process.Id, process.Version, process.Name, hash));
             }
         }
 
         return new DeploymentResult(validation, deployed);
+    }
+
+    /// <summary>
+    /// Registers a version deployed earlier (as stored by the host), so instances of that version can
+    /// run after a restart. Versions may be restored in any order; the highest is the latest.
+    /// </summary>
+    public DeployedProcess Restore(byte[] bpmn, string processId, int version)
+    {
+        var (model, validation) = BpmnReader.Read(bpmn);
+        var process = model?.Processes.FirstOrDefault(p => p.Id == processId)
+                      ?? throw new WorkflowException($"Stored version {version} of '{processId}' cannot be loaded: "
+                                                     + (validation.Errors.Count > 0 ? validation.Errors[0].Message : "the document has no such process"));
+        process.Version = version;
+        var hash = Convert.ToHexString(SHA256.HashData(bpmn));
+        lock (_definitionsLock)
+        {
+            if (!_definitions.TryGetValue(processId, out var versions))
+            {
+                _definitions[processId] = versions = [];
+            }
+
+            versions.RemoveAll(v => v.Model.Version == version);
+            versions.Add((process, hash));
+            versions.Sort((a, b) => a.Model.Version.CompareTo(b.Model.Version));
+        }
+
+        return new DeployedProcess(processId, version, process.Name, hash);
     }
 
     /// <summary>The latest version of every deployed process.</summary>
@@ -108,7 +135,7 @@ public sealed class WorkflowEngine
         {
             lock (_definitionsLock)
             {
-                return [.. _definitions.Values.Select(v => v[^1].Model).Select(m => new DeployedProcess(m.Id, m.Version, m.Name)).OrderBy(p => p.ProcessId, StringComparer.Ordinal)];
+                return [.. _definitions.Values.Select(v => v[^1]).Select(v => new DeployedProcess(v.Model.Id, v.Model.Version, v.Model.Name, v.Hash)).OrderBy(p => p.ProcessId, StringComparer.Ordinal)];
             }
         }
     }

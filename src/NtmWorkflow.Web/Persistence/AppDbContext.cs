@@ -28,6 +28,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<AdministrativeUnitSuccession> AdministrativeUnitSuccessions => Set<AdministrativeUnitSuccession>();
 
+    public DbSet<WorkflowDefinitionRow> WorkflowDefinitions => Set<WorkflowDefinitionRow>();
+
     public DbSet<WorkflowInstanceRow> WorkflowInstances => Set<WorkflowInstanceRow>();
 
     public DbSet<WorkflowTimerRow> WorkflowTimers => Set<WorkflowTimerRow>();

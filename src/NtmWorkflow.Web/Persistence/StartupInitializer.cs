@@ -2,12 +2,14 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Workflows;
 
 namespace NtmWorkflow.Web.Persistence;
 
 /// <summary>
 /// Runs before the web server takes requests: applies migrations, imports the bundled administrative
-/// units into an empty database, creates the roles and, when <c>Demo:Enabled</c>, the demo accounts.
+/// units into an empty database, restores and deploys the workflow definitions, creates the roles and,
+/// when <c>Demo:Enabled</c>, the demo accounts.
 /// </summary>
 /// <remarks>
 /// Several app nodes may start at once on one PostgreSQL: migrations take EF Core's own lock, and the
@@ -38,6 +40,8 @@ public sealed class StartupInitializer(IServiceScopeFactory scopes, IOptions<Dem
                 logger.LogInformation("The database has no administrative units: importing the bundled editions");
                 await importer.ImportBundledAsync(ct);
             }
+
+            await services.GetRequiredService<WorkflowDeployment>().SynchronizeAsync(db, ct);
 
             var accounts = services.GetRequiredService<DemoAccounts>();
             await accounts.EnsureRolesAsync();

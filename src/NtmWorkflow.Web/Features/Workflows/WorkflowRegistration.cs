@@ -20,6 +20,12 @@ public static class WorkflowRegistration
                 .Register(EmailNotificationHandler.EscalateTopic, notifications);
         });
         builder.Services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
+        builder.Services.AddSingleton(sp => new WorkflowEngine(sp.GetRequiredService<IWorkflowStore>(), new WorkflowEngineOptions
+        {
+            Clock = sp.GetRequiredService<TimeProvider>(),
+            Handlers = sp.GetRequiredService<HandlerRegistry>(),
+        }));
+        builder.Services.AddSingleton<WorkflowDeployment>();
         return builder;
     }
 }

@@ -72,3 +72,16 @@ internal sealed class WorkflowHistoryRowConfiguration : IEntityTypeConfiguration
         builder.HasIndex(h => new { h.InstanceId, h.Id });
     }
 }
+
+internal sealed class WorkflowDefinitionRowConfiguration : IEntityTypeConfiguration<WorkflowDefinitionRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowDefinitionRow> builder)
+    {
+        builder.ToTable("WorkflowDefinitions");
+        builder.Property(d => d.ProcessId).HasMaxLength(200);
+        builder.Property(d => d.Name).HasMaxLength(500);
+        builder.Property(d => d.ContentHash).HasMaxLength(64);
+        builder.Property(d => d.Source).HasMaxLength(500);
+        builder.HasIndex(d => new { d.ProcessId, d.Version }).IsUnique();
+    }
+}

@@ -108,3 +108,25 @@ public sealed class WorkflowHistoryRow
 
     public string? Detail { get; set; }
 }
+
+/// <summary>One published version of a process: the BPMN document it came from, kept for ever.</summary>
+public sealed class WorkflowDefinitionRow
+{
+    public int Id { get; set; }
+
+    public required string ProcessId { get; set; }
+
+    public int Version { get; set; }
+
+    public string? Name { get; set; }
+
+    /// <summary>SHA-256 of the document, hex.</summary>
+    public required string ContentHash { get; set; }
+
+    public required byte[] Bpmn { get; set; }
+
+    /// <summary>Where it came from, e.g. "workflows/ntm-commune-recognition.bpmn".</summary>
+    public required string Source { get; set; }
+
+    public DateTimeOffset DeployedAt { get; set; }
+}

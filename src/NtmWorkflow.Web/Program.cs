@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.WebEncoders;
 using NtmWorkflow.Web;
 using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Workflows;
+using Scalar.AspNetCore;
 using NtmWorkflow.Web.Infrastructure.Health;
 using NtmWorkflow.Web.Infrastructure.Localization;
 using NtmWorkflow.Web.Persistence;
@@ -29,6 +31,11 @@ builder.Services.ConfigureApplicationCookie(o =>
 });
 builder.Services.AddAuthorization();
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<NtmWorkflow.Web.Infrastructure.ProblemDetailsExceptionHandler>();
+builder.Services.AddOpenApi();
+// Bad request bodies throw in every environment, so the API's answer says what was wrong with them.
+builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 // Vietnamese text is served as characters, not numeric entities: smaller pages, readable source.
 builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
 builder.Services.AddRazorPages(o => o.Conventions.AddPageRoute("/Account/SignIn", "/account/sign-in"))
@@ -42,8 +49,17 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 
-app.UseExceptionHandler("/Error");
-app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+// The API answers errors with ProblemDetails; pages with the /Error page.
+app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api =>
+{
+    api.UseExceptionHandler();
+    api.UseStatusCodePages();
+});
+app.UseWhen(c => !c.Request.Path.StartsWithSegments("/api"), pages =>
+{
+    pages.UseExceptionHandler("/Error");
+    pages.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
+});
 app.UseRequestLocalization();
 app.UseStaticFiles();
 app.UseRouting();
@@ -51,6 +67,9 @@ app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapHealth();
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapWorkflowApi();
 app.MapCultureSwitch();
 app.MapRazorPages();
 

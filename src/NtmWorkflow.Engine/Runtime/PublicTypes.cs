@@ -70,8 +70,25 @@ public sealed record DeployedProcess(string ProcessId, int Version, string? Name
 /// <summary>The outcome of deploying a BPMN document.</summary>
 public sealed record DeploymentResult(Definitions.ValidationResult Validation, IReadOnlyList<DeployedProcess> Processes);
 
+/// <summary>Why a workflow operation could not be done.</summary>
+public enum WorkflowErrorKind
+{
+    /// <summary>The process, instance, task or incident named does not exist (or is no longer open).</summary>
+    NotFound,
+
+    /// <summary>The operation does not fit the current state: an ended instance, a message nobody waits for.</summary>
+    Conflict,
+
+    /// <summary>The request itself cannot work: a process without a none start, a stored version that does not load.</summary>
+    Invalid,
+}
+
 /// <summary>A workflow operation that cannot be done: no such task, a message nobody waits for, an instance that has ended.</summary>
-public sealed class WorkflowException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class WorkflowException(string message, WorkflowErrorKind kind = WorkflowErrorKind.Invalid, Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>Why it failed, for hosts that map it (to an HTTP status, say).</summary>
+    public WorkflowErrorKind Kind { get; } = kind;
+}
 
 /// <summary>Another writer saved the instance first; the operation may be retried on fresh state.</summary>
 public sealed class WorkflowConcurrencyException(Guid instanceId) : Exception($"Instance {instanceId} was changed by someone else.")

@@ -155,10 +155,10 @@ public sealed class WorkflowEngine
     public async Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, JsonNode?>? variables = null, string? actor = null, CancellationToken cancellationToken = default)
     {
         var instanceId = await _store.FindInstanceOfTaskAsync(taskId, cancellationToken)
-                         ?? throw new WorkflowException($"Task {taskId} is not open.");
+                         ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
         await UpdateAsync(instanceId, actor, async execution =>
         {
-            var task = execution.State.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new WorkflowException($"Task {taskId} is not open.");
+            var task = execution.State.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
             await execution.CompleteTaskAsync(task, variables, cancellationToken);
         }, cancellationToken);
     }
@@ -180,7 +180,7 @@ public sealed class WorkflowEngine
                 var starter = FindMessageStart(messageName);
                 if (starter is null)
                 {
-                    throw new WorkflowException($"Nothing waits for message '{messageName}'{(correlationKey is null ? "" : $" with business key '{correlationKey}'")}.");
+                    throw new WorkflowException($"Nothing waits for message '{messageName}'{(correlationKey is null ? "" : $" with business key '{correlationKey}'")}.", WorkflowErrorKind.Conflict);
                 }
 
                 var started = await StartAtAsync(starter.Value.Process, starter.Value.Start, variables, correlationKey, actor, cancellationToken);
@@ -282,7 +282,7 @@ public sealed class WorkflowEngine
     public Task RetryIncidentAsync(Guid instanceId, string incidentId, string? actor = null, CancellationToken cancellationToken = default) =>
         UpdateAsync(instanceId, actor, async execution =>
         {
-            var incident = execution.State.Incidents.FirstOrDefault(i => i.Id == incidentId) ?? throw new WorkflowException($"Incident {incidentId} is not open on instance {instanceId}.");
+            var incident = execution.State.Incidents.FirstOrDefault(i => i.Id == incidentId) ?? throw new WorkflowException($"Incident {incidentId} is not open on instance {instanceId}.", WorkflowErrorKind.NotFound);
             await execution.RetryAsync(incident, cancellationToken);
         }, cancellationToken);
 
@@ -317,11 +317,11 @@ public sealed class WorkflowEngine
     {
         for (var attempt = 0; ; attempt++)
         {
-            var stored = await _store.LoadAsync(instanceId, cancellationToken) ?? throw new WorkflowException($"Instance {instanceId} does not exist.");
+            var stored = await _store.LoadAsync(instanceId, cancellationToken) ?? throw new WorkflowException($"Instance {instanceId} does not exist.", WorkflowErrorKind.NotFound);
             var state = InstanceSerializer.Deserialize(stored.State);
             if (state.Status != InstanceStatus.Running)
             {
-                throw new WorkflowException($"Instance {instanceId} has ended ({state.Status}).");
+                throw new WorkflowException($"Instance {instanceId} has ended ({state.Status}).", WorkflowErrorKind.Conflict);
             }
 
             var execution = new InstanceExecution(state, Definition(state.ProcessId, state.Version), _services, actor);
@@ -378,7 +378,7 @@ public sealed class WorkflowEngine
         {
             if (!_definitions.TryGetValue(processId, out var versions))
             {
-                throw new WorkflowException($"Process '{processId}' is not deployed.");
+                throw new WorkflowException($"Process '{processId}' is not deployed.", WorkflowErrorKind.NotFound);
             }
 
             if (version is null)
@@ -387,7 +387,7 @@ public sealed class WorkflowEngine
             }
 
             return versions.FirstOrDefault(v => v.Model.Version == version).Model
-                   ?? throw new WorkflowException($"Process '{processId}' has no version {version}.");
+                   ?? throw new WorkflowException($"Process '{processId}' has no version {version}.", WorkflowErrorKind.NotFound);
         }
     }
 

@@ -344,6 +344,7 @@ internal static class BpmnReader
                 ("task", _) or ("manualTask", _) => NodeKind.PassThrough,
                 ("exclusiveGateway", _) => NodeKind.ExclusiveGateway,
                 ("parallelGateway", _) => NodeKind.ParallelGateway,
+                ("inclusiveGateway", _) => NodeKind.InclusiveGateway,
                 ("eventBasedGateway", _) => NodeKind.EventBasedGateway,
                 ("subProcess", _) when !IsTrue(Attr(element, "triggeredByEvent")) => NodeKind.SubProcess,
                 _ => null,
@@ -416,9 +417,9 @@ internal static class BpmnReader
                 {
                     Error(element, node.Id, flowIds.Contains(defaultRef) ? $"default flow '{defaultRef}' does not leave this element" : $"default flow '{defaultRef}' does not exist");
                 }
-                else if (node.Kind is not (NodeKind.ExclusiveGateway or NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.ScriptTask or NodeKind.PassThrough or NodeKind.SubProcess))
+                else if (node.Kind is not (NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway or NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.ScriptTask or NodeKind.PassThrough or NodeKind.SubProcess))
                 {
-                    Error(element, node.Id, "only exclusive gateways and activities have a default flow");
+                    Error(element, node.Id, "only exclusive and inclusive gateways and activities have a default flow");
                 }
                 else
                 {
@@ -494,7 +495,7 @@ internal static class BpmnReader
                     Error(node, "the gateway has no outgoing sequence flow");
                 }
 
-                if (node.Kind == NodeKind.ExclusiveGateway && node.Outgoing.Count == 0)
+                if (node.Kind is NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway && node.Outgoing.Count == 0)
                 {
                     Error(node, "the gateway has no outgoing sequence flow");
                 }

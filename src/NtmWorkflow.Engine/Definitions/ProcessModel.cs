@@ -15,6 +15,7 @@ internal enum NodeKind
     PassThrough,
     ExclusiveGateway,
     ParallelGateway,
+    InclusiveGateway,
     EventBasedGateway,
     TimerCatchEvent,
     MessageCatchEvent,

@@ -133,6 +133,12 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
             var token = State.Tokens.Where(t => t.Phase == TokenPhase.Ready).MinBy(t => t.Sequence);
             if (token is null)
             {
+                // Every path has moved as far as it can: now an inclusive join may know no more tokens will come.
+                if (await TryFireInclusiveJoinAsync(ct))
+                {
+                    continue;
+                }
+
                 return;
             }
 
@@ -152,6 +158,13 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         if (node.Kind == NodeKind.ParallelGateway && node.Incoming.Count > 1)
         {
             await JoinAsync(token, node, ct);
+            return;
+        }
+
+        if (node.Kind == NodeKind.InclusiveGateway && node.Incoming.Count > 1)
+        {
+            // Waits until no other token of the scope can still reach the gateway (checked when the run is quiet).
+            token.Phase = TokenPhase.AtJoin;
             return;
         }
 
@@ -178,7 +191,8 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
     {
         switch (node.Kind)
         {
-            case NodeKind.NoneStartEvent or NodeKind.MessageStartEvent or NodeKind.PassThrough or NodeKind.ExclusiveGateway or NodeKind.ParallelGateway:
+            case NodeKind.NoneStartEvent or NodeKind.MessageStartEvent or NodeKind.PassThrough or NodeKind.ExclusiveGateway or NodeKind.ParallelGateway
+                or NodeKind.InclusiveGateway:
                 await CompleteActivityAsync(token, node, ct);
                 break;
             case NodeKind.NoneEndEvent:
@@ -276,7 +290,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         {
             if (node.Outgoing.Count > 0)
             {
-                RaiseIncident(token, IncidentStage.Leave, node.Kind == NodeKind.ExclusiveGateway
+                RaiseIncident(token, IncidentStage.Leave, node.Kind is NodeKind.ExclusiveGateway or NodeKind.InclusiveGateway
                     ? "no outgoing sequence flow's condition is true and the gateway has no default flow"
                     : "no outgoing sequence flow's condition is true and the element has no default flow");
                 return;
@@ -308,6 +322,12 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         }
 
         var variables = VisibleVariables(token.ScopeId);
+        if (node.Kind == NodeKind.InclusiveGateway)
+        {
+            var chosen = node.Outgoing.Where(f => f != node.DefaultFlow && (f.Condition is null || services.Evaluator.EvaluateCondition(f.Condition, variables))).ToList();
+            return chosen.Count > 0 ? chosen : node.DefaultFlow is not null ? [node.DefaultFlow] : [];
+        }
+
         if (node.Kind == NodeKind.ExclusiveGateway)
         {
             var chosen = node.Outgoing.FirstOrDefault(f => f != node.DefaultFlow && (f.Condition is null || services.Evaluator.EvaluateCondition(f.Condition, variables)));
@@ -316,6 +336,66 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
 
         var taken = node.Outgoing.Where(f => f != node.DefaultFlow && (f.Condition is null || services.Evaluator.EvaluateCondition(f.Condition, variables))).ToList();
         return taken.Count == 0 && node.DefaultFlow is not null ? [node.DefaultFlow] : taken;
+    }
+
+    /// <summary>
+    /// Fires the first inclusive join (in arrival order) that has a waiting token and that no other token
+    /// of its scope can still reach; it takes one waiting token per incoming flow.
+    /// </summary>
+    private async Task<bool> TryFireInclusiveJoinAsync(CancellationToken ct)
+    {
+        foreach (var waiting in State.Tokens.Where(t => t.Phase == TokenPhase.AtJoin && Node(t.ElementId).Kind == NodeKind.InclusiveGateway).OrderBy(t => t.Sequence).ToList())
+        {
+            var join = Node(waiting.ElementId);
+            var others = State.Tokens.Where(t => t.ScopeId == waiting.ScopeId && !(t.Phase == TokenPhase.AtJoin && t.ElementId == join.Id));
+            if (others.Any(t => CanReach(Node(t.ElementId), join)))
+            {
+                continue;
+            }
+
+            var atJoin = State.Tokens.Where(t => t.Phase == TokenPhase.AtJoin && t.ScopeId == waiting.ScopeId && t.ElementId == join.Id).ToList();
+            var oneEach = atJoin.GroupBy(t => t.ArrivedVia).Select(g => g.MinBy(t => t.Sequence)!).ToList();
+            var survivor = oneEach.MinBy(t => t.Sequence)!;
+            foreach (var other in oneEach.Where(t => t != survivor))
+            {
+                State.Tokens.Remove(other);
+            }
+
+            survivor.Phase = TokenPhase.Waiting;
+            survivor.Activated = true;
+            Emit("activated", join.Id);
+            Emit("completed", join.Id);
+            await LeaveAsync(survivor, join, ct);
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether a token at <paramref name="from"/> could still arrive at <paramref name="target"/> in the same scope.</summary>
+    private static bool CanReach(FlowNode from, FlowNode target)
+    {
+        var seen = new HashSet<FlowNode>();
+        var queue = new Queue<FlowNode>([from]);
+        while (queue.TryDequeue(out var node))
+        {
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            foreach (var next in node.Outgoing.Select(f => f.Target).Concat(node.BoundaryEvents))
+            {
+                if (next == target)
+                {
+                    return true;
+                }
+
+                queue.Enqueue(next);
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A parallel join fires when a token waits on every incoming flow; extra tokens wait for the next firing.</summary>

@@ -107,7 +107,7 @@ public sealed class ValidationTests
     }
 
     [Theory]
-    [InlineData("""<bpmn:inclusiveGateway id="x"/>""", "x", "inclusiveGateway", "is not supported")]
+    [InlineData("""<bpmn:complexGateway id="x"/>""", "x", "complexGateway", "is not supported")]
     [InlineData("""<bpmn:callActivity id="x" calledElement="other"/>""", "x", "callActivity", "is not supported")]
     [InlineData("""<bpmn:serviceTask id="x"/>""", "x", "serviceTask", "names no handler")]
     [InlineData("""<bpmn:serviceTask id="x" camunda:class="com.example.Delegate"/>""", "x", "serviceTask", "camunda:class is not supported")]

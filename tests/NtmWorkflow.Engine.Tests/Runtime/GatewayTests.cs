@@ -128,3 +128,49 @@ public sealed class GatewayTests
         await Assert.ThrowsAsync<WorkflowException>(() => expired.Engine.CorrelateMessageAsync("bổ sung hồ sơ", "XA-2"));
     }
 }
+
+public sealed class InclusiveGatewayTests
+{
+    // Departments review only the criteria groups that apply; the join waits for exactly those.
+    private const string Model = """
+        <bpmn:startEvent id="s"/><bpmn:inclusiveGateway id="fork" default="toNone"/>
+        <bpmn:userTask id="labour"/><bpmn:userTask id="health"/><bpmn:userTask id="culture"/><bpmn:task id="none"/>
+        <bpmn:inclusiveGateway id="join"/><bpmn:userTask id="after"/>
+        """;
+
+    private static TestEngine Create() => TestEngine.Create(Model + Bpmn.Flow("s", "fork")
+        + Bpmn.Flow("fork", "labour", "${areas.indexOf('labour') >= 0}") + Bpmn.Flow("fork", "health", "${areas.indexOf('health') >= 0}")
+        + Bpmn.Flow("fork", "culture", "${areas.indexOf('culture') >= 0}") + Bpmn.Flow("fork", "none", id: "toNone")
+        + Bpmn.Flow("labour", "join") + Bpmn.Flow("health", "join") + Bpmn.Flow("culture", "join") + Bpmn.Flow("none", "join") + Bpmn.Flow("join", "after"));
+
+    [Fact]
+    public async Task It_forks_on_every_true_condition_and_joins_when_those_branches_are_done()
+    {
+        var e = Create();
+        await e.StartAsync(new { areas = new[] { "labour", "culture" } });
+        Assert.Equal(["culture", "labour"], (await e.TasksAsync()).Select(t => t.ElementId).Order());
+
+        await e.CompleteAsync("labour");
+        Assert.False(e.Reached("join"));
+        await e.CompleteAsync("culture");
+        Assert.Equal(1, e.Count("activated", "join"));
+        Assert.Equal("after", Assert.Single(await e.TasksAsync()).ElementId);
+    }
+
+    [Fact]
+    public async Task With_no_true_condition_it_takes_the_default_and_the_join_passes_at_once()
+    {
+        var e = Create();
+        await e.StartAsync(new { areas = Array.Empty<string>() });
+        Assert.True(e.Reached("none"));
+        Assert.Equal("after", Assert.Single(await e.TasksAsync()).ElementId);
+    }
+
+    [Fact]
+    public async Task Without_a_default_and_no_true_condition_it_is_an_incident()
+    {
+        var e = TestEngine.Create("""<bpmn:startEvent id="s"/><bpmn:inclusiveGateway id="g"/><bpmn:endEvent id="a"/>""" + Bpmn.Flow("s", "g") + Bpmn.Flow("g", "a", "${false}"));
+        await e.StartAsync();
+        Assert.Equal("g", Assert.Single((await e.InstanceAsync()).Incidents).ElementId);
+    }
+}

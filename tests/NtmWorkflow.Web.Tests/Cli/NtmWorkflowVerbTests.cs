@@ -84,12 +84,12 @@ public sealed class NtmWorkflowVerbTests
     {
         using var folder = new TemporaryDirectory();
         await File.WriteAllTextAsync(Path.Combine(folder.Path, "m.bpmn"), """
-            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="p"><bpmn:inclusiveGateway id="g"/></bpmn:process></bpmn:definitions>
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><bpmn:process id="p"><bpmn:complexGateway id="g"/></bpmn:process></bpmn:definitions>
             """);
         await File.WriteAllTextAsync(Path.Combine(folder.Path, "s.json"), "{}");
         var result = await NtmProcess.RunAsync(folder.Path, null, "run", "m.bpmn", "--scenario", "s.json");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("inclusiveGateway is not supported", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("complexGateway is not supported", result.Stderr, StringComparison.Ordinal);
     }
 }
 

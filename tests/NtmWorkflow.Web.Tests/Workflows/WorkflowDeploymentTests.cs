@@ -73,7 +73,7 @@ public sealed class WorkflowDeploymentTests : IDisposable
             }
         }
 
-        await File.WriteAllTextAsync(file, Model("third").Replace("<bpmn:endEvent id=\"e\"/>", "<bpmn:inclusiveGateway id=\"e\"/>", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(file, Model("third").Replace("<bpmn:endEvent id=\"e\"/>", "<bpmn:complexGateway id=\"e\"/>", StringComparison.Ordinal));
         {
             var (app, client) = await StartAsync();
             await using (app)
@@ -82,7 +82,7 @@ public sealed class WorkflowDeploymentTests : IDisposable
                 Assert.Equal(2, version);
                 var problem = Assert.Single(problems.EnumerateArray());
                 Assert.Equal("workflows/demo.bpmn", problem.GetProperty("source").GetString());
-                Assert.Contains("inclusiveGateway is not supported", problem.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+                Assert.Contains("complexGateway is not supported", problem.GetProperty("errors")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
             }
         }
     }

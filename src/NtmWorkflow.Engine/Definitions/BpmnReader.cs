@@ -148,6 +148,7 @@ internal static class BpmnReader
         private readonly List<ValidationError> _errors = [];
         private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _signals = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _errorCodes = new(StringComparer.Ordinal);
         private readonly HashSet<string> _ids = new(StringComparer.Ordinal);
 
         /// <summary>Elements refused with an error of their own; references to them are not errors again.</summary>
@@ -178,6 +179,14 @@ internal static class BpmnReader
                 if (Attr(signal, "id") is { } id)
                 {
                     _signals[id] = Attr(signal, "name") ?? "";
+                }
+            }
+
+            foreach (var error in root.Elements(Bpmn + "error"))
+            {
+                if (Attr(error, "id") is { } id)
+                {
+                    _errorCodes[id] = Attr(error, "errorCode") ?? "";
                 }
             }
 
@@ -330,6 +339,7 @@ internal static class BpmnReader
                 ("startEvent", "messageEventDefinition") when !isSubProcess => NodeKind.MessageStartEvent,
                 ("endEvent", null) => NodeKind.NoneEndEvent,
                 ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
+                ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
                 ("intermediateCatchEvent", "timerEventDefinition") => NodeKind.TimerCatchEvent,
                 ("intermediateCatchEvent", "messageEventDefinition") => NodeKind.MessageCatchEvent,
                 ("intermediateCatchEvent", "signalEventDefinition") => NodeKind.SignalCatchEvent,
@@ -337,6 +347,7 @@ internal static class BpmnReader
                 ("boundaryEvent", "timerEventDefinition") => NodeKind.TimerBoundaryEvent,
                 ("boundaryEvent", "messageEventDefinition") => NodeKind.MessageBoundaryEvent,
                 ("boundaryEvent", "signalEventDefinition") => NodeKind.SignalBoundaryEvent,
+                ("boundaryEvent", "errorEventDefinition") => NodeKind.ErrorBoundaryEvent,
                 ("userTask", _) => NodeKind.UserTask,
                 ("serviceTask", _) => NodeKind.ServiceTask,
                 ("sendTask", _) => NodeKind.SendTask,
@@ -372,6 +383,7 @@ internal static class BpmnReader
                 CancelActivity = !string.Equals(Attr(element, "cancelActivity"), "false", StringComparison.OrdinalIgnoreCase),
                 MessageName = messageName,
                 SignalName = signalName,
+                ErrorCode = definition == "errorEventDefinition" ? ResolveError(element, id, definitions[0], localName == "endEvent") : null,
                 Timer = timer,
                 MultiInstance = ReadMultiInstance(element, id),
                 UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
@@ -456,10 +468,10 @@ internal static class BpmnReader
                     case NodeKind.NoneStartEvent or NodeKind.MessageStartEvent when node.Incoming.Count > 0:
                         Error(node, "a start event cannot have incoming sequence flows");
                         break;
-                    case NodeKind.NoneEndEvent or NodeKind.TerminateEndEvent when node.Outgoing.Count > 0:
+                    case NodeKind.NoneEndEvent or NodeKind.TerminateEndEvent or NodeKind.ErrorEndEvent when node.Outgoing.Count > 0:
                         Error(node, "an end event cannot have outgoing sequence flows");
                         break;
-                    case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent:
+                    case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent or NodeKind.ErrorBoundaryEvent:
                         if (node.Incoming.Count > 0)
                         {
                             Error(node, "a boundary event cannot have incoming sequence flows");
@@ -524,6 +536,33 @@ internal static class BpmnReader
             }
 
             return name;
+        }
+
+        private string? ResolveError(XElement element, string id, XElement definition, bool thrown)
+        {
+            if (!thrown && Attr(element, "cancelActivity") is { } cancel && !cancel.Trim().Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                Error(element, id, "an error boundary event always interrupts: remove cancelActivity=\"false\"");
+            }
+
+            var errorRef = Attr(definition, "errorRef");
+            if (errorRef is null)
+            {
+                if (thrown)
+                {
+                    Error(element, id, "the error end event names no error (errorRef)");
+                }
+
+                return null;
+            }
+
+            if (!_errorCodes.TryGetValue(errorRef, out var code) || string.IsNullOrWhiteSpace(code))
+            {
+                Error(element, id, $"errorRef '{errorRef}' is not a bpmn:error with an errorCode in this file");
+                return null;
+            }
+
+            return code;
         }
 
         private string? ResolveSignal(XElement element, string id, XElement definition)

@@ -7,6 +7,7 @@ internal enum NodeKind
     MessageStartEvent,
     NoneEndEvent,
     TerminateEndEvent,
+    ErrorEndEvent,
     UserTask,
     ServiceTask,
     SendTask,
@@ -23,6 +24,7 @@ internal enum NodeKind
     TimerBoundaryEvent,
     MessageBoundaryEvent,
     SignalBoundaryEvent,
+    ErrorBoundaryEvent,
     SubProcess,
 }
 
@@ -88,7 +90,10 @@ internal sealed class FlowNode : ScopeModel
 
     public string? SignalName { get; init; }
 
-    public bool IsBoundaryEvent => Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent;
+    /// <summary>For an error end event, the code it throws; for an error boundary event, the code it catches (null: any).</summary>
+    public string? ErrorCode { get; init; }
+
+    public bool IsBoundaryEvent => Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent or NodeKind.ErrorBoundaryEvent;
 
     public bool IsCatchEvent => Kind is NodeKind.TimerCatchEvent or NodeKind.MessageCatchEvent or NodeKind.SignalCatchEvent;
 

@@ -200,6 +200,14 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                 RemoveToken(token);
                 await CompleteScopeIfDoneAsync(token.ScopeId, ct);
                 break;
+            case NodeKind.ErrorEndEvent:
+                Emit("completed", node.Id);
+                if (!await TryCatchErrorAsync(token, node.ErrorCode!, throwerIsActivity: false, ct))
+                {
+                    RaiseIncident(token, IncidentStage.Activate, $"error '{node.ErrorCode}' was thrown and no error boundary event catches it");
+                }
+
+                break;
             case NodeKind.TerminateEndEvent:
                 Emit("completed", node.Id);
                 RemoveToken(token);
@@ -674,13 +682,16 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
     {
         foreach (var boundary in node.BoundaryEvents)
         {
-            if (boundary.Kind == NodeKind.TimerBoundaryEvent)
+            switch (boundary.Kind)
             {
-                ScheduleTimer(boundary, token);
-            }
-            else
-            {
-                Subscribe(boundary, token);
+                case NodeKind.TimerBoundaryEvent:
+                    ScheduleTimer(boundary, token);
+                    break;
+                case NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent:
+                    Subscribe(boundary, token);
+                    break;
+
+                // Error boundaries wait for nothing: a thrown error looks for them.
             }
         }
     }
@@ -805,6 +816,60 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
             ElementId = eventNode.Id, TokenId = token.Id, Created = Now, Sequence = State.Next(),
         });
 
+    /// <summary>
+    /// Finds the nearest activity, from the thrower outwards, with an error boundary event for the code
+    /// (a boundary with that code wins over one that catches any); cancels it and takes the boundary path.
+    /// </summary>
+    private async Task<bool> TryCatchErrorAsync(TokenState thrower, string errorCode, bool throwerIsActivity, CancellationToken ct)
+    {
+        var candidate = throwerIsActivity ? thrower : OwnerOf(thrower.ScopeId);
+        while (candidate is not null)
+        {
+            if (!candidate.IsInstanceOfMulti)
+            {
+                var boundaries = Node(candidate.ElementId).BoundaryEvents.Where(b => b.Kind == NodeKind.ErrorBoundaryEvent).ToList();
+                var boundary = boundaries.FirstOrDefault(b => b.ErrorCode == errorCode) ?? boundaries.FirstOrDefault(b => b.ErrorCode is null);
+                if (boundary is not null)
+                {
+                    var scopeId = candidate.ScopeId;
+                    if (thrower == candidate)
+                    {
+                        thrower.Phase = TokenPhase.Waiting; // the activity was active: it shows as cancelled
+                    }
+                    else
+                    {
+                        State.Tokens.Remove(thrower);
+                    }
+
+                    CancelToken(candidate);
+                    var caught = NewToken(scopeId, boundary.Id, arrivedVia: null);
+                    caught.Activated = true;
+                    Emit("activated", boundary.Id);
+                    Emit("completed", boundary.Id, errorCode);
+                    await LeaveAsync(caught, boundary, ct);
+                    return true;
+                }
+            }
+
+            candidate = OwnerOf(candidate.ScopeId);
+        }
+
+        return false;
+    }
+
+    /// <summary>The token of the activity a scope belongs to: a subprocess's, or a multi-instance body's; null for the process.</summary>
+    private TokenState? OwnerOf(string scopeId)
+    {
+        var scope = State.Scopes.First(s => s.Id == scopeId);
+        var owner = scope.Kind switch
+        {
+            ScopeKind.SubProcess or ScopeKind.MultiInstanceBody => scope.OwnerTokenId,
+            ScopeKind.MultiInstanceItem => State.Scopes.First(s => s.Id == scope.ParentId).OwnerTokenId,
+            _ => null,
+        };
+        return owner is null ? null : State.Tokens.FirstOrDefault(t => t.Id == owner);
+    }
+
     // ----- tasks, handlers, scripts ------------------------------------------------------------
 
     private bool TryCreateTask(TokenState token, FlowNode node)
@@ -857,6 +922,15 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         {
             var context = new ServiceTaskContext(State.Id, State.ProcessId, node.Id, topic, State.BusinessKey, VisibleVariables(token.ScopeId), node.Properties);
             output = await handler.HandleAsync(context, ct);
+        }
+        catch (BpmnErrorException e)
+        {
+            if (!await TryCatchErrorAsync(token, e.ErrorCode, throwerIsActivity: true, ct))
+            {
+                RaiseIncident(token, IncidentStage.Activate, $"handler '{topic}' raised error '{e.ErrorCode}' ({e.Message}) and no error boundary event catches it");
+            }
+
+            return;
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {

@@ -90,6 +90,16 @@ public sealed class WorkflowException(string message, WorkflowErrorKind kind = W
     public WorkflowErrorKind Kind { get; } = kind;
 }
 
+/// <summary>
+/// Thrown by a service task's handler to raise a BPMN error: an error boundary event on the task (or an
+/// enclosing subprocess) with the same code, or without a code, catches it; otherwise it is an incident.
+/// </summary>
+public sealed class BpmnErrorException(string errorCode, string? message = null) : Exception(message ?? $"BPMN error {errorCode}")
+{
+    /// <summary>The errorCode a boundary event matches.</summary>
+    public string ErrorCode { get; } = errorCode;
+}
+
 /// <summary>Another writer saved the instance first; the operation may be retried on fresh state.</summary>
 public sealed class WorkflowConcurrencyException(Guid instanceId) : Exception($"Instance {instanceId} was changed by someone else.")
 {

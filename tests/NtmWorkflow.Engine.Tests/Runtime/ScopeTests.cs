@@ -75,3 +75,91 @@ public sealed class ScopeTests
         Assert.Contains("without waiting", Assert.Single((await e.InstanceAsync()).Incidents).Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ErrorEventTests
+{
+    private const string Errors = """<bpmn:error id="errMissing" errorCode="HO_SO_THIEU"/><bpmn:error id="errOther" errorCode="KHAC"/>""";
+
+    private sealed class Throwing(string code) : IServiceTaskHandler
+    {
+        public ValueTask<IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+            throw new BpmnErrorException(code, "thiếu biên bản");
+    }
+
+    [Fact]
+    public async Task An_error_end_event_in_a_subprocess_is_caught_by_the_boundary_with_its_code()
+    {
+        var e = TestEngine.Create("""
+            <bpmn:startEvent id="s"/>
+            <bpmn:subProcess id="check"><bpmn:startEvent id="cs"/><bpmn:userTask id="inner"/><bpmn:endEvent id="missing"><bpmn:errorEventDefinition errorRef="errMissing"/></bpmn:endEvent>
+            """ + Bpmn.Chain("cs", "inner", "missing") + """
+            </bpmn:subProcess>
+            <bpmn:boundaryEvent id="onOther" attachedToRef="check"><bpmn:errorEventDefinition errorRef="errOther"/></bpmn:boundaryEvent>
+            <bpmn:boundaryEvent id="onMissing" attachedToRef="check"><bpmn:errorEventDefinition errorRef="errMissing"/></bpmn:boundaryEvent>
+            <bpmn:endEvent id="ok"/><bpmn:userTask id="supplement"/><bpmn:endEvent id="other"/>
+            """ + Bpmn.Chain("s", "check", "ok") + Bpmn.Flow("onMissing", "supplement") + Bpmn.Flow("onOther", "other"), messages: Errors);
+        await e.StartAsync();
+        await e.CompleteAsync("inner");
+
+        Assert.Equal("supplement", Assert.Single(await e.TasksAsync()).ElementId);
+        Assert.Equal(["activated missing", "completed missing", "cancelled check", "activated onMissing"], e.Lines().SkipWhile(l => l != "activated missing").Take(4));
+        Assert.False(e.Reached("other") || e.Reached("ok"));
+    }
+
+    [Theory]
+    [InlineData("HO_SO_THIEU", "specific")]
+    [InlineData("BAT_KY", "any")]
+    public async Task A_handler_error_is_caught_on_its_task_by_code_or_by_a_catch_all(string code, string expected)
+    {
+        var e = TestEngine.Create("""
+            <bpmn:startEvent id="s"/><bpmn:serviceTask id="check" camunda:type="external" camunda:topic="check"/><bpmn:endEvent id="ok"/>
+            <bpmn:boundaryEvent id="b1" attachedToRef="check"><bpmn:errorEventDefinition errorRef="errMissing"/></bpmn:boundaryEvent>
+            <bpmn:boundaryEvent id="b2" attachedToRef="check"><bpmn:errorEventDefinition/></bpmn:boundaryEvent>
+            <bpmn:endEvent id="specific"/><bpmn:endEvent id="any"/>
+            """ + Bpmn.Chain("s", "check", "ok") + Bpmn.Flow("b1", "specific") + Bpmn.Flow("b2", "any"),
+            new HandlerRegistry().Register("check", new Throwing(code)), Errors);
+        await e.StartAsync();
+        Assert.True(e.Reached(expected));
+        Assert.Equal(1, e.Count("cancelled", "check"));
+        Assert.Equal(InstanceStatus.Completed, (await e.InstanceAsync()).Status);
+    }
+
+    [Fact]
+    public async Task An_uncaught_error_is_an_incident_not_a_silent_end()
+    {
+        var e = TestEngine.Create("""<bpmn:startEvent id="s"/><bpmn:serviceTask id="check" camunda:type="external" camunda:topic="check"/><bpmn:endEvent id="ok"/>"""
+            + Bpmn.Chain("s", "check", "ok"), new HandlerRegistry().Register("check", new Throwing("KHAC")), Errors);
+        await e.StartAsync();
+        Assert.Contains("raised error 'KHAC'", Assert.Single((await e.InstanceAsync()).Incidents).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_error_in_one_instance_of_a_multi_instance_subprocess_is_caught_on_the_whole_activity()
+    {
+        var e = TestEngine.Create("""
+            <bpmn:startEvent id="s"/>
+            <bpmn:subProcess id="each"><bpmn:multiInstanceLoopCharacteristics><bpmn:loopCardinality>3</bpmn:loopCardinality></bpmn:multiInstanceLoopCharacteristics>
+              <bpmn:startEvent id="es"/><bpmn:userTask id="t"/><bpmn:exclusiveGateway id="g" default="fine"/><bpmn:endEvent id="bad"><bpmn:errorEventDefinition errorRef="errMissing"/></bpmn:endEvent><bpmn:endEvent id="good"/>
+            """ + Bpmn.Chain("es", "t", "g") + Bpmn.Flow("g", "bad", "${broken === true}") + Bpmn.Flow("g", "good", id: "fine") + """
+            </bpmn:subProcess>
+            <bpmn:boundaryEvent id="caught" attachedToRef="each"><bpmn:errorEventDefinition errorRef="errMissing"/></bpmn:boundaryEvent>
+            <bpmn:endEvent id="done"/><bpmn:endEvent id="failed"/>
+            """ + Bpmn.Chain("s", "each", "done") + Bpmn.Flow("caught", "failed"), messages: Errors);
+        await e.StartAsync(new { broken = false });
+        await e.CompleteAsync("t");
+        await e.CompleteAsync("t", new { broken = true });
+        Assert.True(e.Reached("failed"));
+        Assert.Equal(1, e.Count("taskCancelled", "t"));
+        Assert.Equal(InstanceStatus.Completed, (await e.InstanceAsync()).Status);
+    }
+
+    [Fact]
+    public void A_non_interrupting_error_boundary_is_refused()
+    {
+        var result = WorkflowEngine.Validate(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document("""
+            <bpmn:startEvent id="s"/><bpmn:userTask id="t"/><bpmn:endEvent id="e"/>
+            <bpmn:boundaryEvent id="b" attachedToRef="t" cancelActivity="false"><bpmn:errorEventDefinition/></bpmn:boundaryEvent><bpmn:endEvent id="x"/>
+            """ + Bpmn.Chain("s", "t", "e") + Bpmn.Flow("b", "x"))));
+        Assert.Contains(result.Errors, e => e.Element == "b" && e.Message.Contains("always interrupts", StringComparison.Ordinal));
+    }
+}

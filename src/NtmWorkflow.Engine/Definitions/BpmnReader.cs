@@ -389,6 +389,7 @@ internal static class BpmnReader
                 UserTask = kind == NodeKind.UserTask ? ReadUserTask(element, id) : null,
                 Topic = kind is NodeKind.ServiceTask or NodeKind.SendTask ? ReadTopic(element, id, localName) : null,
                 Script = kind == NodeKind.ScriptTask ? ReadScript(element, id) : null,
+                RetryCycle = kind is NodeKind.ServiceTask or NodeKind.SendTask ? ReadRetryCycle(element, id) : null,
                 ResultVariable = CamundaAttr(element, "resultVariable"),
                 Properties = ReadProperties(element),
             };
@@ -733,6 +734,30 @@ internal static class BpmnReader
             }
 
             return topic.Trim();
+        }
+
+        /// <summary>camunda:failedJobRetryTimeCycle (e.g. R3/PT10M), which Camunda honours only with camunda:asyncBefore="true".</summary>
+        private string? ReadRetryCycle(XElement element, string id)
+        {
+            var cycle = element.Element(Bpmn + "extensionElements")?.Element(Camunda + "failedJobRetryTimeCycle")?.Value.Trim();
+            if (string.IsNullOrEmpty(cycle))
+            {
+                return null;
+            }
+
+            if (!IsTrue(CamundaAttr(element, "asyncBefore")) && !IsTrue(CamundaAttr(element, "async")))
+            {
+                Error(element, id, "camunda:failedJobRetryTimeCycle needs camunda:asyncBefore=\"true\" on the task");
+                return null;
+            }
+
+            if (!IsoTimer.TryParseCycle(cycle, out var parsed) || parsed.Repetitions is null or < 1 || parsed.Start is not null)
+            {
+                Error(element, id, $"camunda:failedJobRetryTimeCycle '{cycle}' is not a repeating interval with a count, e.g. R3/PT10M");
+                return null;
+            }
+
+            return cycle;
         }
 
         private string? ReadScript(XElement element, string id)

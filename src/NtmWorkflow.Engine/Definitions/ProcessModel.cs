@@ -108,6 +108,9 @@ internal sealed class FlowNode : ScopeModel
 
     public string? Script { get; init; }
 
+    /// <summary>For service and send tasks with camunda:asyncBefore: how often and how far apart a failing handler is retried.</summary>
+    public string? RetryCycle { get; init; }
+
     public string? ResultVariable { get; init; }
 
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();

@@ -80,6 +80,13 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         var token = Token(timer.TokenId);
         var eventNode = Node(timer.ElementId);
         Emit("timerFired", eventNode.Id, VietnamTimeText(timer.Due));
+        if (timer.IsRetry)
+        {
+            State.Timers.Remove(timer);
+            token.Phase = TokenPhase.Ready;
+            await RunAsync(ct);
+            return;
+        }
 
         // A repeating timer on a non-interrupting boundary event is scheduled again before it fires,
         // so the next firing keeps its place whatever the boundary path does.
@@ -934,12 +941,43 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         }
         catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
         {
-            RaiseIncident(token, IncidentStage.Activate, $"handler '{topic}' failed: {e.Message}");
+            if (!ScheduleRetry(token, node))
+            {
+                RaiseIncident(token, IncidentStage.Activate, $"handler '{topic}' failed: {e.Message}");
+            }
+
             return;
         }
 
+        token.RetriesLeft = null;
         SetVariables(token.ScopeId, output);
         await CompleteActivityAsync(token, node, ct);
+    }
+
+    /// <summary>With a retry cycle and retries left, the handler runs again after the interval; false when none are left.</summary>
+    private bool ScheduleRetry(TokenState token, FlowNode node)
+    {
+        if (node.RetryCycle is null || !IsoTimer.TryParseCycle(node.RetryCycle, out var cycle))
+        {
+            return false;
+        }
+
+        token.RetriesLeft ??= cycle.Repetitions;
+        if (token.RetriesLeft <= 0)
+        {
+            token.RetriesLeft = null;
+            return false;
+        }
+
+        token.RetriesLeft--;
+        token.Phase = TokenPhase.Waiting;
+        var retry = new TimerState
+        {
+            Id = NewId("tm"), ElementId = node.Id, TokenId = token.Id, ScheduledAt = Now, Sequence = State.Next(), Due = cycle.Interval.AddTo(Now), IsRetry = true,
+        };
+        State.Timers.Add(retry);
+        Emit("timerScheduled", node.Id, VietnamTimeText(retry.Due));
+        return true;
     }
 
     private void RunScript(TokenState token, FlowNode node)

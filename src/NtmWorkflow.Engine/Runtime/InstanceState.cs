@@ -121,6 +121,9 @@ internal sealed class TokenState
 
     /// <summary>The token is one instance of a multi-instance activity, not its body.</summary>
     public bool IsInstanceOfMulti { get; set; }
+
+    /// <summary>Handler retries left after failures (camunda:failedJobRetryTimeCycle); null before the first failure.</summary>
+    public int? RetriesLeft { get; set; }
 }
 
 internal sealed class TaskState
@@ -174,6 +177,9 @@ internal sealed class TimerState
 
     /// <summary>The interval of a literal cycle, to schedule the next firing.</summary>
     public string? Interval { get; set; }
+
+    /// <summary>The timer runs a failed handler again rather than an event.</summary>
+    public bool IsRetry { get; set; }
 }
 
 internal sealed class SubscriptionState

@@ -118,3 +118,58 @@ public sealed class HandlerAndScriptTests
         Assert.Equal(6, vars["daysLeft"]!.GetValue<long>());
     }
 }
+
+public sealed class HandlerRetryTests
+{
+    private sealed class Flaky(int failures) : IServiceTaskHandler
+    {
+        public int Calls { get; private set; }
+
+        public ValueTask<IReadOnlyDictionary<string, JsonNode?>> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+            ++Calls <= failures ? throw new IOException($"SMTP down ({Calls})") : ValueTask.FromResult<IReadOnlyDictionary<string, JsonNode?>>(new Dictionary<string, JsonNode?> { ["sent"] = true });
+    }
+
+    private static string Model(string extra = "camunda:asyncBefore=\"true\"") => $"""
+        <bpmn:startEvent id="s"/>
+        <bpmn:sendTask id="mail" camunda:type="external" camunda:topic="mail" {extra}>
+          <bpmn:extensionElements><camunda:failedJobRetryTimeCycle>R3/PT10M</camunda:failedJobRetryTimeCycle></bpmn:extensionElements>
+        </bpmn:sendTask>
+        <bpmn:userTask id="next"/>
+        """ + Bpmn.Chain("s", "mail", "next");
+
+    [Fact]
+    public async Task A_failing_handler_is_retried_after_each_interval_until_it_succeeds()
+    {
+        var handler = new Flaky(failures: 2);
+        var e = TestEngine.Create(Model(), new HandlerRegistry().Register("mail", handler));
+        await e.StartAsync();
+        Assert.Empty((await e.InstanceAsync()).Incidents);
+        Assert.Equal(TestEngine.Start.AddMinutes(10), Assert.Single((await e.InstanceAsync()).Timers).Due);
+
+        await e.AdvanceAsync(TimeSpan.FromMinutes(30));
+        Assert.Equal(3, handler.Calls);
+        Assert.Equal([TestEngine.Start.AddMinutes(10), TestEngine.Start.AddMinutes(20)], e.Trace.Where(x => x.Event == "timerFired").Select(x => x.Time));
+        Assert.Equal("next", Assert.Single(await e.TasksAsync()).ElementId);
+        Assert.True((await e.InstanceAsync()).Variables["sent"]!.GetValue<bool>());
+        Assert.Equal(1, e.Count("activated", "mail"));
+    }
+
+    [Fact]
+    public async Task When_the_retries_run_out_the_token_stops_with_an_incident()
+    {
+        var handler = new Flaky(failures: 100);
+        var e = TestEngine.Create(Model(), new HandlerRegistry().Register("mail", handler));
+        await e.StartAsync();
+        await e.AdvanceAsync(TimeSpan.FromHours(1));
+        Assert.Equal(4, handler.Calls); // the first attempt and three retries
+        Assert.Equal("handler 'mail' failed: SMTP down (4)", Assert.Single((await e.InstanceAsync()).Incidents).Message);
+        Assert.Empty((await e.InstanceAsync()).Timers);
+    }
+
+    [Fact]
+    public void A_retry_cycle_needs_async_before()
+    {
+        var result = WorkflowEngine.Validate(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document(Model(extra: ""))));
+        Assert.Contains(result.Errors, e => e.Element == "mail" && e.Message.Contains("asyncBefore", StringComparison.Ordinal));
+    }
+}

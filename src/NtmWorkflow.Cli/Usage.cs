@@ -8,8 +8,9 @@ internal static class Usage
         Usage:
           ntm validate FILE…
               Checks BPMN files: one JSON line per file ({"file", "valid", "processes", "errors"}).
-          ntm run FILE [MORE.bpmn…] --scenario SCENARIO.json
-              Runs a scenario on an in-memory store with a fake clock; prints the trace as JSON lines.
+          ntm run FILE [MORE.bpmn…] --scenario SCENARIO.json [--store memory|sqlite]
+              Runs a scenario with a fake clock on an in-memory store (or, with --store sqlite, on the
+              app's database store over a temporary SQLite file); prints the trace as JSON lines.
           ntm handlers
               Lists the handler topics service and send tasks may name (camunda:topic), one JSON line each.
           ntm import units FILE [--edition E] [--valid-from yyyy-MM-dd] [--valid-to yyyy-MM-dd]

@@ -8,7 +8,13 @@ internal static class RunCommand
 {
     public static async Task<int> RunAsync(CliArguments arguments, TextWriter output)
     {
-        arguments.OnlyOptions("scenario");
+        arguments.OnlyOptions("scenario", "store");
+        var storeKind = arguments.Option("store") ?? "memory";
+        if (storeKind is not ("memory" or "sqlite"))
+        {
+            throw new CliUsageException($"--store must be memory or sqlite, not '{storeKind}'");
+        }
+
         if (arguments.Words.Count == 0)
         {
             throw new CliUsageException("run needs a BPMN FILE");
@@ -25,7 +31,9 @@ internal static class RunCommand
             throw new CliUsageException($"bad scenario: {e.Message}");
         }
 
-        var runner = new ScenarioRunner(scenario, output);
+        // --store sqlite runs on the app's EF Core store over a temporary SQLite file: the same steps, persisted.
+        using var sqlite = storeKind == "sqlite" ? new ScenarioDatabase() : null;
+        var runner = new ScenarioRunner(scenario, output, sqlite is null ? null : clock => sqlite.CreateStore(clock));
         IReadOnlyList<DeployedProcess> main = [];
         foreach (var (file, index) in arguments.Words.Select((f, i) => (f, i)))
         {

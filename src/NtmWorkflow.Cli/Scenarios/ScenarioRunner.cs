@@ -18,7 +18,7 @@ internal sealed class ScenarioRunner
     private readonly HashSet<string> _activated = new(StringComparer.Ordinal);
     private Guid? _firstInstance;
 
-    public ScenarioRunner(Scenario scenario, TextWriter output)
+    public ScenarioRunner(Scenario scenario, TextWriter output, Func<TimeProvider, IWorkflowStore>? store = null)
     {
         _scenario = scenario;
         _output = output;
@@ -29,7 +29,7 @@ internal sealed class ScenarioRunner
             handlers.Register(name, new ScenarioHandler(behaviour));
         }
 
-        _engine = new WorkflowEngine(new InMemoryWorkflowStore(), new WorkflowEngineOptions { Clock = _clock, Handlers = handlers, OnEvent = Print });
+        _engine = new WorkflowEngine(store?.Invoke(_clock) ?? new InMemoryWorkflowStore(), new WorkflowEngineOptions { Clock = _clock, Handlers = handlers, OnEvent = Print });
     }
 
     public WorkflowEngine Engine => _engine;

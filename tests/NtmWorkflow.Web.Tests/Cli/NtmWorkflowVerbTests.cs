@@ -35,6 +35,23 @@ public sealed class NtmWorkflowVerbTests
         Assert.Equal(expected == 1, lines[^1].GetProperty("event").GetString() == "stepFailed");
     }
 
+    public static TheoryData<string> PassingScenarios() =>
+        [.. Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "tests", "scenarios"), "*.pass.json").Select(f => Path.GetFileName(f)).Order()];
+
+    [Theory]
+    [MemberData(nameof(PassingScenarios))]
+    public async Task On_the_SQLite_store_a_scenario_gives_the_same_trace_as_in_memory(string scenario)
+    {
+        var model = Path.Combine(Root, "workflows", scenario[..scenario.IndexOf("--", StringComparison.Ordinal)] + ".bpmn");
+        var folder = Path.Combine(Root, "tests", "scenarios");
+        var memory = await NtmProcess.RunAsync(folder, null, "run", model, "--scenario", scenario);
+        var sqlite = await NtmProcess.RunAsync(folder, null, "run", model, "--scenario", scenario, "--store", "sqlite");
+
+        Assert.Equal((0, ""), (sqlite.ExitCode, sqlite.Stderr));
+        static List<string> Events(CliResult r) => [.. r.JsonLines().Select(l => $"{l.GetProperty("time").GetString()} {l.GetProperty("event").GetString()} {l.GetProperty("element")}")];
+        Assert.Equal(Events(memory), Events(sqlite));
+    }
+
     [Fact]
     public async Task The_shipped_workflows_are_valid()
     {

@@ -35,7 +35,9 @@ internal static class RunCommand
         using var sqlite = storeKind == "sqlite" ? new ScenarioDatabase() : null;
         var runner = new ScenarioRunner(scenario, output, sqlite is null ? null : clock => sqlite.CreateStore(clock));
         IReadOnlyList<DeployedProcess> main = [];
-        foreach (var (file, index) in arguments.Words.Select((f, i) => (f, i)))
+
+        // FILE goes last, so where a further file has a process of the same id, FILE's is the latest.
+        foreach (var (file, index) in arguments.Words.Select((f, i) => (f, i)).Skip(1).Append((arguments.Words[0], 0)))
         {
             var validation = WorkflowEngine.ValidateFile(file);
             if (!validation.Valid)

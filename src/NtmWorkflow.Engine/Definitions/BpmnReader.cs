@@ -358,6 +358,7 @@ internal static class BpmnReader
                 ("inclusiveGateway", _) => NodeKind.InclusiveGateway,
                 ("eventBasedGateway", _) => NodeKind.EventBasedGateway,
                 ("subProcess", _) when !IsTrue(Attr(element, "triggeredByEvent")) => NodeKind.SubProcess,
+                ("callActivity", _) => NodeKind.CallActivity,
                 _ => null,
             };
 
@@ -390,6 +391,10 @@ internal static class BpmnReader
                 Topic = kind is NodeKind.ServiceTask or NodeKind.SendTask ? ReadTopic(element, id, localName) : null,
                 Script = kind == NodeKind.ScriptTask ? ReadScript(element, id) : null,
                 RetryCycle = kind is NodeKind.ServiceTask or NodeKind.SendTask ? ReadRetryCycle(element, id) : null,
+                CalledElement = kind == NodeKind.CallActivity ? ReadCalledElement(element, id) : null,
+                CalledVersion = kind == NodeKind.CallActivity ? ReadCalledVersion(element, id) : null,
+                InMappings = kind == NodeKind.CallActivity ? ReadMappings(element, id, "in") : [],
+                OutMappings = kind == NodeKind.CallActivity ? ReadMappings(element, id, "out") : [],
                 ResultVariable = CamundaAttr(element, "resultVariable"),
                 Properties = ReadProperties(element),
             };
@@ -758,6 +763,74 @@ internal static class BpmnReader
             }
 
             return cycle;
+        }
+
+        private string? ReadCalledElement(XElement element, string id)
+        {
+            var called = Attr(element, "calledElement");
+            if (string.IsNullOrWhiteSpace(called))
+            {
+                Error(element, id, "the call activity names no process (calledElement)");
+                return null;
+            }
+
+            if (Expression.ContainsExpression(called))
+            {
+                Error(element, id, "calledElement must name a process id; expressions are not supported");
+                return null;
+            }
+
+            return called.Trim();
+        }
+
+        private int? ReadCalledVersion(XElement element, string id)
+        {
+            var binding = CamundaAttr(element, "calledElementBinding") ?? "latest";
+            if (binding == "latest")
+            {
+                return null;
+            }
+
+            if (binding == "version" && int.TryParse(CamundaAttr(element, "calledElementVersion"), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0)
+            {
+                return version;
+            }
+
+            Error(element, id, binding == "version"
+                ? "camunda:calledElementBinding=\"version\" needs camunda:calledElementVersion, a positive whole number"
+                : $"camunda:calledElementBinding=\"{binding}\" is not supported: use latest or version");
+            return null;
+        }
+
+        private List<VariableMapping> ReadMappings(XElement element, string id, string direction)
+        {
+            var mappings = new List<VariableMapping>();
+            foreach (var mapping in element.Element(Bpmn + "extensionElements")?.Elements(Camunda + direction) ?? [])
+            {
+                if (Attr(mapping, "businessKey") is not null)
+                {
+                    continue; // the child always gets the parent's business key
+                }
+
+                var all = string.Equals(Attr(mapping, "variables"), "all", StringComparison.Ordinal);
+                var source = Attr(mapping, "source");
+                var expression = Attr(mapping, "sourceExpression");
+                var target = Attr(mapping, "target");
+                if (!all && (string.IsNullOrWhiteSpace(target) || (source is null) == (expression is null)))
+                {
+                    Error(element, id, $"camunda:{direction} needs variables=\"all\", or a target with exactly one of source and sourceExpression");
+                    continue;
+                }
+
+                if (expression is not null)
+                {
+                    CheckExpression(element, id, expression, $"camunda:{direction} sourceExpression", requireExpression: true);
+                }
+
+                mappings.Add(new VariableMapping(all, source, expression, target));
+            }
+
+            return mappings;
         }
 
         private string? ReadScript(XElement element, string id)

@@ -26,6 +26,7 @@ internal enum NodeKind
     SignalBoundaryEvent,
     ErrorBoundaryEvent,
     SubProcess,
+    CallActivity,
 }
 
 /// <summary>A parsed, validated, immutable BPMN document: what the runtime executes.</summary>
@@ -108,6 +109,17 @@ internal sealed class FlowNode : ScopeModel
 
     public string? Script { get; init; }
 
+    /// <summary>For a call activity: the process it starts (calledElement) and, when pinned, its version.</summary>
+    public string? CalledElement { get; init; }
+
+    public int? CalledVersion { get; init; }
+
+    /// <summary>camunda:in mappings: parent → child variables.</summary>
+    public IReadOnlyList<VariableMapping> InMappings { get; init; } = [];
+
+    /// <summary>camunda:out mappings: child → parent variables.</summary>
+    public IReadOnlyList<VariableMapping> OutMappings { get; init; } = [];
+
     /// <summary>For service and send tasks with camunda:asyncBefore: how often and how far apart a failing handler is retried.</summary>
     public string? RetryCycle { get; init; }
 
@@ -116,7 +128,7 @@ internal sealed class FlowNode : ScopeModel
     public IReadOnlyDictionary<string, string> Properties { get; init; } = new Dictionary<string, string>();
 
     public bool IsActivity => Kind is NodeKind.UserTask or NodeKind.ServiceTask or NodeKind.SendTask or NodeKind.ScriptTask
-        or NodeKind.PassThrough or NodeKind.SubProcess;
+        or NodeKind.PassThrough or NodeKind.SubProcess or NodeKind.CallActivity;
 
     public override string ToString() => $"{ElementType} {Id}";
 }
@@ -143,6 +155,9 @@ internal enum TimerKind
 }
 
 internal sealed record TimerDefinition(TimerKind Kind, string Text);
+
+/// <summary>One camunda:in or camunda:out: all variables, or a source (variable or expression) copied to a target.</summary>
+internal sealed record VariableMapping(bool All, string? Source, string? SourceExpression, string? Target);
 
 internal sealed record MultiInstance(
     bool IsSequential,

@@ -18,6 +18,9 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
 
     public List<WorkflowEvent> Events { get; } = [];
 
+    /// <summary>What the step asks of other instances, done by the engine once this step is saved.</summary>
+    public List<CrossInstanceEffect> Effects { get; } = [];
+
     private DateTimeOffset Now => services.Clock.GetUtcNow();
 
     // ----- stimuli ---------------------------------------------------------------------------
@@ -128,7 +131,41 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         CancelScopeContents(root.Id);
         State.Scopes.Clear();
         State.Status = InstanceStatus.Terminated;
+        State.Cancelled = true;
         Emit("instanceEnded", null, reason ?? "cancelled");
+        NotifyParent();
+    }
+
+    /// <summary>The instance a call activity started has ended: copy its results back and go on (or stop with an incident if it was cancelled).</summary>
+    public async Task CalledInstanceEndedAsync(string tokenId, Guid childId, bool cancelled, IReadOnlyDictionary<string, JsonNode?> childVariables, CancellationToken ct)
+    {
+        var token = State.Tokens.FirstOrDefault(t => t.Id == tokenId);
+        if (token is null || token.CalledInstanceId != childId || token.Phase != TokenPhase.Waiting)
+        {
+            return; // the call activity was interrupted meanwhile
+        }
+
+        var node = Node(token.ElementId);
+        if (cancelled)
+        {
+            RaiseIncident(token, IncidentStage.Activate, $"the called instance {childId} of '{node.CalledElement}' was cancelled");
+            return;
+        }
+
+        try
+        {
+            var outputs = Map(node.OutMappings, childVariables);
+            token.CalledInstanceId = null;
+            SetVariables(token.ScopeId, outputs);
+        }
+        catch (ExpressionException e)
+        {
+            RaiseIncident(token, IncidentStage.Activate, e.Message);
+            return;
+        }
+
+        await CompleteActivityAsync(token, node, ct);
+        await RunAsync(ct);
     }
 
     // ----- the token machine -------------------------------------------------------------------
@@ -261,6 +298,28 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                     }
                 }
 
+                break;
+            case NodeKind.CallActivity:
+                token.Phase = TokenPhase.Waiting;
+                if (!services.ProcessExists(node.CalledElement!, node.CalledVersion))
+                {
+                    RaiseIncident(token, IncidentStage.Activate, $"the called process '{node.CalledElement}'{(node.CalledVersion is { } v ? $" version {v}" : "")} is not deployed");
+                    return;
+                }
+
+                Dictionary<string, JsonNode?> inputs;
+                try
+                {
+                    inputs = Map(node.InMappings, VisibleVariables(token.ScopeId));
+                }
+                catch (ExpressionException e)
+                {
+                    RaiseIncident(token, IncidentStage.Activate, e.Message);
+                    return;
+                }
+
+                token.CalledInstanceId = Guid.NewGuid();
+                Effects.Add(new StartCalledInstance(token.CalledInstanceId.Value, node.CalledElement!, node.CalledVersion, inputs, State.BusinessKey, State.Id, token.Id));
                 break;
             case NodeKind.SubProcess:
                 token.Phase = TokenPhase.Waiting;
@@ -457,6 +516,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
             case ScopeKind.Process:
                 State.Status = InstanceStatus.Completed;
                 Emit("instanceEnded", null, "completed");
+                NotifyParent();
                 break;
             case ScopeKind.SubProcess:
                 var owner = Token(scope.OwnerTokenId!);
@@ -479,6 +539,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         {
             State.Status = InstanceStatus.Terminated;
             Emit("instanceEnded", null, "terminated");
+            NotifyParent();
             return;
         }
 
@@ -516,6 +577,11 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
 
         DisarmWaits(token);
         State.Incidents.RemoveAll(i => i.TokenId == token.Id);
+        if (token.CalledInstanceId is { } calledInstance)
+        {
+            Effects.Add(new CancelCalledInstance(calledInstance));
+        }
+
         if (token.Activated && token.Phase is TokenPhase.Waiting or TokenPhase.Incident)
         {
             Emit("cancelled", token.ElementId);
@@ -1003,6 +1069,42 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         var incident = new IncidentState { Id = NewId("i"), TokenId = token.Id, ElementId = token.ElementId, Message = message, Stage = stage, Created = Now };
         State.Incidents.Add(incident);
         Emit("incident", token.ElementId, message);
+    }
+
+    private void NotifyParent()
+    {
+        if (State.ParentInstanceId is { } parent && State.ParentTokenId is { } token)
+        {
+            var root = State.Scopes.FirstOrDefault(s => s.Kind == ScopeKind.Process);
+            Effects.Add(new NotifyCallingInstance(parent, token, State.Id, State.Cancelled,
+                root?.Variables.ToDictionary(v => v.Key, v => v.Value?.DeepClone(), StringComparer.Ordinal) ?? []));
+        }
+    }
+
+    /// <summary>Applies camunda:in / camunda:out mappings to a set of variables.</summary>
+    private Dictionary<string, JsonNode?> Map(IReadOnlyList<VariableMapping> mappings, IReadOnlyDictionary<string, JsonNode?> from)
+    {
+        var result = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
+        foreach (var mapping in mappings)
+        {
+            if (mapping.All)
+            {
+                foreach (var (name, value) in from)
+                {
+                    result[name] = value?.DeepClone();
+                }
+            }
+            else if (mapping.SourceExpression is not null)
+            {
+                result[mapping.Target!] = services.Evaluator.Evaluate(mapping.SourceExpression, from);
+            }
+            else
+            {
+                result[mapping.Target!] = from.GetValueOrDefault(mapping.Source!)?.DeepClone();
+            }
+        }
+
+        return result;
     }
 
     // ----- variables ------------------------------------------------------------------------------

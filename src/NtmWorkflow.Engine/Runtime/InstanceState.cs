@@ -60,6 +60,14 @@ internal sealed class InstanceState
 
     public long NextSequence { get; set; }
 
+    /// <summary>For an instance started by a call activity: the calling instance and the token waiting there.</summary>
+    public Guid? ParentInstanceId { get; set; }
+
+    public string? ParentTokenId { get; set; }
+
+    /// <summary>Ended by cancellation (not by a terminate end event).</summary>
+    public bool Cancelled { get; set; }
+
     public List<ScopeState> Scopes { get; set; } = [];
 
     public List<TokenState> Tokens { get; set; } = [];
@@ -121,6 +129,9 @@ internal sealed class TokenState
 
     /// <summary>The token is one instance of a multi-instance activity, not its body.</summary>
     public bool IsInstanceOfMulti { get; set; }
+
+    /// <summary>For a call activity: the instance it started.</summary>
+    public Guid? CalledInstanceId { get; set; }
 
     /// <summary>Handler retries left after failures (camunda:failedJobRetryTimeCycle); null before the first failure.</summary>
     public int? RetriesLeft { get; set; }

@@ -25,7 +25,16 @@ public sealed class WorkflowEngineOptions
     public Action<WorkflowEvent>? OnEvent { get; init; }
 }
 
-internal sealed record EngineServices(TimeProvider Clock, ExpressionEvaluator Evaluator, HandlerRegistry Handlers);
+internal sealed record EngineServices(TimeProvider Clock, ExpressionEvaluator Evaluator, HandlerRegistry Handlers, Func<string, int?, bool> ProcessExists);
+
+/// <summary>Work a step leaves for other instances: done after the step is saved.</summary>
+internal abstract record CrossInstanceEffect;
+
+internal sealed record StartCalledInstance(Guid ChildId, string ProcessId, int? Version, Dictionary<string, JsonNode?> Variables, string? BusinessKey, Guid ParentId, string ParentTokenId) : CrossInstanceEffect;
+
+internal sealed record NotifyCallingInstance(Guid ParentId, string ParentTokenId, Guid ChildId, bool Cancelled, Dictionary<string, JsonNode?> ChildVariables) : CrossInstanceEffect;
+
+internal sealed record CancelCalledInstance(Guid ChildId) : CrossInstanceEffect;
 
 /// <summary>
 /// The engine's facade: deploy definitions, start instances, complete tasks, correlate messages, fire
@@ -48,7 +57,7 @@ public sealed class WorkflowEngine
         _store = store;
         _options = options ?? new WorkflowEngineOptions();
         var calendar = new WorkingCalendar(_options.WorkingDays, _options.CloseOfBusiness);
-        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, calendar), _options.Handlers);
+        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, calendar), _options.Handlers, ProcessExists);
         Calendar = calendar;
     }
 
@@ -310,10 +319,13 @@ public sealed class WorkflowEngine
         var execution = new InstanceExecution(state, process, _services, actor);
         await execution.StartAsync(start, variables, cancellationToken);
         await SaveAsync(execution, expectedRevision: 0, cancellationToken);
+        await ApplyEffectsAsync(execution.Effects, actor, cancellationToken);
         return View(state);
     }
 
-    private async Task UpdateAsync(Guid instanceId, string? actor, Func<InstanceExecution, Task> step, CancellationToken cancellationToken)
+    /// <summary>Loads, runs one step, saves (again on fresh state after a concurrent change), then applies the step's effects on other instances.</summary>
+    private async Task<List<CrossInstanceEffect>> UpdateAsync(Guid instanceId, string? actor, Func<InstanceExecution, Task> step, CancellationToken cancellationToken,
+        bool applyEffects = true)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -329,12 +341,20 @@ public sealed class WorkflowEngine
             try
             {
                 await SaveAsync(execution, stored.Revision, cancellationToken);
-                return;
             }
             catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
             {
                 // Someone else moved the instance: run the step again on fresh state.
+                continue;
             }
+
+            if (!applyEffects)
+            {
+                return execution.Effects;
+            }
+
+            await ApplyEffectsAsync(execution.Effects, actor, cancellationToken);
+            return [];
         }
     }
 
@@ -370,6 +390,74 @@ public sealed class WorkflowEngine
             })],
             [.. state.Incidents.Select(i => new IncidentView(i.Id, i.ElementId, i.Message, i.Created))],
             [.. state.Timers.OrderBy(t => t.Due).ThenBy(t => t.Sequence).Select(t => new TimerView(t.Id, t.ElementId, t.Due))]);
+    }
+
+    private bool ProcessExists(string processId, int? version)
+    {
+        lock (_definitionsLock)
+        {
+            return _definitions.TryGetValue(processId, out var versions) && (version is null || versions.Any(v => v.Model.Version == version));
+        }
+    }
+
+    /// <summary>
+    /// Carries out what saved steps asked of other instances (start a called instance, tell a caller its
+    /// called instance ended, cancel a called instance), breadth-first, each as its own saved step.
+    /// </summary>
+    private async Task ApplyEffectsAsync(IEnumerable<CrossInstanceEffect> effects, string? actor, CancellationToken cancellationToken)
+    {
+        var queue = new Queue<CrossInstanceEffect>(effects);
+        for (var applied = 0; queue.TryDequeue(out var effect); applied++)
+        {
+            if (applied > 10_000)
+            {
+                throw new WorkflowException("Call activities keep starting each other: more than 10,000 steps from one call.", WorkflowErrorKind.Conflict);
+            }
+
+            List<CrossInstanceEffect> next;
+            switch (effect)
+            {
+                case StartCalledInstance start:
+                    var process = Definition(start.ProcessId, start.Version);
+                    var state = new InstanceState
+                    {
+                        Id = start.ChildId, ProcessId = process.Id, Version = process.Version, BusinessKey = start.BusinessKey,
+                        Status = InstanceStatus.Running, StartedAt = _options.Clock.GetUtcNow(), ParentInstanceId = start.ParentId, ParentTokenId = start.ParentTokenId,
+                    };
+                    var child = new InstanceExecution(state, process, _services, actor);
+                    await child.StartAsync(process.NoneStart!, start.Variables, cancellationToken);
+                    await SaveAsync(child, 0, cancellationToken);
+                    next = child.Effects;
+                    break;
+                case NotifyCallingInstance notify:
+                    try
+                    {
+                        next = await UpdateAsync(notify.ParentId, actor, execution =>
+                            execution.CalledInstanceEndedAsync(notify.ParentTokenId, notify.ChildId, notify.Cancelled, notify.ChildVariables, cancellationToken), cancellationToken, applyEffects: false);
+                    }
+                    catch (WorkflowException)
+                    {
+                        next = []; // the caller has ended or is gone: nobody to tell
+                    }
+
+                    break;
+                case CancelCalledInstance cancel:
+                    var stored = await _store.LoadAsync(cancel.ChildId, cancellationToken);
+                    next = stored is null || stored.Status != InstanceStatus.Running ? [] : await UpdateAsync(cancel.ChildId, actor, execution =>
+                    {
+                        execution.Cancel("the calling activity was interrupted");
+                        return Task.CompletedTask;
+                    }, cancellationToken, applyEffects: false);
+                    break;
+                default:
+                    throw new InvalidOperationException($"Unknown effect {effect}.");
+            }
+
+            foreach (var e in next)
+            {
+                queue.Enqueue(e);
+            }
+        }
     }
 
     private ProcessModel Definition(string processId, int? version)

@@ -108,7 +108,8 @@ public sealed class ValidationTests
 
     [Theory]
     [InlineData("""<bpmn:complexGateway id="x"/>""", "x", "complexGateway", "is not supported")]
-    [InlineData("""<bpmn:callActivity id="x" calledElement="other"/>""", "x", "callActivity", "is not supported")]
+    [InlineData("""<bpmn:callActivity id="x"/>""", "x", "callActivity", "names no process (calledElement)")]
+    [InlineData("""<bpmn:callActivity id="x" calledElement="c" camunda:calledElementBinding="deployment"/>""", "x", "callActivity", "calledElementBinding=\"deployment\" is not supported")]
     [InlineData("""<bpmn:serviceTask id="x"/>""", "x", "serviceTask", "names no handler")]
     [InlineData("""<bpmn:serviceTask id="x" camunda:class="com.example.Delegate"/>""", "x", "serviceTask", "camunda:class is not supported")]
     [InlineData("""<bpmn:sendTask id="x" camunda:type="connector" camunda:topic="t"/>""", "x", "sendTask", "camunda:type=\"connector\" is not supported")]

@@ -163,3 +163,98 @@ public sealed class ErrorEventTests
         Assert.Contains(result.Errors, e => e.Element == "b" && e.Message.Contains("always interrupts", StringComparison.Ordinal));
     }
 }
+
+public sealed class CallActivityTests
+{
+    private static void DeployChild(TestEngine e, string body) =>
+        Assert.Empty(e.Engine.Deploy(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document(body, processId: "council"))).Validation.Errors);
+
+    private const string Parent = """
+        <bpmn:startEvent id="s"/>
+        <bpmn:callActivity id="callCouncil" calledElement="council">
+          <bpmn:extensionElements>
+            <camunda:in source="commune" target="communeName"/>
+            <camunda:in sourceExpression="${members.length}" target="memberCount"/>
+            <camunda:out source="approved" target="councilApproved"/>
+          </bpmn:extensionElements>
+        </bpmn:callActivity>
+        <bpmn:userTask id="decide"/>
+        """;
+
+    private const string Council = """<bpmn:startEvent id="cs"/><bpmn:userTask id="vote"/><bpmn:endEvent id="ce"/>""";
+
+    [Fact]
+    public async Task A_called_process_gets_the_in_variables_and_returns_the_out_variables()
+    {
+        var e = TestEngine.Create(Parent + Bpmn.Chain("s", "callCouncil", "decide"));
+        DeployChild(e, Council + Bpmn.Chain("cs", "vote", "ce"));
+        await e.StartAsync(new { commune = "Phố Bảng", members = new[] { "a", "b", "c" } }, businessKey: "XA-9");
+
+        var vote = Assert.Single(await e.Engine.ListTasksAsync());
+        Assert.Equal("vote", vote.ElementId);
+        Assert.NotEqual(e.InstanceId, vote.InstanceId);
+        var child = (await e.Engine.GetInstanceAsync(vote.InstanceId))!;
+        Assert.Equal(("council", "XA-9", "Phố Bảng", 3L), (child.ProcessId, child.BusinessKey, child.Variables["communeName"]!.GetValue<string>(), child.Variables["memberCount"]!.GetValue<long>()));
+        Assert.False(child.Variables.ContainsKey("members"));
+
+        await e.Engine.CompleteTaskAsync(vote.Id, TestEngine.Vars(new { approved = true, secret = "x" }));
+
+        var parent = await e.InstanceAsync();
+        Assert.True(parent.Variables["councilApproved"]!.GetValue<bool>());
+        Assert.False(parent.Variables.ContainsKey("secret"));
+        Assert.Equal("decide", Assert.Single(parent.OpenTasks).ElementId);
+        Assert.Equal(InstanceStatus.Completed, (await e.Engine.GetInstanceAsync(vote.InstanceId))!.Status);
+    }
+
+    [Fact]
+    public async Task A_called_process_that_ends_at_once_lets_the_caller_go_on_in_the_same_call()
+    {
+        var e = TestEngine.Create("""<bpmn:startEvent id="s"/><bpmn:callActivity id="call" calledElement="council"><bpmn:extensionElements><camunda:in variables="all"/><camunda:out variables="all"/></bpmn:extensionElements></bpmn:callActivity><bpmn:userTask id="after"/>"""
+                                  + Bpmn.Chain("s", "call", "after"));
+        DeployChild(e, """<bpmn:startEvent id="cs"/><bpmn:scriptTask id="js" scriptFormat="javascript"><bpmn:script>execution.setVariable('doubled', n * 2)</bpmn:script></bpmn:scriptTask><bpmn:endEvent id="ce"/>""" + Bpmn.Chain("cs", "js", "ce"));
+        await e.StartAsync(new { n = 21 });
+        Assert.Equal(42, (await e.InstanceAsync()).Variables["doubled"]!.GetValue<long>());
+        Assert.Equal("after", Assert.Single(await e.TasksAsync()).ElementId);
+    }
+
+    [Fact]
+    public async Task Interrupting_the_call_activity_cancels_the_called_instance()
+    {
+        var e = TestEngine.Create(Parent + """
+            <bpmn:boundaryEvent id="deadline" attachedToRef="callCouncil"><bpmn:timerEventDefinition><bpmn:timeDuration>P5D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+            <bpmn:endEvent id="expired"/>
+            """ + Bpmn.Chain("s", "callCouncil", "decide") + Bpmn.Flow("deadline", "expired"));
+        DeployChild(e, Council + Bpmn.Chain("cs", "vote", "ce"));
+        await e.StartAsync(new { commune = "x", members = Array.Empty<string>() });
+        var childId = Assert.Single(await e.Engine.ListTasksAsync()).InstanceId;
+
+        await e.AdvanceAsync(TimeSpan.FromDays(5));
+        Assert.Equal(InstanceStatus.Terminated, (await e.Engine.GetInstanceAsync(childId))!.Status);
+        Assert.Empty(await e.Engine.ListTasksAsync());
+        Assert.Equal(InstanceStatus.Completed, (await e.InstanceAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_called_instance_stops_the_caller_with_an_incident()
+    {
+        var e = TestEngine.Create(Parent + Bpmn.Chain("s", "callCouncil", "decide"));
+        DeployChild(e, Council + Bpmn.Chain("cs", "vote", "ce"));
+        await e.StartAsync(new { commune = "x", members = Array.Empty<string>() });
+        var childId = Assert.Single(await e.Engine.ListTasksAsync()).InstanceId;
+        await e.Engine.CancelInstanceAsync(childId);
+        Assert.Contains("was cancelled", Assert.Single((await e.InstanceAsync()).Incidents).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_process_that_is_not_deployed_or_a_missing_pinned_version_is_an_incident()
+    {
+        var e = TestEngine.Create(Parent + Bpmn.Chain("s", "callCouncil", "decide"));
+        await e.StartAsync(new { commune = "x", members = Array.Empty<string>() });
+        Assert.Contains("'council' is not deployed", Assert.Single((await e.InstanceAsync()).Incidents).Message, StringComparison.Ordinal);
+
+        var pinned = TestEngine.Create("""<bpmn:startEvent id="s"/><bpmn:callActivity id="call" calledElement="council" camunda:calledElementBinding="version" camunda:calledElementVersion="2"/>""" + Bpmn.Chain("s", "call"));
+        DeployChild(pinned, Council + Bpmn.Chain("cs", "vote", "ce"));
+        await pinned.StartAsync();
+        Assert.Contains("version 2 is not deployed", Assert.Single((await pinned.InstanceAsync()).Incidents).Message, StringComparison.Ordinal);
+    }
+}

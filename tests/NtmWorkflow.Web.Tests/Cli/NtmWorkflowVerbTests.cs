@@ -97,6 +97,34 @@ public sealed class NtmWorkflowVerbTests
     }
 
     [Fact]
+    public async Task Run_finds_called_processes_in_the_further_files_and_shows_their_tasks()
+    {
+        using var folder = new TemporaryDirectory();
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "parent.bpmn"), """
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d1">
+              <bpmn:process id="parent" isExecutable="true"><bpmn:startEvent id="s"/>
+                <bpmn:callActivity id="call" calledElement="child"><bpmn:extensionElements><camunda:out source="result" target="result"/></bpmn:extensionElements></bpmn:callActivity>
+                <bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="call"/><bpmn:sequenceFlow id="f2" sourceRef="call" targetRef="e"/></bpmn:process>
+            </bpmn:definitions>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "child.bpmn"), """
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d2">
+              <bpmn:process id="child" isExecutable="true"><bpmn:startEvent id="cs"/><bpmn:userTask id="work"/><bpmn:endEvent id="ce"/>
+                <bpmn:sequenceFlow id="c1" sourceRef="cs" targetRef="work"/><bpmn:sequenceFlow id="c2" sourceRef="work" targetRef="ce"/></bpmn:process>
+            </bpmn:definitions>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "s.json"), """
+            {"steps": [
+              {"expect": {"openTasks": {"work": 1}, "state": "running"}},
+              {"complete": "work", "variables": {"result": "đạt"}},
+              {"expect": {"state": "completed", "variables": {"result": "đạt"}, "reached": ["call", "work"]}}
+            ]}
+            """);
+        var result = await NtmProcess.RunAsync(folder.Path, null, "run", "parent.bpmn", "child.bpmn", "--scenario", "s.json");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+    }
+
+    [Fact]
     public async Task Run_refuses_an_invalid_model_with_exit_2_and_the_reason()
     {
         using var folder = new TemporaryDirectory();

@@ -166,6 +166,13 @@ run_tests() {
       --blame-hang-timeout 10m || true
     count_results "$RUN_DIR/$project.trx" "$project"
   done
+  # Figures, not tests: the benchmark at smoke size proves it still runs (full size: docs/performance.md).
+  stage "benchmark (smoke size)"
+  if dotnet "tests/NtmWorkflow.Benchmarks/bin/$CONFIGURATION/net10.0/NtmWorkflow.Benchmarks.dll" --smoke > "$RUN_DIR/benchmark.log" 2>&1; then
+    sed 's/^/    /' "$RUN_DIR/benchmark.log"; PASSED=$((PASSED + 1))
+  else
+    sed 's/^/    /' "$RUN_DIR/benchmark.log"; echo "    the benchmark failed"; FAILED=$((FAILED + 1))
+  fi
   stage_end
   printf 'Total time: %d s\n' "$(( $(date +%s) - SCRIPT_START ))"
   echo "$PASSED passed, $FAILED failed"

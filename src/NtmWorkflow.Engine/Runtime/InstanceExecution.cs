@@ -1009,7 +1009,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         {
             if (!ScheduleRetry(token, node))
             {
-                RaiseIncident(token, IncidentStage.Activate, $"handler '{topic}' failed: {e.Message}");
+                RaiseIncident(token, IncidentStage.Activate, $"handler '{topic}' failed: {e.Message}", e);
             }
 
             return;
@@ -1059,14 +1059,20 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         }
         catch (ExpressionException e)
         {
-            RaiseIncident(token, IncidentStage.Activate, e.Message);
+            RaiseIncident(token, IncidentStage.Activate, e.Message, e.InnerException);
         }
     }
 
-    private void RaiseIncident(TokenState token, IncidentStage stage, string message)
+    private void RaiseIncident(TokenState token, IncidentStage stage, string message, Exception? cause = null)
     {
+        const int MaxStack = 8000;
         token.Phase = TokenPhase.Incident;
-        var incident = new IncidentState { Id = NewId("i"), TokenId = token.Id, ElementId = token.ElementId, Message = message, Stage = stage, Created = Now };
+        var stack = cause?.ToString();
+        var incident = new IncidentState
+        {
+            Id = NewId("i"), TokenId = token.Id, ElementId = token.ElementId, Message = message, Stage = stage, Created = Now,
+            Stack = stack is { Length: > MaxStack } ? stack[..MaxStack] : stack,
+        };
         State.Incidents.Add(incident);
         Emit("incident", token.ElementId, message);
     }

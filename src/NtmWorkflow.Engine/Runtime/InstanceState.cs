@@ -223,6 +223,9 @@ internal sealed class IncidentState
 
     public IncidentStage Stage { get; set; }
 
+    /// <summary>The exception behind it (type, message, stack), for administrators.</summary>
+    public string? Stack { get; set; }
+
     public DateTimeOffset Created { get; set; }
 }
 

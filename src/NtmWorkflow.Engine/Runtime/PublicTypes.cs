@@ -41,8 +41,8 @@ public sealed record TaskView(
     DateTimeOffset Created,
     int? LoopCounter);
 
-/// <summary>A token stopped by a failure, waiting to be retried.</summary>
-public sealed record IncidentView(string Id, string ElementId, string Message, DateTimeOffset Created);
+/// <summary>A token stopped by a failure, waiting to be retried; <paramref name="Stack"/> holds the failing exception, when there was one.</summary>
+public sealed record IncidentView(string Id, string ElementId, string Message, DateTimeOffset Created, string? Stack = null);
 
 /// <summary>A scheduled timer.</summary>
 public sealed record TimerView(string Id, string ElementId, DateTimeOffset Due);

@@ -388,7 +388,7 @@ public sealed class WorkflowEngine
                 return new TaskView(t.Id, state.Id, t.ElementId, node.Name, t.Assignee, t.CandidateUsers, t.CandidateGroups, t.Due, t.FollowUp, t.Priority, t.FormKey,
                     node.Properties, t.Created, t.LoopCounter);
             })],
-            [.. state.Incidents.Select(i => new IncidentView(i.Id, i.ElementId, i.Message, i.Created))],
+            [.. state.Incidents.Select(i => new IncidentView(i.Id, i.ElementId, i.Message, i.Created, i.Stack))],
             [.. state.Timers.OrderBy(t => t.Due).ThenBy(t => t.Sequence).Select(t => new TimerView(t.Id, t.ElementId, t.Due))]);
     }
 

@@ -45,6 +45,8 @@ public sealed class HandlerAndScriptTests
         var instance = await e.InstanceAsync();
         var incident = Assert.Single(instance.Incidents);
         Assert.Equal(("call", "handler 'score' failed: SMTP tạm ngừng"), (incident.ElementId, incident.Message));
+        Assert.StartsWith("System.InvalidOperationException: SMTP tạm ngừng", incident.Stack, StringComparison.Ordinal);
+        Assert.Contains("at ", incident.Stack, StringComparison.Ordinal);
         Assert.True(instance.IsFaulted);
 
         await e.Engine.RetryIncidentAsync(e.InstanceId, incident.Id);

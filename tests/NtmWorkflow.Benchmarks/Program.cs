@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.Workflows.Store;
+using NtmWorkflow.Web.Persistence;
+
+// NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
+// docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
+//   [--instances N] [--persisted N] [--postgres CONNECTION] [--pgbench-seconds S]
+var smoke = args.Contains("--smoke");
+int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var inMemoryInstances = Option("--instances", smoke ? 50 : 2000);
+var persistedInstances = Option("--persisted", smoke ? 10 : 200);
+var pgbenchSeconds = Option("--pgbench-seconds", smoke ? 3 : 30);
+var postgres = Text("--postgres") ?? Environment.GetEnvironmentVariable("NTM_TEST_POSTGRES");
+var model = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "approval.bpmn"));
+
+Console.WriteLine($"NtmWorkflow benchmark ({(smoke ? "smoke size" : "full size")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+// Warm-up: JIT and Jint, so the figures measure steady state.
+await RunAsync(new InMemoryWorkflowStore(), 20);
+
+var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+var memory = await RunAsync(new InMemoryWorkflowStore(), inMemoryInstances);
+var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+Report("in memory", memory);
+Console.WriteLine($"  allocated: {allocated / (double)memory.Transitions:N0} bytes per transition");
+
+var sqliteFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid().ToString("N")[..8]);
+Directory.CreateDirectory(sqliteFolder);
+try
+{
+    var sqlite = await PersistedAsync(services => services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(sqliteFolder, "bench.db")}")));
+    Report("SQLite (file, WAL)", sqlite);
+}
+finally
+{
+    SqliteConnection.ClearAllPools();
+    Directory.Delete(sqliteFolder, recursive: true);
+}
+
+if (postgres is null)
+{
+    Console.WriteLine("PostgreSQL: skipped (no --postgres and no NTM_TEST_POSTGRES)");
+    return 0;
+}
+
+var database = "ntm_bench_" + Guid.NewGuid().ToString("N")[..8];
+await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
+try
+{
+    var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
+    var pg = await PersistedAsync(services => services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connection)));
+    Report("PostgreSQL", pg);
+    if (Pgbench(connection, pgbenchSeconds) is { } tps)
+    {
+        Console.WriteLine($"  pgbench -n -b simple-update -c 1 -T {pgbenchSeconds}: {tps:N0} transactions/s; engine steps/s are {pg.StepsPerSecond / tps:P0} of that");
+    }
+}
+finally
+{
+    NpgsqlConnection.ClearAllPools();
+    await ExecuteAsync(postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+}
+
+return 0;
+
+async Task<Result> PersistedAsync(Action<IServiceCollection> addDatabase)
+{
+    var services = new ServiceCollection();
+    addDatabase(services);
+    await using var provider = services.BuildServiceProvider();
+    await using (var scope = provider.CreateAsyncScope())
+    {
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        await new DatabaseMigrator(db, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(CancellationToken.None);
+    }
+
+    var store = new EfWorkflowStore(provider.GetRequiredService<IServiceScopeFactory>(), TimeProvider.System);
+    await RunAsync(store, 2);
+    return await RunAsync(store, persistedInstances);
+}
+
+async Task<Result> RunAsync(IWorkflowStore store, int instances)
+{
+    var transitions = 0L;
+    var engine = new WorkflowEngine(store, new WorkflowEngineOptions
+    {
+        Handlers = new HandlerRegistry { Fallback = new NoOpHandler() },
+        OnEvent = e =>
+        {
+            if (e.Event == "completed")
+            {
+                transitions++;
+            }
+        },
+    });
+    engine.Deploy(model);
+    var steps = 0L;
+    var clock = Stopwatch.StartNew();
+    for (var i = 0; i < instances; i++)
+    {
+        var instance = await engine.StartAsync("approval", new Dictionary<string, JsonNode?> { ["ok"] = true, ["members"] = new JsonArray("a", "b", "c") });
+        steps++;
+        while ((await engine.ListTasksAsync(instance.Id)) is { Count: > 0 } tasks)
+        {
+            foreach (var task in tasks)
+            {
+                await engine.CompleteTaskAsync(task.Id);
+                steps++;
+            }
+        }
+
+        if ((await engine.GetInstanceAsync(instance.Id))!.Status != InstanceStatus.Completed)
+        {
+            throw new InvalidOperationException("The benchmark instance did not complete.");
+        }
+    }
+
+    clock.Stop();
+    return new Result(instances, transitions, steps, clock.Elapsed);
+}
+
+static void Report(string name, Result r) =>
+    Console.WriteLine($"{name}: {r.Instances} instances in {r.Elapsed.TotalSeconds:N2} s = {r.Instances / r.Elapsed.TotalSeconds:N0} instances/s, "
+                      + $"{r.Transitions / r.Elapsed.TotalSeconds:N0} transitions/s, {r.StepsPerSecond:N0} saved steps/s ({r.Transitions / (double)r.Instances:N0} transitions per instance)");
+
+static async Task ExecuteAsync(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
+}
+
+static double? Pgbench(string connectionString, int seconds)
+{
+    var c = new NpgsqlConnectionStringBuilder(connectionString);
+    string Run(string arguments)
+    {
+        var start = new ProcessStartInfo("pgbench", $"-h {c.Host} -p {c.Port} -U {c.Username} {arguments} {c.Database}") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PGPASSWORD"] = c.Password;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+
+    try
+    {
+        Run("-i -s 1 -q");
+        var output = Run($"-n -b simple-update -c 1 -T {seconds}");
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+        return line is null ? null : double.Parse(line[6..].Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+    catch (System.ComponentModel.Win32Exception)
+    {
+        Console.WriteLine("  pgbench: not installed, no reference figure");
+        return null;
+    }
+}
+
+internal sealed record Result(int Instances, long Transitions, long Steps, TimeSpan Elapsed)
+{
+    public double StepsPerSecond => Steps / Elapsed.TotalSeconds;
+}
+
+internal sealed class NoOpHandler : IServiceTaskHandler
+{
+    public ValueTask<IReadOnlyDictionary<string, JsonNode?>> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, JsonNode?>>(new Dictionary<string, JsonNode?>());
+}

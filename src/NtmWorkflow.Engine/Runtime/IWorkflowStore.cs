@@ -4,7 +4,7 @@ namespace NtmWorkflow.Engine.Runtime;
 public sealed record StoredTimer(string TimerId, Guid InstanceId, string ElementId, DateTimeOffset Due, DateTimeOffset ScheduledAt, long Sequence);
 
 /// <summary>A message subscription as a store indexes it.</summary>
-public sealed record StoredSubscription(Guid InstanceId, string MessageName, string? BusinessKey, DateTimeOffset Created, long Sequence, bool IsSignal = false);
+public sealed record StoredSubscription(Guid InstanceId, string SubscriptionId, string MessageName, string? BusinessKey, DateTimeOffset Created, long Sequence, bool IsSignal = false);
 
 /// <summary>
 /// One instance as stored: the serialised state (opaque to the store) plus the index rows derived from
@@ -24,15 +24,20 @@ public sealed record StoredInstance(
 
 /// <summary>
 /// Where instances live. A save is atomic: the state, its index rows and the new history entries
-/// together, and only when the stored revision is still the one the caller loaded.
+/// together, and only when the stored revision is still the one the caller loaded. The caller passes
+/// what it loaded (with the index rows derived from that state), so a database store writes only the
+/// index rows that changed.
 /// </summary>
 public interface IWorkflowStore
 {
     /// <summary>The instance, or null.</summary>
     Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken);
 
-    /// <summary>Saves the instance if the stored revision is <paramref name="expectedRevision"/> (0 for a new instance), else throws <see cref="WorkflowConcurrencyException"/>.</summary>
-    Task SaveAsync(StoredInstance instance, long expectedRevision, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken);
+    /// <summary>
+    /// Saves the instance if the stored revision is still <paramref name="loaded"/>'s (null for a new
+    /// instance), else throws <see cref="WorkflowConcurrencyException"/>.
+    /// </summary>
+    Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken);
 
     /// <summary>The instance that holds the open task, or null.</summary>
     Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
@@ -76,9 +81,10 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
-    public Task SaveAsync(StoredInstance instance, long expectedRevision, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
+    public Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        var expectedRevision = loaded?.Revision ?? 0;
         lock (_lock)
         {
             var current = _instances.GetValueOrDefault(instance.Id)?.Revision ?? 0;

@@ -318,7 +318,7 @@ public sealed class WorkflowEngine
         };
         var execution = new InstanceExecution(state, process, _services, actor);
         await execution.StartAsync(start, variables, cancellationToken);
-        await SaveAsync(execution, expectedRevision: 0, cancellationToken);
+        await SaveAsync(execution, loaded: null, cancellationToken);
         await ApplyEffectsAsync(execution.Effects, actor, cancellationToken);
         return View(state);
     }
@@ -336,11 +336,12 @@ public sealed class WorkflowEngine
                 throw new WorkflowException($"Instance {instanceId} has ended ({state.Status}).", WorkflowErrorKind.Conflict);
             }
 
+            var loaded = Project(state, stored.State);
             var execution = new InstanceExecution(state, Definition(state.ProcessId, state.Version), _services, actor);
             await step(execution);
             try
             {
-                await SaveAsync(execution, stored.Revision, cancellationToken);
+                await SaveAsync(execution, loaded, cancellationToken);
             }
             catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
             {
@@ -358,22 +359,24 @@ public sealed class WorkflowEngine
         }
     }
 
-    private async Task SaveAsync(InstanceExecution execution, long expectedRevision, CancellationToken cancellationToken)
+    private async Task SaveAsync(InstanceExecution execution, StoredInstance? loaded, CancellationToken cancellationToken)
     {
         var state = execution.State;
-        state.Revision = expectedRevision + 1;
-        var view = View(state);
-        var stored = new StoredInstance(
-            state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.Revision, InstanceSerializer.Serialize(state),
-            [.. state.Timers.Select(t => new StoredTimer(t.Id, state.Id, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))],
-            [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence, s.IsSignal))],
-            view.OpenTasks);
-        await _store.SaveAsync(stored, expectedRevision, execution.Events, cancellationToken);
+        state.Revision = (loaded?.Revision ?? 0) + 1;
+        var stored = Project(state, InstanceSerializer.Serialize(state));
+        await _store.SaveAsync(stored, loaded, execution.Events, cancellationToken);
         foreach (var e in execution.Events)
         {
             _options.OnEvent?.Invoke(e);
         }
     }
+
+    /// <summary>The stored form of a state: its JSON and the index rows derived from it.</summary>
+    private StoredInstance Project(InstanceState state, string json) => new(
+        state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.Revision, json,
+        [.. state.Timers.Select(t => new StoredTimer(t.Id, state.Id, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))],
+        [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence, s.IsSignal))],
+        View(state).OpenTasks);
 
     private InstanceView View(InstanceState state)
     {
@@ -426,7 +429,7 @@ public sealed class WorkflowEngine
                     };
                     var child = new InstanceExecution(state, process, _services, actor);
                     await child.StartAsync(process.NoneStart!, start.Variables, cancellationToken);
-                    await SaveAsync(child, 0, cancellationToken);
+                    await SaveAsync(child, loaded: null, cancellationToken);
                     next = child.Effects;
                     break;
                 case NotifyCallingInstance notify:

@@ -94,9 +94,9 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         var stored = (await store.LoadAsync(instance.Id, CancellationToken.None))!;
 
         await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
-            store.SaveAsync(stored with { Revision = 5, State = "{}" }, expectedRevision: 7, [], CancellationToken.None));
+            store.SaveAsync(stored with { Revision = 8, State = "{}" }, stored with { Revision = 7 }, [], CancellationToken.None));
         await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
-            store.SaveAsync(stored, expectedRevision: 0, [], CancellationToken.None));
+            store.SaveAsync(stored, null, [], CancellationToken.None));
 
         var after = (await store.LoadAsync(instance.Id, CancellationToken.None))!;
         Assert.Equal((stored.Revision, stored.State), (after.Revision, after.State));

@@ -37,6 +37,8 @@ internal sealed class WorkflowSubscriptionRowConfiguration : IEntityTypeConfigur
     public void Configure(EntityTypeBuilder<WorkflowSubscriptionRow> builder)
     {
         builder.ToTable("WorkflowSubscriptions");
+        builder.HasKey(s => new { s.InstanceId, s.SubscriptionId });
+        builder.Property(s => s.SubscriptionId).HasMaxLength(32);
         builder.Property(s => s.Name).HasMaxLength(200);
         builder.Property(s => s.BusinessKey).HasMaxLength(200);
         builder.HasIndex(s => new { s.Name, s.IsSignal, s.BusinessKey });

@@ -6,9 +6,10 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Features.Workflows.Store;
 
 /// <summary>
-/// The engine's store on EF Core (SQLite or PostgreSQL). A save is one transaction: a conditional
-/// update of the instance row on the revision the caller loaded (none updated means someone else saved
-/// first), a fresh set of index rows, and the history entries appended.
+/// The engine's store on EF Core (SQLite or PostgreSQL). A save is one SaveChanges, so one transaction
+/// with its statements batched: a conditional update of the instance row on the revision the caller
+/// loaded (none updated means someone else saved first), the index rows that were added or removed, and
+/// the history entries appended.
 /// </summary>
 /// <remarks>The engine is a singleton and calls concurrently, so each call uses its own scope and context.</remarks>
 public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider clock) : IWorkflowStore
@@ -29,76 +30,96 @@ public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider cl
         return new StoredInstance(row.Id, row.ProcessId, row.Version, row.BusinessKey, row.Status, row.Revision, row.State, [], [], []);
     }
 
-    public async Task SaveAsync(StoredInstance instance, long expectedRevision, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
+    public async Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(history);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var strategy = db.Database.CreateExecutionStrategy();
-        await strategy.ExecuteAsync(async ct =>
+        var now = clock.GetUtcNow();
+        if (loaded is null)
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var now = clock.GetUtcNow();
-            if (expectedRevision == 0)
+            db.WorkflowInstances.Add(new WorkflowInstanceRow
             {
-                db.WorkflowInstances.Add(new WorkflowInstanceRow
-                {
-                    Id = instance.Id, ProcessId = instance.ProcessId, Version = instance.Version, BusinessKey = instance.BusinessKey,
-                    Status = instance.Status, Revision = instance.Revision, State = instance.State, UpdatedAt = now,
-                });
-                try
-                {
-                    await db.SaveChangesAsync(ct);
-                }
-                catch (DbUpdateException)
-                {
-                    throw new WorkflowConcurrencyException(instance.Id);
-                }
-            }
-            else
+                Id = instance.Id, ProcessId = instance.ProcessId, Version = instance.Version, BusinessKey = instance.BusinessKey,
+                Status = instance.Status, Revision = instance.Revision, State = instance.State, UpdatedAt = now,
+            });
+        }
+        else
+        {
+            // Attached as loaded, then changed: EF writes UPDATE … WHERE Id = @id AND Revision = @loaded,
+            // and a zero row count means someone else saved first.
+            var row = new WorkflowInstanceRow
             {
-                var updated = await db.WorkflowInstances
-                    .Where(i => i.Id == instance.Id && i.Revision == expectedRevision)
-                    .ExecuteUpdateAsync(set => set
-                        .SetProperty(i => i.Status, instance.Status)
-                        .SetProperty(i => i.Revision, instance.Revision)
-                        .SetProperty(i => i.State, instance.State)
-                        .SetProperty(i => i.UpdatedAt, now), ct);
-                if (updated == 0)
-                {
-                    throw new WorkflowConcurrencyException(instance.Id);
-                }
+                Id = loaded.Id, ProcessId = loaded.ProcessId, Version = loaded.Version, BusinessKey = loaded.BusinessKey,
+                Status = loaded.Status, Revision = loaded.Revision, State = loaded.State,
+            };
+            db.WorkflowInstances.Attach(row);
+            row.Status = instance.Status;
+            row.Revision = instance.Revision;
+            row.State = instance.State;
+            row.UpdatedAt = now;
+        }
 
-                await db.WorkflowTimers.Where(t => t.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
-                await db.WorkflowSubscriptions.Where(s => s.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
-                await db.WorkflowTasks.Where(t => t.InstanceId == instance.Id).ExecuteDeleteAsync(ct);
-            }
+        // Only the index rows that changed are written: a timer, subscription or task never changes once
+        // made (a rescheduled timer is a new one), so the difference is what was added and removed.
+        var timers = Difference(loaded?.Timers ?? [], instance.Timers, t => t.TimerId);
+        db.WorkflowTimers.RemoveRange(timers.Removed.Select(t => Attach(db, new WorkflowTimerRow { InstanceId = instance.Id, TimerId = t.TimerId, ElementId = t.ElementId })));
+        db.WorkflowTimers.AddRange(timers.Added.Select(t => new WorkflowTimerRow
+        {
+            InstanceId = instance.Id, TimerId = t.TimerId, ElementId = t.ElementId, Due = t.Due, ScheduledAt = t.ScheduledAt, Sequence = t.Sequence,
+        }));
 
-            db.WorkflowTimers.AddRange(instance.Timers.Select(t => new WorkflowTimerRow
-            {
-                InstanceId = instance.Id, TimerId = t.TimerId, ElementId = t.ElementId, Due = t.Due, ScheduledAt = t.ScheduledAt, Sequence = t.Sequence,
-            }));
-            db.WorkflowSubscriptions.AddRange(instance.Subscriptions.Select(s => new WorkflowSubscriptionRow
-            {
-                InstanceId = instance.Id, Name = s.MessageName, IsSignal = s.IsSignal, BusinessKey = s.BusinessKey, Created = s.Created, Sequence = s.Sequence,
-            }));
-            db.WorkflowTasks.AddRange(instance.Tasks.Select(t => new WorkflowTaskRow
-            {
-                Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, Name = t.Name, Assignee = t.Assignee,
-                CandidateUsers = JsonSerializer.Serialize(t.CandidateUsers, Json), CandidateGroups = JsonSerializer.Serialize(t.CandidateGroups, Json),
-                Due = t.Due, FollowUp = t.FollowUp, Priority = t.Priority, FormKey = t.FormKey, Properties = JsonSerializer.Serialize(t.Properties, Json),
-                Created = t.Created, LoopCounter = t.LoopCounter,
-            }));
-            db.WorkflowHistory.AddRange(history.Select(h => new WorkflowHistoryRow
-            {
-                InstanceId = h.InstanceId, Time = h.Time, Event = h.Event, ElementId = h.ElementId, Actor = h.Actor,
-                Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
-            }));
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-        }, cancellationToken);
+        var subscriptions = Difference(loaded?.Subscriptions ?? [], instance.Subscriptions, s => s.SubscriptionId);
+        db.WorkflowSubscriptions.RemoveRange(subscriptions.Removed.Select(s => Attach(db, new WorkflowSubscriptionRow { InstanceId = instance.Id, SubscriptionId = s.SubscriptionId, Name = s.MessageName })));
+        db.WorkflowSubscriptions.AddRange(subscriptions.Added.Select(s => new WorkflowSubscriptionRow
+        {
+            InstanceId = instance.Id, SubscriptionId = s.SubscriptionId, Name = s.MessageName, IsSignal = s.IsSignal, BusinessKey = s.BusinessKey, Created = s.Created, Sequence = s.Sequence,
+        }));
+
+        var tasks = Difference(loaded?.Tasks ?? [], instance.Tasks, t => t.Id.ToString());
+        db.WorkflowTasks.RemoveRange(tasks.Removed.Select(t => Attach(db, new WorkflowTaskRow { Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, CandidateUsers = "", CandidateGroups = "", Properties = "" })));
+        db.WorkflowTasks.AddRange(tasks.Added.Select(t => new WorkflowTaskRow
+        {
+            Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, Name = t.Name, Assignee = t.Assignee,
+            CandidateUsers = JsonSerializer.Serialize(t.CandidateUsers, Json), CandidateGroups = JsonSerializer.Serialize(t.CandidateGroups, Json),
+            Due = t.Due, FollowUp = t.FollowUp, Priority = t.Priority, FormKey = t.FormKey, Properties = JsonSerializer.Serialize(t.Properties, Json),
+            Created = t.Created, LoopCounter = t.LoopCounter,
+        }));
+
+        db.WorkflowHistory.AddRange(history.Select(h => new WorkflowHistoryRow
+        {
+            InstanceId = h.InstanceId, Time = h.Time, Event = h.Event, ElementId = h.ElementId, Actor = h.Actor,
+            Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
+        }));
+
+        try
+        {
+            // One SaveChanges: one transaction, the statements batched.
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new WorkflowConcurrencyException(instance.Id);
+        }
+        catch (DbUpdateException) when (loaded is null)
+        {
+            throw new WorkflowConcurrencyException(instance.Id);
+        }
+    }
+
+    private static (List<T> Removed, List<T> Added) Difference<T>(IReadOnlyList<T> before, IReadOnlyList<T> after, Func<T, string> key)
+    {
+        var beforeKeys = before.Select(key).ToHashSet(StringComparer.Ordinal);
+        var afterKeys = after.Select(key).ToHashSet(StringComparer.Ordinal);
+        return ([.. before.Where(b => !afterKeys.Contains(key(b)))], [.. after.Where(a => !beforeKeys.Contains(key(a)))]);
+    }
+
+    private static TRow Attach<TRow>(AppDbContext db, TRow row)
+        where TRow : class
+    {
+        db.Attach(row);
+        return row;
     }
 
     public async Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
@@ -118,8 +139,8 @@ public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider cl
             query = query.Where(s => s.BusinessKey == businessKey);
         }
 
-        return await query.OrderBy(s => s.Created).ThenBy(s => s.Sequence).ThenBy(s => s.Id)
-            .Select(s => new StoredSubscription(s.InstanceId, s.Name, s.BusinessKey, s.Created, s.Sequence, false))
+        return await query.OrderBy(s => s.Created).ThenBy(s => s.Sequence).ThenBy(s => s.InstanceId)
+            .Select(s => new StoredSubscription(s.InstanceId, s.SubscriptionId, s.Name, s.BusinessKey, s.Created, s.Sequence, false))
             .ToListAsync(cancellationToken);
     }
 

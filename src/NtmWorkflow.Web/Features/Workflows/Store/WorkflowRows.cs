@@ -42,9 +42,10 @@ public sealed class WorkflowTimerRow
 
 public sealed class WorkflowSubscriptionRow
 {
-    public long Id { get; set; }
-
     public Guid InstanceId { get; set; }
+
+    /// <summary>The subscription's id within its instance.</summary>
+    public required string SubscriptionId { get; set; }
 
     public required string Name { get; set; }
 

@@ -449,11 +449,12 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
             modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowSubscriptionRow", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint");
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
 
                     b.Property<string>("BusinessKey")
                         .HasMaxLength(200)
@@ -461,9 +462,6 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
                     b.Property<DateTime>("Created")
                         .HasColumnType("timestamp with time zone");
-
-                    b.Property<Guid>("InstanceId")
-                        .HasColumnType("uuid");
 
                     b.Property<bool>("IsSignal")
                         .HasColumnType("boolean");
@@ -476,9 +474,7 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("InstanceId");
+                    b.HasKey("InstanceId", "SubscriptionId");
 
                     b.HasIndex("Name", "IsSignal", "BusinessKey");
 

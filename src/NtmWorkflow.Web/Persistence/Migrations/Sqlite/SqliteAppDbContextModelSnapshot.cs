@@ -432,18 +432,18 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 
             modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowSubscriptionRow", b =>
                 {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("BusinessKey")
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("Created")
-                        .HasColumnType("TEXT");
-
-                    b.Property<Guid>("InstanceId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("IsSignal")
@@ -457,9 +457,7 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("Id");
-
-                    b.HasIndex("InstanceId");
+                    b.HasKey("InstanceId", "SubscriptionId");
 
                     b.HasIndex("Name", "IsSignal", "BusinessKey");
 

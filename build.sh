@@ -95,12 +95,17 @@ SQL
   export NTM_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=ntm_test;Password=ntm_test;Database=postgres;Timeout=30;Command Timeout=120"
 }
 
+npm_ci() { # npm_ci FOLDER — installs the folder's locked packages unless they are already there
+  local folder=$ROOT/$1
+  if [ ! -f "$folder/node_modules/.ci-stamp" ] || [ "$folder/package-lock.json" -nt "$folder/node_modules/.ci-stamp" ]; then
+    (cd "$folder" && npm ci --no-audit --no-fund --loglevel=error > "$RUN_DIR/npm.log" 2>&1) || { cat "$RUN_DIR/npm.log" >&2; return 1; }
+    touch "$folder/node_modules/.ci-stamp"
+  fi
+}
+
 start_node_services() {
   local services=$ROOT/tests/services
-  if [ ! -f "$services/node_modules/.ci-stamp" ] || [ "$services/package-lock.json" -nt "$services/node_modules/.ci-stamp" ]; then
-    (cd "$services" && npm ci --no-audit --no-fund --loglevel=error > "$RUN_DIR/npm.log" 2>&1) || { cat "$RUN_DIR/npm.log" >&2; return 1; }
-    touch "$services/node_modules/.ci-stamp"
-  fi
+  npm_ci tests/services
   local bin=$services/node_modules/.bin
   local blob smtp web
   blob=$(free_port 10000); smtp=$(free_port 1025); web=$(free_port 1080)
@@ -166,6 +171,20 @@ run_tests() {
       --blame-hang-timeout 10m || true
     count_results "$RUN_DIR/$project.trx" "$project"
   done
+  # The same models and scenarios on npm bpmn-engine and on ntm run must complete the same elements.
+  stage "differential check (bpmn-engine)"
+  npm_ci tests/differential
+  set +e
+  node tests/differential/run.mjs "src/NtmWorkflow.Cli/bin/$CONFIGURATION/net10.0/ntm.dll" > "$RUN_DIR/differential.log" 2>&1
+  set -e
+  sed 's/^/  /' "$RUN_DIR/differential.log"
+  if summary=$(grep -E '^differential: [0-9]+ passed, [0-9]+ failed$' "$RUN_DIR/differential.log"); then
+    read -r _ p _ f _ <<< "$summary"
+    PASSED=$((PASSED + p)) FAILED=$((FAILED + f))
+  else
+    echo "    the differential check did not finish"; FAILED=$((FAILED + 1))
+  fi
+
   # Figures, not tests: the benchmark at smoke size proves it still runs (full size: docs/performance.md).
   stage "benchmark (smoke size)"
   if dotnet "tests/NtmWorkflow.Benchmarks/bin/$CONFIGURATION/net10.0/NtmWorkflow.Benchmarks.dll" --smoke > "$RUN_DIR/benchmark.log" 2>&1; then

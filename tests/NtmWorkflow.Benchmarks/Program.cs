@@ -12,7 +12,7 @@ using NtmWorkflow.Web.Persistence;
 
 // NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
-//   [--instances N] [--persisted N] [--postgres CONNECTION] [--pgbench-seconds S]
+//   [--instances N] [--persisted N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
 var smoke = args.Contains("--smoke");
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
@@ -32,6 +32,23 @@ var memory = await RunAsync(new InMemoryWorkflowStore(), inMemoryInstances);
 var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 Report("in memory", memory);
 Console.WriteLine($"  allocated: {allocated / (double)memory.Transitions:N0} bytes per transition");
+if (Text("--bpmn-engine") is { } script)
+{
+    // The same file on npm bpmn-engine, in memory, in this run.
+    var runs = Math.Min(inMemoryInstances, smoke ? 20 : 300);
+    var node = Process.Start(new ProcessStartInfo("node") { ArgumentList = { script, Path.Combine(AppContext.BaseDirectory, "approval.bpmn"), runs.ToString(CultureInfo.InvariantCulture) }, RedirectStandardOutput = true })!;
+    var line = await node.StandardOutput.ReadToEndAsync();
+    await node.WaitForExitAsync();
+    if (node.ExitCode == 0 && System.Text.Json.JsonDocument.Parse(line).RootElement is var figure)
+    {
+        var theirs = figure.GetProperty("instancesPerSecond").GetDouble();
+        Console.WriteLine($"  npm bpmn-engine, same file: {runs} instances at {theirs:N0} instances/s; ours is {memory.Instances / memory.Elapsed.TotalSeconds / theirs:N1}x");
+    }
+    else
+    {
+        Console.WriteLine("  npm bpmn-engine: the reference run failed");
+    }
+}
 
 var sqliteFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid().ToString("N")[..8]);
 Directory.CreateDirectory(sqliteFolder);
@@ -107,7 +124,7 @@ async Task<Result> RunAsync(IWorkflowStore store, int instances)
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < instances; i++)
     {
-        var instance = await engine.StartAsync("approval", new Dictionary<string, JsonNode?> { ["ok"] = true, ["members"] = new JsonArray("a", "b", "c") });
+        var instance = await engine.StartAsync("approval", new Dictionary<string, JsonNode?> { ["ok"] = true, ["allMet"] = true });
         steps++;
         while ((await engine.ListTasksAsync(instance.Id)) is { Count: > 0 } tasks)
         {

@@ -112,10 +112,10 @@ start_node_services() {
   rm -rf "$RUN_DIR/azurite" "$RUN_DIR/mail"
   nohup "$bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$blob" --location "$RUN_DIR/azurite" \
     --skipApiVersionCheck --loose > "$RUN_DIR/azurite.log" 2>&1 &
-  echo $! > "$RUN_DIR/azurite.pid"
+  echo $! > "$RUN_DIR/azurite.pid"; disown $!
   nohup "$bin/maildev" --smtp "$smtp" --web "$web" --ip 127.0.0.1 --web-ip 127.0.0.1 \
     --mail-directory "$RUN_DIR/mail" > "$RUN_DIR/maildev.log" 2>&1 &
-  echo $! > "$RUN_DIR/maildev.pid"
+  echo $! > "$RUN_DIR/maildev.pid"; disown $!
   wait_port "$blob"; wait_port "$smtp"; wait_port "$web"
   export NTM_TEST_AZURITE="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;"
   export NTM_TEST_SMTP_PORT=$smtp NTM_TEST_MAILDEV_API="http://127.0.0.1:$web"
@@ -193,6 +193,9 @@ run_tests() {
     sed 's/^/    /' "$RUN_DIR/benchmark.log"; echo "    the benchmark failed"; FAILED=$((FAILED + 1))
   fi
   stage_end
+  # Stop the services before the summary, so nothing they print comes after it.
+  cleanup > /dev/null 2>&1
+  STARTED_PG=""
   printf 'Total time: %d s\n' "$(( $(date +%s) - SCRIPT_START ))"
   echo "$PASSED passed, $FAILED failed"
   [ "$FAILED" -eq 0 ]

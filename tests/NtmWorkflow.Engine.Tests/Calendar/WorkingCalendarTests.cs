@@ -68,3 +68,92 @@ public sealed class WorkingCalendarTests
         public bool IsWorkingDay(DateOnly day) => WeekdaysOnly.Instance.IsWorkingDay(day) && !days.Contains(day);
     }
 }
+
+public sealed class LunarCalendarTests
+{
+    // Solar dates of Mùng 1 Tết and of Giỗ Tổ (lunar 10/3), from shared/domain/vn-days-off.md and the
+    // official notices it cites (2027 is computed there too), plus well-known earlier years.
+    [Theory]
+    [InlineData(2020, "2020-01-25", "2020-04-02")]
+    [InlineData(2023, "2023-01-22", "2023-04-29")]
+    [InlineData(2024, "2024-02-10", "2024-04-18")]
+    [InlineData(2025, "2025-01-29", "2025-04-07")]
+    [InlineData(2026, "2026-02-17", "2026-04-26")]
+    [InlineData(2027, "2027-02-06", "2027-04-16")]
+    public void Tet_and_the_Hung_Kings_day_fall_where_the_notices_say(int year, string tet, string gioTo)
+    {
+        Assert.Equal(DateOnly.Parse(tet, System.Globalization.CultureInfo.InvariantCulture), LunarCalendar.LunarNewYear(year));
+        Assert.Equal(DateOnly.Parse(gioTo, System.Globalization.CultureInfo.InvariantCulture), LunarCalendar.ToSolar(10, 3, year));
+    }
+
+    [Fact]
+    public void The_eve_of_Tet_is_the_day_before_new_year()
+    {
+        // 2025 has a leap 6th month; Tết 2026 still comes out right (above), and the last day of the
+        // 12th month of 2025 is the day before it.
+        Assert.Equal(new DateOnly(2026, 2, 16), LunarCalendar.LunarNewYear(2026).AddDays(-1));
+        Assert.Equal(new DateOnly(2025, 1, 28), LunarCalendar.LunarNewYear(2025).AddDays(-1));
+    }
+}
+
+public sealed class VietnameseWorkingDaysTests
+{
+    private static DateOnly D(string date) => DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture);
+
+    // Extracts of the yearly tables in shared/domain/vn-days-off.md (2024, 2026).
+    private static readonly VietnameseWorkingDays Calendar = new(
+    [
+        new(D("2024-02-08"), DayOffKind.Holiday, "Tết Âm lịch (29 Chạp)", "TB 5015/TB-LĐTBXH"),
+        new(D("2024-02-09"), DayOffKind.Holiday, "Tết Âm lịch (30 Chạp)", "TB 5015/TB-LĐTBXH"),
+        new(D("2024-02-12"), DayOffKind.Holiday, "Tết Âm lịch (Mùng 3)", "TB 5015/TB-LĐTBXH"),
+        new(D("2024-02-13"), DayOffKind.CompensatoryDay, "Tết", "TB 5015/TB-LĐTBXH"),
+        new(D("2024-02-14"), DayOffKind.CompensatoryDay, "Tết (Mùng 5)", "TB 5015/TB-LĐTBXH"),
+        new(D("2024-04-29"), DayOffKind.SwappedDayOff, "nghỉ hoán đổi", "VPCP 2450/VPCP-KGVX"),
+        new(D("2024-05-04"), DayOffKind.MakeUpWorkingDay, "làm bù cho 29/4", "VPCP 2450/VPCP-KGVX"),
+        new(D("2024-09-03"), DayOffKind.Holiday, "Quốc khánh (ngày liền sau)", "TB 5015/TB-LĐTBXH"),
+        new(D("2026-11-24"), DayOffKind.Holiday, "Ngày Văn hóa Việt Nam", "NQ 80-NQ/TW", Confirmed: false),
+    ]);
+
+    [Fact]
+    public void The_Tet_2024_break_runs_from_8_to_14_February()
+    {
+        var days = Enumerable.Range(0, 10).Select(i => D("2024-02-06").AddDays(i)).Where(d => !Calendar.IsWorkingDay(d));
+        Assert.Equal([D("2024-02-08"), D("2024-02-09"), D("2024-02-10"), D("2024-02-11"), D("2024-02-12"), D("2024-02-13"), D("2024-02-14")], days);
+        Assert.True(Calendar.IsWorkingDay(D("2024-02-15")));
+    }
+
+    [Fact]
+    public void A_make_up_Saturday_is_a_working_day_and_the_swapped_Monday_is_not()
+    {
+        Assert.True(Calendar.IsWorkingDay(D("2024-05-04")));
+        Assert.False(Calendar.IsWorkingDay(D("2024-04-29")));
+        Assert.False(Calendar.IsWorkingDay(D("2024-04-30")));
+        Assert.False(Calendar.IsWorkingDay(D("2024-05-01")));
+    }
+
+    [Fact]
+    public void A_statutory_holiday_on_a_Sunday_gives_the_next_working_day_off_even_without_a_notice()
+    {
+        // Giỗ Tổ 2026 is lunar 10/3 = Sunday 26 April: Monday 27 April is off (Art. 111(3)).
+        Assert.False(Calendar.IsWorkingDay(D("2026-04-27")));
+        // 1 May 2027 is a Saturday: Monday 3 May 2027 is off.
+        Assert.False(Calendar.IsWorkingDay(D("2027-05-03")));
+        Assert.True(Calendar.IsWorkingDay(D("2027-05-04")));
+    }
+
+    [Fact]
+    public void Unconfirmed_days_are_not_applied()
+    {
+        Assert.True(Calendar.IsWorkingDay(D("2026-11-24")));
+    }
+
+    [Fact]
+    public void Deadlines_skip_the_break()
+    {
+        var calendar = new WorkingCalendar(Calendar);
+        // A dossier received on Wednesday 7 February 2024, 10:00, with 3 working days: 15, 16, 19 February.
+        var due = calendar.AddWorkingDays(new DateTimeOffset(2024, 2, 7, 10, 0, 0, VietnamTime.Offset), 3);
+        Assert.Equal("2024-02-19T17:00:00+07:00", VietnamTime.Format(due));
+        Assert.Equal(2, calendar.WorkingDaysBetween(new DateTimeOffset(2024, 2, 7, 9, 0, 0, VietnamTime.Offset), new DateTimeOffset(2024, 2, 16, 9, 0, 0, VietnamTime.Offset)));
+    }
+}

@@ -20,10 +20,20 @@ public static class WorkflowRegistration
                 .Register(EmailNotificationHandler.EscalateTopic, notifications);
         });
         builder.Services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
+        var calendar = builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new Calendar.CalendarOptions();
+        if (!TimeOnly.TryParseExact(calendar.CloseOfBusiness, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var closeOfBusiness))
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(Calendar.CalendarOptions.SectionName, typeof(Calendar.CalendarOptions),
+                [$"Calendar:CloseOfBusiness must be HH:mm, not '{calendar.CloseOfBusiness}'."]);
+        }
+
+        // Deadlines count in the civil service's working days: the Labour Code's rules plus the shipped yearly table.
         builder.Services.AddSingleton(sp => new WorkflowEngine(sp.GetRequiredService<IWorkflowStore>(), new WorkflowEngineOptions
         {
             Clock = sp.GetRequiredService<TimeProvider>(),
             Handlers = sp.GetRequiredService<HandlerRegistry>(),
+            WorkingDays = new NtmWorkflow.Engine.Calendar.VietnameseWorkingDays(Calendar.OfficialCalendar.ShippedTable),
+            CloseOfBusiness = closeOfBusiness,
         }));
         builder.Services.AddSingleton<WorkflowDeployment>();
         return builder;

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NtmWorkflow.Engine.Calendar;
+
+namespace NtmWorkflow.Web.Features.Calendar;
+
+/// <summary>Section <c>Calendar</c>.</summary>
+public sealed class CalendarOptions
+{
+    public const string SectionName = "Calendar";
+
+    /// <summary>When offices close, as HH:mm (17:00 by default); events later than this count from the next working day.</summary>
+    public string CloseOfBusiness { get; set; } = "17:00";
+}
+
+/// <summary>The shipped table of days off (Features/Calendar/Data/vn-days-off.json), read once.</summary>
+public static class OfficialCalendar
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static IReadOnlyList<DayOffEntry> ShippedTable { get; } = Load();
+
+    private static List<DayOffEntry> Load()
+    {
+        using var stream = typeof(OfficialCalendar).Assembly.GetManifestResourceStream("Calendar/vn-days-off.json")
+                           ?? throw new InvalidOperationException("The days-off table is missing from the build.");
+        return JsonSerializer.Deserialize<Table>(stream, Json)!.Entries;
+    }
+
+    private sealed record Table(List<DayOffEntry> Entries);
+}

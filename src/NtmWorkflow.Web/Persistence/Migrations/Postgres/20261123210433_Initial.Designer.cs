@@ -12,8 +12,8 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 {
     [DbContext(typeof(PostgresAppDbContext))]
-    [Migration("20261123202421_SubscriptionKeys")]
-    partial class SubscriptionKeys
+    [Migration("20261123210433_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)

@@ -24,7 +24,7 @@ public sealed class ReaderFuzzTests
             yield return File.ReadAllBytes(file);
         }
 
-        var workflows = Path.Combine(RepositoryRoot(), "workflows");
+        var workflows = Path.Combine(NtmWorkflow.Testing.TestEnvironment.RepositoryRoot, "workflows");
         foreach (var file in Directory.Exists(workflows) ? Directory.GetFiles(workflows, "*.bpmn").Order() : Enumerable.Empty<string>())
         {
             yield return File.ReadAllBytes(file);
@@ -81,18 +81,5 @@ public sealed class ReaderFuzzTests
         }
 
         return [.. bytes];
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "NtmWorkflow.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NtmWorkflow.sln not found");
     }
 }

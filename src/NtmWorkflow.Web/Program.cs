@@ -15,6 +15,7 @@ var builder = WebApplication.CreateBuilder(args);
 // First, so migrations run before any other hosted service (data protection reads its keys at start).
 builder.Services.AddHostedService<StartupInitializer>();
 builder.AddNtmWorkflow();
+builder.AddWorkflowBackgroundServices();
 builder.AddHealth();
 builder.AddUiLocalization();
 

@@ -36,6 +36,12 @@ internal sealed class Scenario
 
     public DateTimeOffset Start { get; private init; } = DefaultStart;
 
+    /// <summary>
+    /// <c>official</c> (the default): the civil service's working days, the Labour Code's holidays and the
+    /// shipped yearly table (2024–2027); <c>weekends</c>: Monday to Friday only.
+    /// </summary>
+    public string Calendar { get; private init; } = "official";
+
     public string? BusinessKey { get; private init; }
 
     public Dictionary<string, JsonNode?> Variables { get; private init; } = [];
@@ -61,7 +67,13 @@ internal sealed class Scenario
             throw new ScenarioException("the scenario must be a JSON object");
         }
 
-        Known(obj, "scenario", "process", "start", "businessKey", "variables", "handlers", "steps");
+        Known(obj, "scenario", "process", "start", "calendar", "businessKey", "variables", "handlers", "steps");
+        var calendar = OptionalString(obj, "calendar", "scenario") ?? "official";
+        if (calendar is not ("official" or "weekends"))
+        {
+            throw new ScenarioException($"calendar '{calendar}' is neither \"official\" nor \"weekends\"");
+        }
+
         var start = DefaultStart;
         if (OptionalString(obj, "start", "scenario") is { } startText)
         {
@@ -97,6 +109,7 @@ internal sealed class Scenario
         {
             Process = OptionalString(obj, "process", "scenario"),
             Start = start,
+            Calendar = calendar,
             BusinessKey = OptionalString(obj, "businessKey", "scenario"),
             Variables = VariablesOf(obj, "variables", "scenario"),
             Handlers = handlers,

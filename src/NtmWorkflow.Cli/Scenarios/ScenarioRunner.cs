@@ -29,7 +29,11 @@ internal sealed class ScenarioRunner
             handlers.Register(name, new ScenarioHandler(behaviour));
         }
 
-        _engine = new WorkflowEngine(store?.Invoke(_clock) ?? new InMemoryWorkflowStore(), new WorkflowEngineOptions { Clock = _clock, Handlers = handlers, OnEvent = Print });
+        _engine = new WorkflowEngine(store?.Invoke(_clock) ?? new InMemoryWorkflowStore(), new WorkflowEngineOptions
+        {
+            Clock = _clock, Handlers = handlers, OnEvent = Print,
+            WorkingDays = scenario.Calendar == "weekends" ? WeekdaysOnly.Instance : new VietnameseWorkingDays(Web.Features.Calendar.OfficialCalendar.ShippedTable),
+        });
     }
 
     public WorkflowEngine Engine => _engine;

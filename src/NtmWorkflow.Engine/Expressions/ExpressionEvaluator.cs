@@ -21,8 +21,9 @@ internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int
 /// <summary>
 /// Runs <c>${ … }</c> expressions and script tasks in Jint, sandboxed: no CLR access, no eval, and
 /// limits on time, statements, recursion and memory. Process variables are globals; <c>now()</c> and
-/// JavaScript's <c>Date</c> read the engine clock; <c>addWorkingDays(t, n)</c> and
-/// <c>workingDaysBetween(a, b)</c> use the engine's working calendar. Time zone: Vietnam (UTC+07:00).
+/// JavaScript's <c>Date</c> read the engine clock; <c>addWorkingDays(t, n)</c>, <c>workingDaysBetween(a, b)</c>,
+/// <c>workingDayStart(t)</c>, <c>workingMinutesBetween(a, b)</c> and <c>addWorkingMinutes(t, m)</c> use the
+/// engine's working calendar; <c>later(a, b)</c> is the later of two instants. Time zone: Vietnam (UTC+07:00).
 /// </summary>
 internal sealed class ExpressionEvaluator(TimeProvider clock, WorkingCalendar calendar, ExpressionLimits? limits = null)
 {
@@ -134,9 +135,20 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, WorkingCalendar ca
 
         engine.Execute("function now() { return new Date(); }");
         engine.SetValue("addWorkingDays", new Func<JsValue, JsValue, JsValue>((t, n) =>
-            engine.Construct("Date", calendar.AddWorkingDays(ToInstant(t, "addWorkingDays"), ToWholeNumber(n, "addWorkingDays")).ToUnixTimeMilliseconds())));
+            engine.Construct("Date", calendar.AddWorkingDays(ToInstant(t, "addWorkingDays"), ToWholeNumber(n, "addWorkingDays", -100_000, 100_000)).ToUnixTimeMilliseconds())));
         engine.SetValue("workingDaysBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
             calendar.WorkingDaysBetween(ToInstant(a, "workingDaysBetween"), ToInstant(b, "workingDaysBetween"))));
+        engine.SetValue("workingDayStart", new Func<JsValue, JsValue>(t =>
+            engine.Construct("Date", calendar.StartOfWorkingDay(ToInstant(t, "workingDayStart")).ToUnixTimeMilliseconds())));
+        engine.SetValue("workingMinutesBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
+            Math.Round(calendar.WorkingTimeBetween(ToInstant(a, "workingMinutesBetween"), ToInstant(b, "workingMinutesBetween")).TotalMinutes)));
+        engine.SetValue("addWorkingMinutes", new Func<JsValue, JsValue, JsValue>((t, n) =>
+            engine.Construct("Date", calendar.AddWorkingTime(ToInstant(t, "addWorkingMinutes"), TimeSpan.FromMinutes(ToWholeNumber(n, "addWorkingMinutes", 0, 10_000_000))).ToUnixTimeMilliseconds())));
+        engine.SetValue("later", new Func<JsValue, JsValue, JsValue>((a, b) =>
+        {
+            var (x, y) = (ToInstant(a, "later"), ToInstant(b, "later"));
+            return engine.Construct("Date", (x >= y ? x : y).ToUnixTimeMilliseconds());
+        }));
 
         if (scriptVariables is not null)
         {
@@ -188,10 +200,10 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, WorkingCalendar ca
         throw new ExpressionException($"{function} needs a date or an ISO 8601 date-time, not {value}");
     }
 
-    private static int ToWholeNumber(JsValue value, string function) =>
-        value.IsNumber() && value.AsNumber() is var n && n == Math.Floor(n) && n is >= 0 and <= 100_000
+    private static int ToWholeNumber(JsValue value, string function, int min, int max) =>
+        value.IsNumber() && value.AsNumber() is var n && n == Math.Floor(n) && n >= min && n <= max
             ? (int)n
-            : throw new ExpressionException($"{function} needs a whole number of days from 0, not {value}");
+            : throw new ExpressionException($"{function} needs a whole number from {min} to {max}, not {value}");
 
     /// <summary>A JavaScript value as JSON; dates become ISO 8601 strings in Vietnam time.</summary>
     public static JsonNode? ToJson(JsValue value)

@@ -10,7 +10,47 @@ public sealed record ServiceTaskContext(
     string Topic,
     string? BusinessKey,
     IReadOnlyDictionary<string, JsonNode?> Variables,
-    IReadOnlyDictionary<string, string> Properties);
+    IReadOnlyDictionary<string, string> Properties)
+{
+    private readonly List<OutboxMessage> _enqueued = [];
+
+    /// <summary>
+    /// Names this run of the element: instance, element and how many times the element's handler has
+    /// succeeded before in this instance, plus one (<c>{instance}/{element}/{n}</c>). A step that is run again
+    /// after a crash, before it was saved, gets the same key.
+    /// </summary>
+    public string DedupKey { get; init; } = "";
+
+    /// <summary>The run number in <see cref="DedupKey"/>: 1 for the element's first successful run in the instance.</summary>
+    public int RunNumber { get; init; } = 1;
+
+    /// <summary>The instance's open tasks when the handler runs (what a reminder is about).</summary>
+    public IReadOnlyList<TaskView> OpenTasks { get; init; } = [];
+
+    /// <summary>The engine clock's time of the step.</summary>
+    public DateTimeOffset Now { get; init; }
+
+    /// <summary>What the handler put in the outbox so far.</summary>
+    public IReadOnlyList<OutboxMessage> Enqueued => _enqueued;
+
+    /// <summary>
+    /// Puts a message in the outbox: it is saved in the same transaction as the step (and dropped with
+    /// it when the handler fails), under <see cref="DedupKey"/> plus <paramref name="keySuffix"/>, which the
+    /// store keeps unique. A sender delivers it after the save.
+    /// </summary>
+    public void Enqueue(string channel, string payload, string? keySuffix = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentNullException.ThrowIfNull(payload);
+        var key = keySuffix is null ? DedupKey : $"{DedupKey}/{keySuffix}";
+        if (_enqueued.Any(m => m.DedupKey == key))
+        {
+            throw new InvalidOperationException($"The outbox already has '{key}' from this step.");
+        }
+
+        _enqueued.Add(new OutboxMessage(key, channel, payload, InstanceId, ElementId, Now));
+    }
+}
 
 /// <summary>
 /// Does the work of service and send tasks with <c>camunda:type="external" camunda:topic="NAME"</c>.

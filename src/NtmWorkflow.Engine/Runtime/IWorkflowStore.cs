@@ -35,9 +35,11 @@ public interface IWorkflowStore
 
     /// <summary>
     /// Saves the instance if the stored revision is still <paramref name="loaded"/>'s (null for a new
-    /// instance), else throws <see cref="WorkflowConcurrencyException"/>.
+    /// instance), else throws <see cref="WorkflowConcurrencyException"/>; with it, in the same
+    /// transaction, the step's history and its outbox messages (whose keys the store keeps unique).
     /// </summary>
-    Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken);
+    Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, IReadOnlyList<OutboxMessage> outbox,
+        CancellationToken cancellationToken);
 
     /// <summary>The instance that holds the open task, or null.</summary>
     Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
@@ -48,8 +50,14 @@ public interface IWorkflowStore
     /// <summary>Instances with a subscription to the signal, each once.</summary>
     Task<IReadOnlyList<Guid>> FindSignalSubscribersAsync(string signalName, CancellationToken cancellationToken);
 
-    /// <summary>Timers due at or before <paramref name="upTo"/>, earliest first, ties in scheduling order.</summary>
-    Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims up to <paramref name="max"/> timers due at or before <paramref name="upTo"/> that no other
+    /// node holds (no lease, or one that ran out before <paramref name="now"/>), earliest first, ties in
+    /// scheduling order: each is leased to <paramref name="owner"/> until <paramref name="leaseUntil"/>, in one
+    /// atomic statement, so two nodes never claim the same timer at once. Firing the timer removes it.
+    /// </summary>
+    Task<IReadOnlyList<StoredTimer>> ClaimDueTimersAsync(DateTimeOffset upTo, int max, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken);
 
     /// <summary>The earliest scheduled timer of any instance, or null.</summary>
     Task<StoredTimer?> FindNextTimerAsync(CancellationToken cancellationToken);
@@ -69,6 +77,8 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
 {
     private readonly Dictionary<Guid, StoredInstance> _instances = [];
     private readonly Dictionary<Guid, List<WorkflowEvent>> _history = [];
+    private readonly List<OutboxMessage> _outbox = [];
+    private readonly Dictionary<string, (string Owner, DateTimeOffset Until)> _leases = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
     /// <inheritdoc />
@@ -81,9 +91,11 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
-    public Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
+    public Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, IReadOnlyList<OutboxMessage> outbox,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
+        ArgumentNullException.ThrowIfNull(outbox);
         var expectedRevision = loaded?.Revision ?? 0;
         lock (_lock)
         {
@@ -91,6 +103,17 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
             if (current != expectedRevision)
             {
                 throw new WorkflowConcurrencyException(instance.Id);
+            }
+
+            if (outbox.FirstOrDefault(m => _outbox.Any(o => o.DedupKey == m.DedupKey)) is { } duplicate)
+            {
+                throw new InvalidOperationException($"The outbox already holds '{duplicate.DedupKey}'.");
+            }
+
+            _outbox.AddRange(outbox);
+            foreach (var gone in (loaded?.Timers ?? []).Where(t => instance.Timers.All(n => n.TimerId != t.TimerId)))
+            {
+                _leases.Remove(gone.TimerId);
             }
 
             _instances[instance.Id] = instance;
@@ -136,12 +159,32 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         }
     }
 
+    /// <summary>Every message put in the outbox, in order.</summary>
+    public IReadOnlyList<OutboxMessage> Outbox
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _outbox];
+            }
+        }
+    }
+
     /// <inheritdoc />
-    public Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<StoredTimer>> ClaimDueTimersAsync(DateTimeOffset upTo, int max, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken)
     {
         lock (_lock)
         {
-            IReadOnlyList<StoredTimer> due = [.. AllTimers().Where(t => t.Due <= upTo).Take(max)];
+            IReadOnlyList<StoredTimer> due = [.. AllTimers()
+                .Where(t => t.Due <= upTo && (!_leases.TryGetValue(t.TimerId, out var lease) || lease.Until < now))
+                .Take(max)];
+            foreach (var timer in due)
+            {
+                _leases[timer.TimerId] = (owner, leaseUntil);
+            }
+
             return Task.FromResult(due);
         }
     }

@@ -21,6 +21,20 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
     /// <summary>What the step asks of other instances, done by the engine once this step is saved.</summary>
     public List<CrossInstanceEffect> Effects { get; } = [];
 
+    /// <summary>What the step's handlers put in the outbox, saved with the step.</summary>
+    public List<OutboxMessage> Outbox { get; } = [];
+
+    /// <summary>The open tasks of <paramref name="state"/>, in creation order.</summary>
+    public static IReadOnlyList<TaskView> TaskViews(InstanceState state, ProcessModel process) =>
+    [
+        .. state.Tasks.OrderBy(t => t.Sequence).Select(t =>
+        {
+            var node = process.NodesById[t.ElementId];
+            return new TaskView(t.Id, state.Id, t.ElementId, node.Name, t.Assignee, t.CandidateUsers, t.CandidateGroups, t.Due, t.FollowUp, t.Priority, t.FormKey,
+                node.Properties, t.Created, t.LoopCounter);
+        }),
+    ];
+
     private DateTimeOffset Now => services.Clock.GetUtcNow();
 
     // ----- stimuli ---------------------------------------------------------------------------
@@ -818,7 +832,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         {
             var definition = eventNode.Timer!;
             var value = Expression.ContainsExpression(definition.Text)
-                ? services.Evaluator.Evaluate(definition.Text, VisibleVariables(token.ScopeId))
+                ? services.Evaluator.Evaluate(definition.Text, TimerVariables(eventNode, token))
                 : JsonValue.Create(definition.Text);
             var text = ExpressionEvaluator.ToText(value);
             switch (definition.Kind)
@@ -856,6 +870,48 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
 
         State.Timers.Add(timer);
         Emit("timerScheduled", eventNode.Id, VietnamTimeText(timer.Due));
+    }
+
+    /// <summary>
+    /// The variables a timer expression sees. On a boundary event of a user task with a due date they
+    /// include <c>taskDue</c>: the due date of the task (of the earliest one under a multi-instance
+    /// activity), so reminders and escalations can be timed against it.
+    /// </summary>
+    private Dictionary<string, JsonNode?> TimerVariables(FlowNode eventNode, TokenState token)
+    {
+        var variables = VisibleVariables(token.ScopeId);
+        if (eventNode.Kind != NodeKind.TimerBoundaryEvent || eventNode.AttachedTo?.UserTask?.DueDate is not { } dueDate)
+        {
+            return variables;
+        }
+
+        // The task is made after its boundary events are armed, so at arming the due date is evaluated
+        // as the task will evaluate it in the same step; later (a cycle scheduling its next firing) it is read off the task.
+        var ownedScopes = State.Scopes.Where(s => s.OwnerTokenId == token.Id).Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var due = State.Tasks
+            .Where(t => t.Due is not null && (t.TokenId == token.Id || State.Tokens.Any(k => k.Id == t.TokenId && InScopes(k.ScopeId, ownedScopes))))
+            .Min(t => t.Due);
+        due ??= Date(dueDate, variables, "dueDate");
+        if (due is not null)
+        {
+            variables["taskDue"] = JsonValue.Create(due.Value.ToString("O", CultureInfo.InvariantCulture));
+        }
+
+        return variables;
+    }
+
+    /// <summary>True when <paramref name="scopeId"/> is one of <paramref name="scopes"/> or lies inside one.</summary>
+    private bool InScopes(string scopeId, HashSet<string> scopes)
+    {
+        for (var scope = State.Scopes.FirstOrDefault(s => s.Id == scopeId); scope is not null; scope = State.Scopes.FirstOrDefault(s => s.Id == scope.ParentId))
+        {
+            if (scopes.Contains(scope.Id))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void Reschedule(TimerState fired, FlowNode eventNode)
@@ -991,9 +1047,13 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         }
 
         IReadOnlyDictionary<string, JsonNode?> output;
+        var run = State.HandlerRuns.GetValueOrDefault(node.Id) + 1;
+        var context = new ServiceTaskContext(State.Id, State.ProcessId, node.Id, topic, State.BusinessKey, VisibleVariables(token.ScopeId), node.Properties)
+        {
+            DedupKey = $"{State.Id:N}/{node.Id}/{run}", RunNumber = run, OpenTasks = TaskViews(State, process), Now = Now,
+        };
         try
         {
-            var context = new ServiceTaskContext(State.Id, State.ProcessId, node.Id, topic, State.BusinessKey, VisibleVariables(token.ScopeId), node.Properties);
             output = await handler.HandleAsync(context, ct);
         }
         catch (BpmnErrorException e)
@@ -1015,6 +1075,9 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
             return;
         }
 
+        // Only a successful run counts and leaves its messages: a failed one is tried again under the same key.
+        State.HandlerRuns[node.Id] = run;
+        Outbox.AddRange(context.Enqueued);
         token.RetriesLeft = null;
         SetVariables(token.ScopeId, output);
         await CompleteActivityAsync(token, node, ct);

@@ -80,6 +80,9 @@ internal sealed class InstanceState
 
     public List<IncidentState> Incidents { get; set; } = [];
 
+    /// <summary>Successful handler runs per element: the run number of outbox keys.</summary>
+    public Dictionary<string, int> HandlerRuns { get; set; } = new(StringComparer.Ordinal);
+
     public long Next() => ++NextSequence;
 }
 

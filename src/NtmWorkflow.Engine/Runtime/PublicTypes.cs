@@ -24,6 +24,18 @@ public enum InstanceStatus
 /// <param name="Detail">A short detail: a task id, a due time, a handler name, an incident message.</param>
 public sealed record WorkflowEvent(DateTimeOffset Time, string Event, string? ElementId, Guid InstanceId, string? Actor = null, string? Detail = null);
 
+/// <summary>
+/// A message a step leaves for delivery after it is saved (a mail, say): saved with the step, under a
+/// key that is unique in the store, so it is enqueued exactly once.
+/// </summary>
+/// <param name="DedupKey">Instance, element and run number (see <see cref="ServiceTaskContext.DedupKey"/>).</param>
+/// <param name="Channel">Who delivers it, e.g. <c>email</c>.</param>
+/// <param name="Payload">What the channel needs, as the handler wrote it (JSON by convention).</param>
+/// <param name="InstanceId">The instance whose step wrote it.</param>
+/// <param name="ElementId">The element whose handler wrote it.</param>
+/// <param name="Created">The engine clock's time of the step.</param>
+public sealed record OutboxMessage(string DedupKey, string Channel, string Payload, Guid InstanceId, string ElementId, DateTimeOffset Created);
+
 /// <summary>An open user task.</summary>
 public sealed record TaskView(
     Guid Id,

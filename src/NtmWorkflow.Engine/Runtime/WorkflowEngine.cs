@@ -15,8 +15,14 @@ public sealed class WorkflowEngineOptions
     /// <summary>Which days are working days; Monday to Friday when no official calendar is given.</summary>
     public IWorkingDays WorkingDays { get; init; } = WeekdaysOnly.Instance;
 
-    /// <summary>When offices close (17:00 by default).</summary>
-    public TimeOnly CloseOfBusiness { get; init; } = new(17, 0);
+    /// <summary>Office hours (07:30–11:30, 13:30–17:00 by default): an event after closing counts from the next working day.</summary>
+    public OfficeHours OfficeHours { get; init; } = OfficeHours.Default;
+
+    /// <summary>Names this engine in timer leases (several app nodes may share one database).</summary>
+    public string NodeId { get; init; } = $"{Environment.MachineName}/{Environment.ProcessId}";
+
+    /// <summary>How long a claimed timer stays reserved for this node; a node that dies while firing it frees it when the lease runs out.</summary>
+    public TimeSpan TimerLease { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Handlers of service and send tasks, by topic.</summary>
     public HandlerRegistry Handlers { get; init; } = new();
@@ -56,7 +62,7 @@ public sealed class WorkflowEngine
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _options = options ?? new WorkflowEngineOptions();
-        var calendar = new WorkingCalendar(_options.WorkingDays, _options.CloseOfBusiness);
+        var calendar = new WorkingCalendar(_options.WorkingDays, _options.OfficeHours);
         _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, calendar), _options.Handlers, ProcessExists);
         Calendar = calendar;
     }
@@ -248,27 +254,43 @@ public sealed class WorkflowEngine
         return triggered;
     }
 
-    /// <summary>Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>; returns how many fired.</summary>
+    /// <summary>
+    /// Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>;
+    /// returns how many fired. Each timer is first claimed with a lease (<see cref="WorkflowEngineOptions.NodeId"/>,
+    /// <see cref="WorkflowEngineOptions.TimerLease"/>), so nodes sharing a database never fire one timer at
+    /// once; firing burns it in the same save as the step, so a timer claimed again after a crash finds
+    /// nothing left to do.
+    /// </summary>
     public async Task<int> FireDueTimersAsync(DateTimeOffset upTo, int max = int.MaxValue, CancellationToken cancellationToken = default)
     {
         var fired = 0;
         while (fired < max)
         {
-            var due = await _store.FindDueTimersAsync(upTo, 1, cancellationToken);
+            // One at a time: firing one timer may cancel or reschedule others of the same instance.
+            var now = _options.Clock.GetUtcNow();
+            var due = await _store.ClaimDueTimersAsync(upTo, 1, _options.NodeId, now, now + _options.TimerLease, cancellationToken);
             if (due.Count == 0)
             {
                 return fired;
             }
 
             var timer = due[0];
-            await UpdateAsync(timer.InstanceId, null, async execution =>
+            try
             {
-                var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
-                if (state is not null)
+                await UpdateAsync(timer.InstanceId, null, async execution =>
                 {
-                    await execution.FireTimerAsync(state, cancellationToken);
-                }
-            }, cancellationToken);
+                    var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
+                    if (state is not null)
+                    {
+                        await execution.FireTimerAsync(state, cancellationToken);
+                    }
+                }, cancellationToken);
+            }
+            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.NotFound or WorkflowErrorKind.Conflict)
+            {
+                // The instance ended or vanished since the timer was indexed: nothing to fire.
+            }
+
             fired++;
         }
 
@@ -364,7 +386,7 @@ public sealed class WorkflowEngine
         var state = execution.State;
         state.Revision = (loaded?.Revision ?? 0) + 1;
         var stored = Project(state, InstanceSerializer.Serialize(state));
-        await _store.SaveAsync(stored, loaded, execution.Events, cancellationToken);
+        await _store.SaveAsync(stored, loaded, execution.Events, execution.Outbox, cancellationToken);
         foreach (var e in execution.Events)
         {
             _options.OnEvent?.Invoke(e);
@@ -385,12 +407,7 @@ public sealed class WorkflowEngine
         return new InstanceView(
             state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.StartedAt,
             root?.Variables.ToDictionary(v => v.Key, v => v.Value?.DeepClone(), StringComparer.Ordinal) ?? new Dictionary<string, JsonNode?>(),
-            [.. state.Tasks.OrderBy(t => t.Sequence).Select(t =>
-            {
-                var node = process.NodesById[t.ElementId];
-                return new TaskView(t.Id, state.Id, t.ElementId, node.Name, t.Assignee, t.CandidateUsers, t.CandidateGroups, t.Due, t.FollowUp, t.Priority, t.FormKey,
-                    node.Properties, t.Created, t.LoopCounter);
-            })],
+            InstanceExecution.TaskViews(state, process),
             [.. state.Incidents.Select(i => new IncidentView(i.Id, i.ElementId, i.Message, i.Created, i.Stack))],
             [.. state.Timers.OrderBy(t => t.Due).ThenBy(t => t.Sequence).Select(t => new TimerView(t.Id, t.ElementId, t.Due))]);
     }

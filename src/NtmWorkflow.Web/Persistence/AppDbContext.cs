@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Workflows.Store;
 
 namespace NtmWorkflow.Web.Persistence;
@@ -39,6 +40,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<WorkflowTaskRow> WorkflowTasks => Set<WorkflowTaskRow>();
 
     public DbSet<WorkflowHistoryRow> WorkflowHistory => Set<WorkflowHistoryRow>();
+
+    public DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();
+
+    public DbSet<MailTemplateRow> MailTemplates => Set<MailTemplateRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

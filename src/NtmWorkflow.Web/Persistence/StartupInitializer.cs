@@ -4,6 +4,8 @@ using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Workflows;
 
+using NtmWorkflow.Web.Features.Notifications;
+
 namespace NtmWorkflow.Web.Persistence;
 
 /// <summary>
@@ -42,6 +44,7 @@ public sealed class StartupInitializer(IServiceScopeFactory scopes, IOptions<Dem
             }
 
             await services.GetRequiredService<WorkflowDeployment>().SynchronizeAsync(db, ct);
+            await MailTemplateSeeder.SeedMissingAsync(db, ct);
 
             var accounts = services.GetRequiredService<DemoAccounts>();
             await accounts.EnsureRolesAsync();

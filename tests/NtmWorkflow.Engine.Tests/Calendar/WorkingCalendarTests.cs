@@ -47,7 +47,7 @@ public sealed class WorkingCalendarTests
     [Fact]
     public void A_custom_close_of_business_moves_the_after_hours_line()
     {
-        var calendar = new WorkingCalendar(WeekdaysOnly.Instance, new TimeOnly(16, 30));
+        var calendar = new WorkingCalendar(WeekdaysOnly.Instance, new OfficeHours(new(7, 0), new(11, 0), new(13, 0), new(16, 30)));
         Assert.Equal("2026-03-04T16:30:00+07:00", VietnamTime.Format(calendar.AddWorkingDays(Vn(3, 2, 16, 45), 1)));
     }
 
@@ -60,8 +60,54 @@ public sealed class WorkingCalendarTests
     }
 
     [Fact]
-    public void Negative_working_days_are_refused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Calendar.AddWorkingDays(Vn(3, 2, 9), -1));
+    public void Negative_working_days_count_back_from_the_day_the_event_counts_on()
+    {
+        // Tuesday 3 March 2026 − 2 working days: Monday 2 March is the first day back, Friday 27 February the second.
+        Assert.Equal("2026-02-27T17:00:00+07:00", VietnamTime.Format(Calendar.AddWorkingDays(Vn(3, 3, 9), -2)));
+
+        // After hours on Friday 6 March counts on Monday 9: one working day back is Friday 6.
+        Assert.Equal("2026-03-06T17:00:00+07:00", VietnamTime.Format(Calendar.AddWorkingDays(Vn(3, 6, 18), -1)));
+    }
+
+    [Fact]
+    public void The_working_day_starts_at_the_opening_of_the_day_the_event_counts_on()
+    {
+        Assert.Equal("2026-03-03T07:30:00+07:00", VietnamTime.Format(Calendar.StartOfWorkingDay(Vn(3, 3, 15))));
+        Assert.Equal("2026-03-09T07:30:00+07:00", VietnamTime.Format(Calendar.StartOfWorkingDay(Vn(3, 7, 10)))); // Saturday → Monday
+    }
+
+    [Theory]
+    [InlineData(3, 2, 8, 0, 3, 2, 10, 0, 120)] // inside the morning session
+    [InlineData(3, 2, 11, 0, 3, 2, 14, 0, 60)] // 11:00–11:30 and 13:30–14:00: lunch does not count
+    [InlineData(3, 2, 6, 0, 3, 2, 20, 0, 450)] // a whole day: 4 h + 3 h 30
+    [InlineData(3, 6, 16, 0, 3, 9, 8, 30, 120)] // Friday 16:00 → Monday 08:30: the weekend does not count
+    [InlineData(3, 2, 10, 0, 3, 2, 9, 0, -60)]
+    public void Working_time_counts_only_office_hours_of_working_days(int m1, int d1, int h1, int min1, int m2, int d2, int h2, int min2, int minutes) =>
+        Assert.Equal(TimeSpan.FromMinutes(minutes), Calendar.WorkingTimeBetween(Vn(m1, d1, h1, min1), Vn(m2, d2, h2, min2)));
+
+    [Theory]
+    [InlineData(3, 2, 10, 0, 60, "2026-03-02T11:00:00+07:00")]
+    [InlineData(3, 2, 11, 0, 60, "2026-03-02T14:00:00+07:00")] // over lunch
+    [InlineData(3, 6, 16, 0, 120, "2026-03-09T08:30:00+07:00")] // over the weekend
+    [InlineData(3, 7, 10, 0, 30, "2026-03-09T08:00:00+07:00")] // from a Saturday
+    [InlineData(3, 2, 17, 0, 450, "2026-03-03T17:00:00+07:00")] // a full day from the close
+    public void Adding_working_time_skips_lunch_nights_and_days_off(int month, int day, int hour, int minute, int minutes, string expected) =>
+        Assert.Equal(expected, VietnamTime.Format(Calendar.AddWorkingTime(Vn(month, day, hour, minute), TimeSpan.FromMinutes(minutes))));
+
+    [Theory]
+    [InlineData("07:30-11:30,13:30-17:00", true)]
+    [InlineData("07:00-11:00,13:00-16:30", true)]
+    [InlineData("07:30-11:30", false)]
+    [InlineData("11:30-07:30,13:30-17:00", false)]
+    [InlineData("7h30-11h30,13h30-17h00", false)]
+    public void Office_hours_are_read_from_configuration_text(string text, bool valid)
+    {
+        Assert.Equal(valid, OfficeHours.TryParse(text, out var hours));
+        if (valid)
+        {
+            Assert.Equal(text, hours.ToString());
+        }
+    }
 
     private sealed class DaysOff(params DateOnly[] days) : IWorkingDays
     {

@@ -167,11 +167,11 @@ public sealed class StoreContractTests
         var store = new InMemoryWorkflowStore();
         var id = Guid.NewGuid();
         StoredInstance Record(long revision, string state) => new(id, "p", 1, null, InstanceStatus.Running, revision, state, [], [], []);
-        await store.SaveAsync(Record(1, "first"), null, [], CancellationToken.None);
-        await store.SaveAsync(Record(2, "second"), Record(1, "first"), [], CancellationToken.None);
+        await store.SaveAsync(Record(1, "first"), null, [], [], CancellationToken.None);
+        await store.SaveAsync(Record(2, "second"), Record(1, "first"), [], [], CancellationToken.None);
 
-        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(Record(2, "stale"), Record(1, "first"), [], CancellationToken.None));
-        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(Record(1, "again"), null, [], CancellationToken.None));
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(Record(2, "stale"), Record(1, "first"), [], [], CancellationToken.None));
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(Record(1, "again"), null, [], [], CancellationToken.None));
         Assert.Equal(("second", 2), ((await store.LoadAsync(id, CancellationToken.None))!.State, (await store.LoadAsync(id, CancellationToken.None))!.Revision));
     }
 

@@ -62,7 +62,7 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         Assert.Equal(instance.Id, await store.FindInstanceOfTaskAsync(task.Id, CancellationToken.None));
         Assert.Equal(instance.Id, Assert.Single(await store.FindMessageSubscriptionsAsync("boSung", key, CancellationToken.None)).InstanceId);
         Assert.Contains(instance.Id, await store.FindSignalSubscribersAsync("huy", CancellationToken.None));
-        Assert.Contains(await store.FindDueTimersAsync(Start.AddDays(1), 100, CancellationToken.None), t => t.InstanceId == instance.Id && t.ElementId == "late");
+        Assert.Contains(await TimerRowsAsync(), t => t.InstanceId == instance.Id && t.ElementId == "late" && t.Due == Start.AddDays(1));
 
         await engine.CorrelateMessageAsync("boSung", key);
         clock.Advance(TimeSpan.FromDays(1));
@@ -74,7 +74,7 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         Assert.True(ended.Variables["ok"]!.GetValue<bool>());
         Assert.Empty(await engine.ListTasksAsync(instance.Id));
         Assert.Empty(await store.FindMessageSubscriptionsAsync("boSung", key, CancellationToken.None));
-        Assert.DoesNotContain(await store.FindDueTimersAsync(DateTimeOffset.MaxValue, 1000, CancellationToken.None), t => t.InstanceId == instance.Id);
+        Assert.DoesNotContain(await TimerRowsAsync(), t => t.InstanceId == instance.Id);
 
         var history = await store.ReadHistoryAsync(instance.Id, CancellationToken.None);
         Assert.Equal("instanceStarted", history[0].Event);
@@ -94,9 +94,9 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         var stored = (await store.LoadAsync(instance.Id, CancellationToken.None))!;
 
         await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
-            store.SaveAsync(stored with { Revision = 8, State = "{}" }, stored with { Revision = 7 }, [], CancellationToken.None));
+            store.SaveAsync(stored with { Revision = 8, State = "{}" }, stored with { Revision = 7 }, [], [], CancellationToken.None));
         await Assert.ThrowsAsync<WorkflowConcurrencyException>(() =>
-            store.SaveAsync(stored, null, [], CancellationToken.None));
+            store.SaveAsync(stored, null, [], [], CancellationToken.None));
 
         var after = (await store.LoadAsync(instance.Id, CancellationToken.None))!;
         Assert.Equal((stored.Revision, stored.State), (after.Revision, after.State));
@@ -104,14 +104,46 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
     }
 
     [Fact]
-    public async Task Due_timers_come_earliest_first_across_instances()
+    public async Task Due_timers_are_claimed_earliest_first_and_a_claimed_timer_is_no_other_nodes_until_its_lease_runs_out()
     {
         var (engine, store, _, _) = CreateEngine();
         var first = await engine.StartAsync("approval");
         var second = await engine.StartAsync("approval");
-        var due = (await store.FindDueTimersAsync(Start.AddDays(1), 1000, CancellationToken.None)).Where(t => t.InstanceId == first.Id || t.InstanceId == second.Id).ToList();
-        Assert.Equal([first.Id, second.Id], due.Select(t => t.InstanceId));
-        Assert.Empty(await store.FindDueTimersAsync(Start.AddHours(23), 1000, CancellationToken.None));
+        var ours = new HashSet<Guid> { first.Id, second.Id };
+        var now = Start.AddDays(1);
+        Assert.DoesNotContain(await store.ClaimDueTimersAsync(Start.AddHours(23), 1000, "node-a", now, now.AddMinutes(2), CancellationToken.None), t => ours.Contains(t.InstanceId));
+
+        var claimed = (await store.ClaimDueTimersAsync(Start.AddDays(1), 1000, "node-a", now, now.AddMinutes(2), CancellationToken.None)).Where(t => ours.Contains(t.InstanceId)).ToList();
+        Assert.Equal([first.Id, second.Id], claimed.Select(t => t.InstanceId));
+        Assert.All(await TimerRowsAsync(), t => Assert.True(!ours.Contains(t.InstanceId) || (t.LockedBy == "node-a" && t.LockedUntil == now.AddMinutes(2))));
+
+        // Another node finds nothing while the lease holds, and everything once it ran out (node A died).
+        Assert.DoesNotContain(await store.ClaimDueTimersAsync(Start.AddDays(1), 1000, "node-b", now.AddMinutes(1), now.AddMinutes(3), CancellationToken.None), t => ours.Contains(t.InstanceId));
+        var retaken = await store.ClaimDueTimersAsync(Start.AddDays(1), 1000, "node-b", now.AddMinutes(3), now.AddMinutes(5), CancellationToken.None);
+        Assert.Equal(2, retaken.Count(t => ours.Contains(t.InstanceId)));
+    }
+
+    [Fact]
+    public async Task Outbox_messages_are_saved_with_the_step_and_a_dedup_key_is_enqueued_once()
+    {
+        var (_, store, _, _) = CreateEngine();
+
+        // A bare record (it waits for nothing, so no other test's engine touches it).
+        var id = Guid.NewGuid();
+        var stored = new StoredInstance(id, "approval", 1, null, InstanceStatus.Running, 1, "{}", [], [], []);
+        var key = $"{id:N}/notice/1";
+        var message = new OutboxMessage(key, "email", "{}", id, "notice", Start);
+        await store.SaveAsync(stored, null, [], [message], CancellationToken.None);
+
+        // The same key again (a step that should never have run twice) is refused with the whole step.
+        await Assert.ThrowsAnyAsync<Exception>(() => store.SaveAsync(stored with { Revision = 2, State = "{\"x\":1}" }, stored, [], [message], CancellationToken.None));
+        var after = (await store.LoadAsync(id, CancellationToken.None))!;
+        Assert.Equal((1, "{}"), (after.Revision, after.State));
+
+        await using var db = database.CreateContext();
+        var row = Assert.Single(db.OutboxMessages.Where(o => o.DedupKey == key));
+        Assert.Equal(NtmWorkflow.Web.Features.Notifications.MessageIds.FromDedupKey(key, "ntmworkflow.local"), row.MessageId);
+        Assert.Equal(NtmWorkflow.Web.Features.Notifications.OutboxStatus.Pending, row.Status);
     }
 
     [Fact]
@@ -145,9 +177,25 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         await Complete("prepareDossier");
         await Complete("receiveDossier", new { dossierComplete = true });
         Assert.Equal(2, (await engine.ListTasksAsync(instance.Id)).Count(t => t.ElementId == "departmentAppraisal"));
+        // Due in 7 working days: 17:00 on Wednesday 11 March. A reminder on the morning of Monday 9, a notice on the morning of the 11th...
         clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 17, 0, 0, VietnamTime.Offset));
         await engine.FireDueTimersAsync(clock.GetUtcNow());
-        Assert.Contains(calls, c => c.Topic == "ntm.escalate" && c.BusinessKey == "2026-XA-00745" && c.Properties["to"] == "role:CoordinationOffice");
+        Assert.Equal(["remindAppraisal", "noticeAppraisalDue"], calls.Select(c => c.ElementId));
+
+        // ...a notice each working day overdue (12, 13, 16 March), and the escalation on the third working day overdue.
+        // Timer by timer, as the alarm clock rings: each overdue notice schedules the next from its own time.
+        for (var round = 0; round < 100 && await engine.NextTimerDueAsync() is { } next && next <= new DateTimeOffset(2026, 3, 16, 8, 0, 0, VietnamTime.Offset); round++)
+        {
+            if (next > clock.GetUtcNow())
+            {
+                clock.SetUtcNow(next);
+            }
+
+            await engine.FireDueTimersAsync(clock.GetUtcNow());
+        }
+
+        Assert.Equal(3, calls.Count(c => c.ElementId == "noticeAppraisalOverdue"));
+        Assert.Contains(calls, c => c.Topic == "ntm.escalate" && c.BusinessKey == "2026-XA-00745" && c.Properties["to"] == "head,coordination-office");
 
         await Complete("departmentAppraisal", new { allMet = true });
         await Complete("departmentAppraisal", new { allMet = true });
@@ -158,6 +206,12 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         Assert.Equal(InstanceStatus.Completed, ended.Status);
         Assert.Equal(2, ended.Variables["agreeCount"]!.GetValue<long>());
         Assert.Contains(calls, c => c.Topic == "ntm.notify" && c.ElementId == "announceRecognition");
+    }
+
+    private async Task<List<WorkflowTimerRow>> TimerRowsAsync()
+    {
+        await using var db = database.CreateContext();
+        return [.. db.WorkflowTimers.AsEnumerable()];
     }
 
     private sealed class Recording(List<ServiceTaskContext> calls) : IServiceTaskHandler

@@ -9,8 +9,8 @@ public sealed class CalendarOptions
 {
     public const string SectionName = "Calendar";
 
-    /// <summary>When offices close, as HH:mm (17:00 by default); events later than this count from the next working day.</summary>
-    public string CloseOfBusiness { get; set; } = "17:00";
+    /// <summary>Office hours, morning and afternoon (07:30-11:30,13:30-17:00 by default); events after closing count from the next working day.</summary>
+    public string OfficeHours { get; set; } = "07:30-11:30,13:30-17:00";
 }
 
 /// <summary>The shipped table of days off (Features/Calendar/Data/vn-days-off.json), read once.</summary>

@@ -1,41 +1,84 @@
+using Microsoft.Extensions.Options;
+using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.Calendar;
+using NtmWorkflow.Web.Features.Notifications;
+using NtmWorkflow.Web.Infrastructure;
+using Quartz;
 
 namespace NtmWorkflow.Web.Features.Workflows;
 
 public static class WorkflowRegistration
 {
     /// <summary>
-    /// The engine's store on the app's database, and the handlers of service and send tasks by topic
-    /// (the names <c>ntm handlers</c> lists).
+    /// The engine on the app's database, its working calendar, and the handlers of service and send tasks
+    /// by topic (the names <c>ntm handlers</c> lists). No background work: see <see cref="AddWorkflowBackgroundServices"/>.
     /// </summary>
     public static IHostApplicationBuilder AddWorkflows(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<EmailNotificationHandler>();
-        builder.Services.AddSingleton(sp =>
+        var services = builder.Services;
+        var calendar = builder.Configuration.GetSection(CalendarOptions.SectionName).Get<CalendarOptions>() ?? new CalendarOptions();
+        if (!OfficeHours.TryParse(calendar.OfficeHours, out var hours))
+        {
+            throw new OptionsValidationException(CalendarOptions.SectionName, typeof(CalendarOptions),
+                [$"Calendar:OfficeHours must read like 07:30-11:30,13:30-17:00, not '{calendar.OfficeHours}'."]);
+        }
+
+        // Deadlines count in the civil service's working days: the Labour Code's rules plus the shipped yearly table.
+        services.AddSingleton(new WorkingCalendar(new VietnameseWorkingDays(OfficialCalendar.ShippedTable), hours));
+
+        services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.SectionName));
+        services.Configure<RecipientOptions>(builder.Configuration.GetSection(RecipientOptions.SectionName));
+        services.Configure<WorkflowTimerOptions>(builder.Configuration.GetSection(WorkflowTimerOptions.SectionName));
+        services.AddSingleton<WorkflowWakeups>();
+        services.AddSingleton<CrashPoints>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<RecipientDirectory>();
+        services.AddSingleton<EmailNotificationHandler>();
+        services.AddSingleton(sp =>
         {
             var notifications = sp.GetRequiredService<EmailNotificationHandler>();
             return new HandlerRegistry()
                 .Register(EmailNotificationHandler.NotifyTopic, notifications)
                 .Register(EmailNotificationHandler.EscalateTopic, notifications);
         });
-        builder.Services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
-        var calendar = builder.Configuration.GetSection(Calendar.CalendarOptions.SectionName).Get<Calendar.CalendarOptions>() ?? new Calendar.CalendarOptions();
-        if (!TimeOnly.TryParseExact(calendar.CloseOfBusiness, "HH:mm", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var closeOfBusiness))
+        services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
+        services.AddSingleton(sp =>
         {
-            throw new Microsoft.Extensions.Options.OptionsValidationException(Calendar.CalendarOptions.SectionName, typeof(Calendar.CalendarOptions),
-                [$"Calendar:CloseOfBusiness must be HH:mm, not '{calendar.CloseOfBusiness}'."]);
+            var workingCalendar = sp.GetRequiredService<WorkingCalendar>();
+            return new WorkflowEngine(sp.GetRequiredService<IWorkflowStore>(), new WorkflowEngineOptions
+            {
+                Clock = sp.GetRequiredService<TimeProvider>(),
+                Handlers = sp.GetRequiredService<HandlerRegistry>(),
+                WorkingDays = new VietnameseWorkingDays(OfficialCalendar.ShippedTable),
+                OfficeHours = workingCalendar.Hours,
+                NodeId = sp.GetRequiredService<NodeIdentity>().Id,
+                TimerLease = TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds)),
+            });
+        });
+        services.AddSingleton<WorkflowDeployment>();
+        return builder;
+    }
+
+    /// <summary>
+    /// The app node's background work: the timer alarm clock (Quartz, in-memory) and the outbox sender.
+    /// Off when <c>Workflows:BackgroundWorkers</c> is false (tests that drive timers and mail themselves).
+    /// </summary>
+    public static IHostApplicationBuilder AddWorkflowBackgroundServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<OutboxSender>();
+        builder.Services.AddSingleton<TimerAlarm>();
+        if (!builder.Configuration.GetValue("Workflows:BackgroundWorkers", true))
+        {
+            return builder;
         }
 
-        // Deadlines count in the civil service's working days: the Labour Code's rules plus the shipped yearly table.
-        builder.Services.AddSingleton(sp => new WorkflowEngine(sp.GetRequiredService<IWorkflowStore>(), new WorkflowEngineOptions
-        {
-            Clock = sp.GetRequiredService<TimeProvider>(),
-            Handlers = sp.GetRequiredService<HandlerRegistry>(),
-            WorkingDays = new NtmWorkflow.Engine.Calendar.VietnameseWorkingDays(Calendar.OfficialCalendar.ShippedTable),
-            CloseOfBusiness = closeOfBusiness,
-        }));
-        builder.Services.AddSingleton<WorkflowDeployment>();
+        builder.AddQuartz(_ => { });
+        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerAlarm>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         return builder;
     }
 }

@@ -1,7 +1,7 @@
 namespace NtmWorkflow.Web.Infrastructure.Email;
 
-/// <summary>A reminder, an escalation or a notice to one or more officials.</summary>
-public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string TextBody, string? HtmlBody = null);
+/// <summary>A reminder, an escalation or a notice to one or more officials; <paramref name="MessageId"/> (without angle brackets) is generated when null.</summary>
+public sealed record EmailMessage(IReadOnlyList<string> To, string Subject, string TextBody, string? HtmlBody = null, string? MessageId = null);
 
 /// <summary>Sends email; callers do not know whether it goes to SMTP or a pickup folder.</summary>
 public interface IEmailSender

@@ -13,6 +13,11 @@ internal static class MimeMessageFactory
         }
 
         var mime = new MimeMessage { Subject = message.Subject };
+        if (message.MessageId is not null)
+        {
+            mime.MessageId = message.MessageId;
+        }
+
         mime.From.Add(MailboxAddress.Parse(options.From));
         foreach (var to in message.To)
         {

@@ -27,6 +27,7 @@ internal sealed class WorkflowTimerRowConfiguration : IEntityTypeConfiguration<W
         builder.HasKey(t => new { t.InstanceId, t.TimerId });
         builder.Property(t => t.TimerId).HasMaxLength(32);
         builder.Property(t => t.ElementId).HasMaxLength(200);
+        builder.Property(t => t.LockedBy).HasMaxLength(200);
         builder.HasIndex(t => new { t.Due, t.ScheduledAt, t.Sequence });
         builder.HasOne<WorkflowInstanceRow>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
     }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.Notifications;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Workflows.Store;
@@ -12,7 +14,16 @@ namespace NtmWorkflow.Web.Features.Workflows.Store;
 /// the history entries appended.
 /// </summary>
 /// <remarks>The engine is a singleton and calls concurrently, so each call uses its own scope and context.</remarks>
-public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider clock) : IWorkflowStore
+/// <remarks>
+/// Outside the app (the CLI, benchmarks) there are no wake-ups to give and no crash points; the
+/// Message-ID domain then is the default one.
+/// </remarks>
+public sealed class EfWorkflowStore(
+    IServiceScopeFactory scopes,
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<NotificationOptions>? notifications = null,
+    WorkflowWakeups? wakeups = null,
+    CrashPoints? crashPoints = null) : IWorkflowStore
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -30,10 +41,12 @@ public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider cl
         return new StoredInstance(row.Id, row.ProcessId, row.Version, row.BusinessKey, row.Status, row.Revision, row.State, [], [], []);
     }
 
-    public async Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, CancellationToken cancellationToken)
+    public async Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, IReadOnlyList<OutboxMessage> outbox,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(instance);
         ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(outbox);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
@@ -93,6 +106,19 @@ public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider cl
             Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
         }));
 
+        var domain = (notifications?.Value ?? new NotificationOptions()).MessageIdDomain;
+        db.OutboxMessages.AddRange(outbox.Select(m => new OutboxMessageRow
+        {
+            DedupKey = m.DedupKey, Channel = m.Channel, Payload = m.Payload, InstanceId = m.InstanceId, ElementId = m.ElementId,
+            MessageId = MessageIds.FromDedupKey(m.DedupKey, domain), Status = OutboxStatus.Pending, CreatedAt = now, NextAttemptAt = now,
+        }));
+
+        var firesTimer = history.Any(h => h.Event == "timerFired");
+        if (firesTimer)
+        {
+            crashPoints?.Reached("timer-fired-before-commit");
+        }
+
         try
         {
             // One SaveChanges: one transaction, the statements batched.
@@ -105,6 +131,22 @@ public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider cl
         catch (DbUpdateException) when (loaded is null)
         {
             throw new WorkflowConcurrencyException(instance.Id);
+        }
+
+        if (firesTimer)
+        {
+            crashPoints?.Reached("timer-fired-after-commit");
+        }
+
+        if (outbox.Count > 0)
+        {
+            crashPoints?.Reached("step-committed");
+            wakeups?.OutboxWritten();
+        }
+
+        if (timers.Added.Count > 0)
+        {
+            wakeups?.TimersAdded(timers.Added.Min(t => t.Due));
         }
     }
 
@@ -151,11 +193,46 @@ public sealed class EfWorkflowStore(IServiceScopeFactory scopes, TimeProvider cl
         return await db.WorkflowSubscriptions.Where(s => s.IsSignal && s.Name == signalName).Select(s => s.InstanceId).Distinct().ToListAsync(cancellationToken);
     }
 
-    public async Task<IReadOnlyList<StoredTimer>> FindDueTimersAsync(DateTimeOffset upTo, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<StoredTimer>> ClaimDueTimersAsync(DateTimeOffset upTo, int max, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await Ordered(db.WorkflowTimers.AsNoTracking().Where(t => t.Due <= upTo)).Take(max).Select(AsStoredTimer).ToListAsync(cancellationToken);
+        List<WorkflowTimerRow> claimed;
+        if (db is PostgresAppDbContext)
+        {
+            // One statement: timers another node holds are skipped, not waited for.
+            claimed = await db.WorkflowTimers.FromSql($"""
+                UPDATE "WorkflowTimers" AS t
+                SET "LockedBy" = {owner}, "LockedUntil" = {leaseUntil.UtcDateTime}
+                FROM (SELECT "InstanceId", "TimerId" FROM "WorkflowTimers"
+                      WHERE "Due" <= {upTo.UtcDateTime} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now.UtcDateTime})
+                      ORDER BY "Due", "ScheduledAt", "Sequence" LIMIT {max}
+                      FOR UPDATE SKIP LOCKED) AS c
+                WHERE t."InstanceId" = c."InstanceId" AND t."TimerId" = c."TimerId"
+                RETURNING t.*
+                """).AsNoTracking().ToListAsync(cancellationToken);
+        }
+        else
+        {
+            // SQLite is single-node and has one writer: a conditional update per candidate is enough.
+            var candidates = await Ordered(db.WorkflowTimers.AsNoTracking().Where(t => t.Due <= upTo && (t.LockedUntil == null || t.LockedUntil < now)))
+                .Take(max).ToListAsync(cancellationToken);
+            claimed = [];
+            foreach (var candidate in candidates)
+            {
+                var taken = await db.WorkflowTimers
+                    .Where(t => t.InstanceId == candidate.InstanceId && t.TimerId == candidate.TimerId && (t.LockedUntil == null || t.LockedUntil < now))
+                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.LockedBy, owner).SetProperty(t => t.LockedUntil, leaseUntil), cancellationToken);
+                if (taken == 1)
+                {
+                    claimed.Add(candidate);
+                }
+            }
+        }
+
+        return [.. claimed.OrderBy(t => t.Due).ThenBy(t => t.ScheduledAt).ThenBy(t => t.Sequence)
+            .Select(t => new StoredTimer(t.TimerId, t.InstanceId, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))];
     }
 
     public async Task<StoredTimer?> FindNextTimerAsync(CancellationToken cancellationToken)

@@ -38,6 +38,11 @@ public sealed class WorkflowTimerRow
     public DateTimeOffset ScheduledAt { get; set; }
 
     public long Sequence { get; set; }
+
+    /// <summary>The node that claimed the timer to fire it, until <see cref="LockedUntil"/>.</summary>
+    public string? LockedBy { get; set; }
+
+    public DateTimeOffset? LockedUntil { get; set; }
 }
 
 public sealed class WorkflowSubscriptionRow

@@ -1,0 +1,103 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace NtmWorkflow.Web.Features.Notifications;
+
+/// <summary>
+/// A mail template (Liquid, rendered with Fluid), one row per key and language. Administrators edit
+/// them through the API; the defaults below are seeded when a key is missing.
+/// </summary>
+public sealed class MailTemplateRow
+{
+    /// <summary>e.g. <c>task-reminder</c>; a send task names it in its <c>template</c> property.</summary>
+    public required string Key { get; set; }
+
+    /// <summary><c>vi</c> or <c>en</c>. A mail carries the Vietnamese text first, then the English.</summary>
+    public required string Culture { get; set; }
+
+    public required string Subject { get; set; }
+
+    public required string Body { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public string? UpdatedBy { get; set; }
+}
+
+/// <summary>The shipped templates of the reminder and escalation pattern.</summary>
+public static class DefaultMailTemplates
+{
+    public const string TaskReminder = "task-reminder";
+    public const string TaskDue = "task-due";
+    public const string TaskOverdue = "task-overdue";
+    public const string TaskEscalation = "task-escalation";
+
+    public static IReadOnlyList<(string Key, string Culture, string Subject, string Body)> All { get; } =
+    [
+        (TaskReminder, "vi", "[NtmWorkflow] Nhắc việc: {{ task.name }} – hồ sơ {{ businessKey }} đến hạn {{ task.due }}",
+            """
+            Kính gửi đồng chí,
+
+            Việc "{{ task.name }}" của hồ sơ {{ businessKey }} sẽ đến hạn vào {{ task.due }} (còn {{ task.workingDaysLeft }} ngày làm việc).
+            Mở việc cần xử lý: {{ task.link }}
+            """),
+        (TaskReminder, "en", "Reminder: {{ task.name }} – dossier {{ businessKey }} due {{ task.due }}",
+            """
+            "{{ task.name }}" for dossier {{ businessKey }} is due on {{ task.due }} ({{ task.workingDaysLeft }} working day(s) left).
+            Open the task: {{ task.link }}
+            """),
+        (TaskDue, "vi", "[NtmWorkflow] Đến hạn hôm nay: {{ task.name }} – hồ sơ {{ businessKey }}",
+            """
+            Kính gửi đồng chí,
+
+            Việc "{{ task.name }}" của hồ sơ {{ businessKey }} đến hạn hôm nay, {{ task.due }}.
+            Mở việc cần xử lý: {{ task.link }}
+            """),
+        (TaskDue, "en", "Due today: {{ task.name }} – dossier {{ businessKey }}",
+            """
+            "{{ task.name }}" for dossier {{ businessKey }} is due today, {{ task.due }}.
+            Open the task: {{ task.link }}
+            """),
+        (TaskOverdue, "vi", "[NtmWorkflow] Quá hạn {{ task.workingDaysOverdue }} ngày làm việc: {{ task.name }} – hồ sơ {{ businessKey }}",
+            """
+            Kính gửi đồng chí,
+
+            Việc "{{ task.name }}" của hồ sơ {{ businessKey }} đã quá hạn {{ task.workingDaysOverdue }} ngày làm việc (hạn {{ task.due }}). Đây là thông báo lần thứ {{ run }}.
+            Đề nghị xử lý ngay: {{ task.link }}
+            """),
+        (TaskOverdue, "en", "Overdue by {{ task.workingDaysOverdue }} working day(s): {{ task.name }} – dossier {{ businessKey }}",
+            """
+            "{{ task.name }}" for dossier {{ businessKey }} is {{ task.workingDaysOverdue }} working day(s) overdue (due {{ task.due }}). Notice number {{ run }}.
+            Please act now: {{ task.link }}
+            """),
+        (TaskEscalation, "vi", "[NtmWorkflow] Báo cáo quá hạn: {{ task.name }} – hồ sơ {{ businessKey }}",
+            """
+            Kính gửi Thủ trưởng đơn vị và Văn phòng Điều phối NTM tỉnh,
+
+            Việc "{{ task.name }}" của hồ sơ {{ businessKey }} đã quá hạn {{ task.workingDaysOverdue }} ngày làm việc (hạn {{ task.due }}), giao cho: {{ task.responsible }}.
+            Đề nghị chỉ đạo xử lý: {{ task.link }}
+            """),
+        (TaskEscalation, "en", "Escalation: {{ task.name }} – dossier {{ businessKey }} is overdue",
+            """
+            To the head of the unit and the provincial NTM coordination office:
+
+            "{{ task.name }}" for dossier {{ businessKey }} is {{ task.workingDaysOverdue }} working day(s) overdue (due {{ task.due }}), assigned to {{ task.responsible }}.
+            See the task: {{ task.link }}
+            """),
+    ];
+}
+
+/// <summary>Adds the shipped templates a database lacks; never overwrites an administrator's edit.</summary>
+public static class MailTemplateSeeder
+{
+    public static async Task SeedMissingAsync(Persistence.AppDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var present = (await db.MailTemplates.Select(t => t.Key + "/" + t.Culture).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, culture, subject, body) in DefaultMailTemplates.All.Where(t => !present.Contains(t.Key + "/" + t.Culture)))
+        {
+            db.MailTemplates.Add(new MailTemplateRow { Key = key, Culture = culture, Subject = subject, Body = body, UpdatedAt = DateTimeOffset.UtcNow, UpdatedBy = "seed" });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using NtmWorkflow.Web.Features.Notifications;
+
+namespace NtmWorkflow.Web.Persistence.Configurations;
+
+internal sealed class OutboxMessageRowConfiguration : IEntityTypeConfiguration<OutboxMessageRow>
+{
+    public void Configure(EntityTypeBuilder<OutboxMessageRow> builder)
+    {
+        builder.ToTable("OutboxMessages");
+        builder.Property(o => o.DedupKey).HasMaxLength(400);
+        builder.HasIndex(o => o.DedupKey).IsUnique();
+        builder.Property(o => o.Channel).HasMaxLength(32);
+        builder.Property(o => o.ElementId).HasMaxLength(200);
+        builder.Property(o => o.MessageId).HasMaxLength(300);
+        builder.Property(o => o.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(o => o.LockedBy).HasMaxLength(200);
+        builder.Property(o => o.LastError).HasMaxLength(2000);
+        builder.HasIndex(o => new { o.Status, o.NextAttemptAt });
+        builder.HasIndex(o => o.InstanceId);
+    }
+}
+
+internal sealed class MailTemplateRowConfiguration : IEntityTypeConfiguration<MailTemplateRow>
+{
+    public void Configure(EntityTypeBuilder<MailTemplateRow> builder)
+    {
+        builder.ToTable("MailTemplates");
+        builder.HasKey(t => new { t.Key, t.Culture });
+        builder.Property(t => t.Key).HasMaxLength(100);
+        builder.Property(t => t.Culture).HasMaxLength(10);
+        builder.Property(t => t.Subject).HasMaxLength(1000);
+        builder.Property(t => t.UpdatedBy).HasMaxLength(256);
+    }
+}

@@ -25,6 +25,7 @@ internal static class Program
                 "run" => await RunCommand.RunAsync(arguments, Console.Out),
                 "handlers" => HandlersCommand.Run(arguments, Console.Out),
                 "import" => await ImportCommand.RunAsync(arguments, Console.Out),
+                "calendar" => await CalendarCommand.RunAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };
         }

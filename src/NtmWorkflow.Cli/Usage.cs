@@ -21,6 +21,11 @@ internal static class Usage
               Imports every bundled edition and mapping.
             A bundled file's name supplies its dates unless options say otherwise. Importing is
             idempotent: the same file twice changes nothing.
+          ntm calendar export [--year YYYY] [FILE]
+              Writes the days-off table (lịch nghỉ) as JSON ({"entries": [{date, kind, name, source,
+              confirmed}]}) to FILE or stdout.
+          ntm calendar import FILE [--actor NAME]
+              Checks every entry, then replaces the years FILE covers with its entries; one JSON line.
 
         Options: --verbose (logs to stderr), --help.
         The database comes from the same settings as the web app: environment variables

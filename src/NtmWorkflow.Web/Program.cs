@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.WebEncoders;
 using NtmWorkflow.Web;
 using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Calendar;
+using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Workflows;
 using Scalar.AspNetCore;
 using NtmWorkflow.Web.Infrastructure.Health;
@@ -71,6 +73,8 @@ app.MapHealth();
 app.MapOpenApi();
 app.MapScalarApiReference();
 app.MapWorkflowApi();
+app.MapCalendarApi();
+app.MapNotificationsApi();
 app.MapCultureSwitch();
 app.MapRazorPages();
 

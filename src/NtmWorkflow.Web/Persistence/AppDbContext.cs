@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Calendar;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Workflows.Store;
 
@@ -44,6 +45,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();
 
     public DbSet<MailTemplateRow> MailTemplates => Set<MailTemplateRow>();
+
+    public DbSet<CalendarDayRow> CalendarDays => Set<CalendarDayRow>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -27,11 +27,11 @@ public sealed record SignalBroadcast(int Triggered);
 /// </summary>
 public static class WorkflowApi
 {
-    public const string ApiKeyHeader = "X-Api-Key";
+    public const string ApiKeyHeader = Infrastructure.ApiKeyFilter.Header;
 
     public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().WithTags("Workflows");
+        var api = app.MapGroup("/api").AddEndpointFilter<Infrastructure.ApiKeyFilter>().WithTags("Workflows");
         api.MapGet("/definitions", ListDefinitions).WithSummary("The latest version of every deployed process, and files that failed to deploy");
         api.MapPost("/processes/{processId}/instances", StartInstance).WithSummary("Starts an instance of a process");
         api.MapGet("/instances/{instanceId:guid}", GetInstance).WithSummary("An instance with its variables, open tasks, incidents, timers and history");
@@ -94,25 +94,4 @@ public static class WorkflowApi
 
     public static async Task<Ok<SignalBroadcast>> BroadcastSignal(string signalName, BroadcastSignalRequest? request, WorkflowEngine engine, CancellationToken ct) =>
         TypedResults.Ok(new SignalBroadcast(await engine.BroadcastSignalAsync(signalName, request?.Variables, request?.Actor, ct)));
-
-    /// <summary>Compares the X-Api-Key header with Api:Key in constant time; no key configured means the API is closed.</summary>
-    private sealed class ApiKeyFilter(IConfiguration configuration) : IEndpointFilter
-    {
-        public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-        {
-            var expected = configuration["Api:Key"];
-            var given = context.HttpContext.Request.Headers[ApiKeyHeader].ToString();
-            if (string.IsNullOrEmpty(expected))
-            {
-                return TypedResults.Problem(statusCode: 401, title: "The API is closed", detail: "No API key is configured (setting Api:Key).");
-            }
-
-            if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(given), System.Text.Encoding.UTF8.GetBytes(expected)))
-            {
-                return TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Send the API key in the {ApiKeyHeader} header.");
-            }
-
-            return await next(context);
-        }
-    }
 }

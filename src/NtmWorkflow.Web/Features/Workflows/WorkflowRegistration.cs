@@ -25,8 +25,12 @@ public static class WorkflowRegistration
                 [$"Calendar:OfficeHours must read like 07:30-11:30,13:30-17:00, not '{calendar.OfficeHours}'."]);
         }
 
-        // Deadlines count in the civil service's working days: the Labour Code's rules plus the shipped yearly table.
-        services.AddSingleton(new WorkingCalendar(new VietnameseWorkingDays(OfficialCalendar.ShippedTable), hours));
+        // Deadlines count in the civil service's working days: the Labour Code's rules plus the yearly table,
+        // kept in the database (seeded from the shipped one) and held in memory.
+        var workingDays = new LiveWorkingDays();
+        services.AddSingleton(workingDays);
+        services.AddSingleton(new WorkingCalendar(workingDays, hours));
+        services.AddScoped<CalendarService>();
 
         services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.SectionName));
         services.Configure<RecipientOptions>(builder.Configuration.GetSection(RecipientOptions.SectionName));
@@ -51,7 +55,7 @@ public static class WorkflowRegistration
             {
                 Clock = sp.GetRequiredService<TimeProvider>(),
                 Handlers = sp.GetRequiredService<HandlerRegistry>(),
-                WorkingDays = new VietnameseWorkingDays(OfficialCalendar.ShippedTable),
+                WorkingDays = sp.GetRequiredService<LiveWorkingDays>(),
                 OfficeHours = workingCalendar.Hours,
                 NodeId = sp.GetRequiredService<NodeIdentity>().Id,
                 TimerLease = TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds)),
@@ -70,6 +74,7 @@ public static class WorkflowRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<OutboxSender>();
         builder.Services.AddSingleton<TimerAlarm>();
+        builder.Services.AddHostedService<CalendarReloader>();
         if (!builder.Configuration.GetValue("Workflows:BackgroundWorkers", true))
         {
             return builder;

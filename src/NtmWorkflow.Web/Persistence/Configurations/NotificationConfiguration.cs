@@ -34,3 +34,16 @@ internal sealed class MailTemplateRowConfiguration : IEntityTypeConfiguration<Ma
         builder.Property(t => t.UpdatedBy).HasMaxLength(256);
     }
 }
+
+internal sealed class CalendarDayRowConfiguration : IEntityTypeConfiguration<Features.Calendar.CalendarDayRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Calendar.CalendarDayRow> builder)
+    {
+        builder.ToTable("CalendarDays");
+        builder.HasKey(d => d.Date);
+        builder.Property(d => d.Kind).HasConversion<string>().HasMaxLength(32);
+        builder.Property(d => d.Name).HasMaxLength(200);
+        builder.Property(d => d.Source).HasMaxLength(300);
+        builder.Property(d => d.UpdatedBy).HasMaxLength(256);
+    }
+}

@@ -306,6 +306,40 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.ToTable("AdministrativeUnitSuccessions", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Calendar.CalendarDayRow", b =>
+                {
+                    b.Property<DateOnly>("Date")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Confirmed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Date");
+
+                    b.ToTable("CalendarDays", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Notifications.MailTemplateRow", b =>
                 {
                     b.Property<string>("Key")

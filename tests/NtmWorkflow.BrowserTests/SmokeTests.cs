@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using NtmWorkflow.Testing;
 
@@ -18,7 +17,7 @@ public sealed class SmokeTests : IDisposable
     [Fact]
     public async Task The_app_started_as_the_README_says_is_ready_within_60_seconds_and_shows_its_home_page()
     {
-        var port = FreePort();
+        var port = TestEnvironment.FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestEnvironment.RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { "run", "--project", "src/NtmWorkflow.Web", "--no-build", "-c", TestEnvironment.Configuration, "--", "--urls", $"http://127.0.0.1:{port}" })
         {
@@ -72,13 +71,6 @@ public sealed class SmokeTests : IDisposable
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private void Append(string? line)

@@ -49,7 +49,7 @@ internal sealed class AppNode : IAsyncDisposable
     public static async Task<AppNode> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var folder = Path.Combine(TestEnvironment.RepositoryRoot, "src", "NtmWorkflow.Web", "bin", TestEnvironment.Configuration, "net10.0");
-        var port = FreePort();
+        var port = TestEnvironment.FreeLoopbackPort();
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(folder, "NtmWorkflow.Web.dll"));
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
@@ -139,12 +139,4 @@ internal sealed class AppNode : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

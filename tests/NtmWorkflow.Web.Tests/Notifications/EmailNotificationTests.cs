@@ -202,7 +202,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         {
             ["Email:Transport"] = "Smtp",
             ["Email:Smtp:Host"] = "127.0.0.1",
-            ["Email:Smtp:Port"] = ClosedPort().ToString(CultureInfo.InvariantCulture),
+            ["Email:Smtp:Port"] = TestEnvironment.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
             ["Email:Smtp:Security"] = "None",
             ["Email:Smtp:TimeoutSeconds"] = "5",
             ["Notifications:MaxAttempts"] = "3",
@@ -338,15 +338,6 @@ public sealed class EmailNotificationTests : IAsyncLifetime
     {
         await using var scope = host.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().OutboxMessages.AsNoTracking().ToListAsync();
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public Task DisposeAsync()

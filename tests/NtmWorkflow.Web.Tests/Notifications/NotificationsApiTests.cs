@@ -41,7 +41,7 @@ public sealed class NotificationsApiTests : IAsyncLifetime
             ["Workflows:Folder"] = workflows,
             ["Email:Transport"] = "Smtp",
             ["Email:Smtp:Host"] = "127.0.0.1",
-            ["Email:Smtp:Port"] = ClosedPort().ToString(CultureInfo.InvariantCulture),
+            ["Email:Smtp:Port"] = TestEnvironment.FreeLoopbackPort().ToString(CultureInfo.InvariantCulture),
             ["Email:Smtp:Security"] = "None",
             ["Notifications:MaxAttempts"] = "1",
             ["Notifications:PollSeconds"] = "1",
@@ -102,15 +102,6 @@ public sealed class NotificationsApiTests : IAsyncLifetime
         }
 
         throw new TimeoutException($"nothing at {url} within 20 s");
-    }
-
-    private static int ClosedPort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     public async Task DisposeAsync()

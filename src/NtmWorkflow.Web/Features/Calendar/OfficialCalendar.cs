@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using NtmWorkflow.Engine.Calendar;
 
 namespace NtmWorkflow.Web.Features.Calendar;
@@ -16,16 +15,12 @@ public sealed class CalendarOptions
 /// <summary>The shipped table of days off (Features/Calendar/Data/vn-days-off.json), read once.</summary>
 public static class OfficialCalendar
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     public static IReadOnlyList<DayOffEntry> ShippedTable { get; } = Load();
 
     private static List<DayOffEntry> Load()
     {
         using var stream = typeof(OfficialCalendar).Assembly.GetManifestResourceStream("Calendar/vn-days-off.json")
                            ?? throw new InvalidOperationException("The days-off table is missing from the build.");
-        return JsonSerializer.Deserialize<Table>(stream, Json)!.Entries;
+        return JsonSerializer.Deserialize<CalendarFile>(stream, CalendarFile.Json)!.Entries;
     }
-
-    private sealed record Table(List<DayOffEntry> Entries);
 }

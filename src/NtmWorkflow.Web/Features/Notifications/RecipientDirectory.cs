@@ -63,16 +63,21 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
             }
         }
 
-        async Task AddGroupAsync(string group)
+        async Task AddRoleAsync(string role)
         {
-            found.UnionWith(directory.Groups.GetValueOrDefault(group) ?? []);
-            foreach (var user in await users.GetUsersInRoleAsync(group))
+            foreach (var user in await users.GetUsersInRoleAsync(role))
             {
                 if (!string.IsNullOrWhiteSpace(user.Email))
                 {
                     found.Add(user.Email);
                 }
             }
+        }
+
+        async Task AddGroupAsync(string group)
+        {
+            found.UnionWith(directory.Groups.GetValueOrDefault(group) ?? []);
+            await AddRoleAsync(group);
         }
 
         foreach (var part in recipients.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -88,22 +93,19 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
 
                     break;
                 case "candidates":
-                    foreach (var task in tasks)
+                    foreach (var user in tasks.SelectMany(t => t.CandidateUsers).Distinct(StringComparer.Ordinal))
                     {
-                        foreach (var user in task.CandidateUsers)
-                        {
-                            await AddUserAsync(user);
-                        }
+                        await AddUserAsync(user);
+                    }
 
-                        foreach (var group in task.CandidateGroups)
-                        {
-                            await AddGroupAsync(group);
-                        }
+                    foreach (var group in tasks.SelectMany(t => t.CandidateGroups).Distinct(StringComparer.Ordinal))
+                    {
+                        await AddGroupAsync(group);
                     }
 
                     break;
                 case "head":
-                    foreach (var group in tasks.SelectMany(t => t.CandidateGroups))
+                    foreach (var group in tasks.SelectMany(t => t.CandidateGroups).Distinct(StringComparer.Ordinal))
                     {
                         found.UnionWith(directory.Heads.GetValueOrDefault(group) ?? []);
                     }
@@ -112,7 +114,7 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
                 case "coordination-office":
                     found.UnionWith(directory.CoordinationOffice);
                     await AddGroupAsync(CoordinationOfficeGroup);
-                    await AddGroupAsync(Roles.CoordinationOffice);
+                    await AddRoleAsync(Roles.CoordinationOffice);
                     break;
                 case "group" when name.Length > 0:
                     await AddGroupAsync(name);
@@ -121,14 +123,7 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
                     found.UnionWith(directory.Heads.GetValueOrDefault(name) ?? []);
                     break;
                 case "role" when name.Length > 0:
-                    foreach (var user in await users.GetUsersInRoleAsync(name))
-                    {
-                        if (!string.IsNullOrWhiteSpace(user.Email))
-                        {
-                            found.Add(user.Email);
-                        }
-                    }
-
+                    await AddRoleAsync(name);
                     break;
                 case "user" when name.Length > 0:
                     await AddUserAsync(name);

@@ -18,8 +18,10 @@ internal sealed class TestEngine
     {
         Clock = clock;
         Handlers = handlers;
-        Engine = new WorkflowEngine(new InMemoryWorkflowStore(), new WorkflowEngineOptions { Clock = clock, Handlers = handlers, OnEvent = Trace.Add });
+        Engine = new WorkflowEngine(Store, new WorkflowEngineOptions { Clock = clock, Handlers = handlers, OnEvent = Trace.Add });
     }
+
+    public InMemoryWorkflowStore Store { get; } = new();
 
     public FakeTimeProvider Clock { get; }
 
@@ -34,9 +36,15 @@ internal sealed class TestEngine
     public static TestEngine Create(string processXml, HandlerRegistry? handlers = null, string? messages = null)
     {
         var engine = new TestEngine(new FakeTimeProvider(Start), handlers ?? new HandlerRegistry());
-        var result = engine.Engine.Deploy(Encoding.UTF8.GetBytes(Bpmn.Document(processXml, messages)));
-        Assert.True(result.Validation.Valid, string.Join("\n", result.Validation.Errors));
+        engine.Deploy(processXml, messages);
         return engine;
+    }
+
+    /// <summary>Deploys one more process (another id) next to the first.</summary>
+    public void Deploy(string processXml, string? messages = null, string processId = "p")
+    {
+        var result = Engine.Deploy(Encoding.UTF8.GetBytes(Bpmn.Document(processXml, messages, processId)));
+        Assert.True(result.Validation.Valid, string.Join("\n", result.Validation.Errors));
     }
 
     public async Task<InstanceView> StartAsync(object? variables = null, string? businessKey = null, string processId = "p")

@@ -123,7 +123,12 @@ internal sealed class ScenarioRunner
         return null;
     }
 
-    private async Task FireDueAsync() => await _engine.FireDueTimersAsync(_clock.GetUtcNow());
+    /// <summary>Fires what is due and delivers thrown messages that now find a receiver (there is no background sender here).</summary>
+    private async Task FireDueAsync()
+    {
+        await _engine.FireDueTimersAsync(_clock.GetUtcNow());
+        await _engine.DeliverPendingAsync();
+    }
 
     private async Task<string?> CheckAsync(ExpectStep step)
     {

@@ -340,10 +340,14 @@ internal static class BpmnReader
                 ("endEvent", null) => NodeKind.NoneEndEvent,
                 ("endEvent", "terminateEventDefinition") => NodeKind.TerminateEndEvent,
                 ("endEvent", "errorEventDefinition") => NodeKind.ErrorEndEvent,
+                ("endEvent", "messageEventDefinition") => NodeKind.MessageEndEvent,
+                ("endEvent", "signalEventDefinition") => NodeKind.SignalEndEvent,
                 ("intermediateCatchEvent", "timerEventDefinition") => NodeKind.TimerCatchEvent,
                 ("intermediateCatchEvent", "messageEventDefinition") => NodeKind.MessageCatchEvent,
                 ("intermediateCatchEvent", "signalEventDefinition") => NodeKind.SignalCatchEvent,
                 ("intermediateThrowEvent", null) => NodeKind.PassThrough,
+                ("intermediateThrowEvent", "messageEventDefinition") => NodeKind.MessageThrowEvent,
+                ("intermediateThrowEvent", "signalEventDefinition") => NodeKind.SignalThrowEvent,
                 ("boundaryEvent", "timerEventDefinition") => NodeKind.TimerBoundaryEvent,
                 ("boundaryEvent", "messageEventDefinition") => NodeKind.MessageBoundaryEvent,
                 ("boundaryEvent", "signalEventDefinition") => NodeKind.SignalBoundaryEvent,
@@ -393,7 +397,10 @@ internal static class BpmnReader
                 RetryCycle = kind is NodeKind.ServiceTask or NodeKind.SendTask ? ReadRetryCycle(element, id) : null,
                 CalledElement = kind == NodeKind.CallActivity ? ReadCalledElement(element, id) : null,
                 CalledVersion = kind == NodeKind.CallActivity ? ReadCalledVersion(element, id) : null,
-                InMappings = kind == NodeKind.CallActivity ? ReadMappings(element, id, "in") : [],
+                InMappings = kind is NodeKind.CallActivity or NodeKind.MessageThrowEvent or NodeKind.MessageEndEvent or NodeKind.SignalThrowEvent or NodeKind.SignalEndEvent
+                    ? ReadMappings(element, id, "in")
+                    : [],
+                CorrelationKey = kind is NodeKind.MessageThrowEvent or NodeKind.MessageEndEvent ? ReadCorrelationKey(element, id) : null,
                 OutMappings = kind == NodeKind.CallActivity ? ReadMappings(element, id, "out") : [],
                 ResultVariable = CamundaAttr(element, "resultVariable"),
                 Properties = ReadProperties(element),
@@ -402,6 +409,11 @@ internal static class BpmnReader
             if (kind == NodeKind.SubProcess)
             {
                 BuildScope(element, node, process, isSubProcess: true);
+            }
+
+            if (node.IsThrowEvent)
+            {
+                CheckThrowEvent(element, node);
             }
 
             return node;
@@ -474,7 +486,7 @@ internal static class BpmnReader
                     case NodeKind.NoneStartEvent or NodeKind.MessageStartEvent when node.Incoming.Count > 0:
                         Error(node, "a start event cannot have incoming sequence flows");
                         break;
-                    case NodeKind.NoneEndEvent or NodeKind.TerminateEndEvent or NodeKind.ErrorEndEvent when node.Outgoing.Count > 0:
+                    case var _ when node.IsEndEvent && node.Outgoing.Count > 0:
                         Error(node, "an end event cannot have outgoing sequence flows");
                         break;
                     case NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent or NodeKind.ErrorBoundaryEvent:
@@ -800,6 +812,45 @@ internal static class BpmnReader
                 ? "camunda:calledElementBinding=\"version\" needs camunda:calledElementVersion, a positive whole number"
                 : $"camunda:calledElementBinding=\"{binding}\" is not supported: use latest or version");
             return null;
+        }
+
+        /// <summary>
+        /// A message throw event correlates on the business key of camunda:in businessKey (as Camunda 7 passes a
+        /// business key with a signal); without one it goes to whichever instance has waited longest.
+        /// </summary>
+        private string? ReadCorrelationKey(XElement element, string id)
+        {
+            var keys = element.Element(Bpmn + "extensionElements")?.Elements(Camunda + "in").Select(e => Attr(e, "businessKey")).OfType<string>().ToList() ?? [];
+            if (keys.Count > 1)
+            {
+                Error(element, id, "more than one camunda:in businessKey: a message correlates on one business key");
+            }
+
+            if (keys.Count == 0)
+            {
+                return null;
+            }
+
+            CheckExpression(element, id, keys[0], "camunda:in businessKey", requireExpression: false);
+            return keys[0];
+        }
+
+        private void CheckThrowEvent(XElement element, FlowNode node)
+        {
+            // The engine delivers what these events throw; an implementation would be a second, different sender.
+            foreach (var attribute in (string[])["class", "expression", "delegateExpression", "type", "topic"])
+            {
+                if (CamundaAttr(element, attribute) is not null)
+                {
+                    Error(element, node.Id, $"camunda:{attribute} is not supported on a {node.ElementType} with a {(node.MessageName is null ? "signal" : "message")}: the engine delivers it to the waiting instances itself (use a send task for a handler)");
+                    return;
+                }
+            }
+
+            if (node.SignalName is not null && element.Element(Bpmn + "extensionElements")?.Elements(Camunda + "in").Any(e => Attr(e, "businessKey") is not null) == true)
+            {
+                Error(element, node.Id, "camunda:in businessKey is not supported on a signal: a signal reaches every instance waiting for it");
+            }
         }
 
         private List<VariableMapping> ReadMappings(XElement element, string id, string direction)

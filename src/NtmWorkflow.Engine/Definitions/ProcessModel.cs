@@ -8,6 +8,8 @@ internal enum NodeKind
     NoneEndEvent,
     TerminateEndEvent,
     ErrorEndEvent,
+    MessageEndEvent,
+    SignalEndEvent,
     UserTask,
     ServiceTask,
     SendTask,
@@ -21,6 +23,8 @@ internal enum NodeKind
     TimerCatchEvent,
     MessageCatchEvent,
     SignalCatchEvent,
+    MessageThrowEvent,
+    SignalThrowEvent,
     TimerBoundaryEvent,
     MessageBoundaryEvent,
     SignalBoundaryEvent,
@@ -96,6 +100,11 @@ internal sealed class FlowNode : ScopeModel
 
     public bool IsBoundaryEvent => Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent or NodeKind.ErrorBoundaryEvent;
 
+    /// <summary>Message and signal throw and end events: the engine delivers what they throw, through the outbox.</summary>
+    public bool IsThrowEvent => Kind is NodeKind.MessageThrowEvent or NodeKind.SignalThrowEvent or NodeKind.MessageEndEvent or NodeKind.SignalEndEvent;
+
+    public bool IsEndEvent => Kind is NodeKind.NoneEndEvent or NodeKind.TerminateEndEvent or NodeKind.ErrorEndEvent or NodeKind.MessageEndEvent or NodeKind.SignalEndEvent;
+
     public bool IsCatchEvent => Kind is NodeKind.TimerCatchEvent or NodeKind.MessageCatchEvent or NodeKind.SignalCatchEvent;
 
     public TimerDefinition? Timer { get; init; }
@@ -114,7 +123,10 @@ internal sealed class FlowNode : ScopeModel
 
     public int? CalledVersion { get; init; }
 
-    /// <summary>camunda:in mappings: parent → child variables.</summary>
+    /// <summary>For a message throw or end event: the expression of the business key it correlates on (camunda:in businessKey).</summary>
+    public string? CorrelationKey { get; init; }
+
+    /// <summary>camunda:in mappings: parent → child variables; for a throw event, the variables it carries.</summary>
     public IReadOnlyList<VariableMapping> InMappings { get; init; } = [];
 
     /// <summary>camunda:out mappings: child → parent variables.</summary>

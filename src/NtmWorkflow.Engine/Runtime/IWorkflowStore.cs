@@ -20,7 +20,12 @@ public sealed record StoredInstance(
     string State,
     IReadOnlyList<StoredTimer> Timers,
     IReadOnlyList<StoredSubscription> Subscriptions,
-    IReadOnlyList<TaskView> Tasks);
+    IReadOnlyList<TaskView> Tasks,
+    IReadOnlyList<string>? ReceivedMessages = null)
+{
+    /// <summary>Dedup keys of the thrown messages the instance received; the store keeps each unique across instances.</summary>
+    public IReadOnlyList<string> ReceivedMessages { get; init; } = ReceivedMessages ?? [];
+}
 
 /// <summary>
 /// Where instances live. A save is atomic: the state, its index rows and the new history entries
@@ -40,6 +45,15 @@ public interface IWorkflowStore
     /// </summary>
     Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, IReadOnlyList<OutboxMessage> outbox,
         CancellationToken cancellationToken);
+
+    /// <summary>The instance that received the thrown message with this dedup key, or null.</summary>
+    Task<Guid?> FindMessageReceiverAsync(string dedupKey, CancellationToken cancellationToken);
+
+    /// <summary>Marks an outbox message delivered (the engine delivered a thrown message or signal itself).</summary>
+    Task MarkOutboxDeliveredAsync(string dedupKey, CancellationToken cancellationToken);
+
+    /// <summary>Outbox messages of the channel not yet delivered, oldest first, at most <paramref name="max"/>.</summary>
+    Task<IReadOnlyList<OutboxMessage>> ListUndeliveredAsync(string channel, int max, CancellationToken cancellationToken);
 
     /// <summary>The instance that holds the open task, or null.</summary>
     Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
@@ -78,6 +92,8 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     private readonly Dictionary<Guid, StoredInstance> _instances = [];
     private readonly Dictionary<Guid, List<WorkflowEvent>> _history = [];
     private readonly List<OutboxMessage> _outbox = [];
+    private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Guid> _receivers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Owner, DateTimeOffset Until)> _leases = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
@@ -110,6 +126,19 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
                 throw new InvalidOperationException($"The outbox already holds '{duplicate.DedupKey}'.");
             }
 
+            var previous = _instances.GetValueOrDefault(instance.Id)?.ReceivedMessages ?? [];
+            var received = instance.ReceivedMessages.Except(previous, StringComparer.Ordinal).ToList();
+            if (received.FirstOrDefault(k => _receivers.TryGetValue(k, out var other) && other != instance.Id) is not null)
+            {
+                // Another instance took the message first: the caller looks again and finds it delivered.
+                throw new WorkflowConcurrencyException(instance.Id);
+            }
+
+            foreach (var key in received)
+            {
+                _receivers[key] = instance.Id;
+            }
+
             _outbox.AddRange(outbox);
             foreach (var gone in (loaded?.Timers ?? []).Where(t => instance.Timers.All(n => n.TimerId != t.TimerId)))
             {
@@ -126,6 +155,36 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<Guid?> FindMessageReceiverAsync(string dedupKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_receivers.TryGetValue(dedupKey, out var id) ? id : (Guid?)null);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task MarkOutboxDeliveredAsync(string dedupKey, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _delivered.Add(dedupKey);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<OutboxMessage>> ListUndeliveredAsync(string channel, int max, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<OutboxMessage> pending = [.. _outbox.Where(m => m.Channel == channel && !_delivered.Contains(m.DedupKey)).Take(max)];
+            return Task.FromResult(pending);
+        }
     }
 
     /// <inheritdoc />

@@ -266,6 +266,22 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                 }
 
                 break;
+            case NodeKind.MessageThrowEvent or NodeKind.SignalThrowEvent:
+                if (Throw(token, node))
+                {
+                    await CompleteActivityAsync(token, node, ct);
+                }
+
+                break;
+            case NodeKind.MessageEndEvent or NodeKind.SignalEndEvent:
+                if (Throw(token, node))
+                {
+                    Emit("completed", node.Id);
+                    RemoveToken(token);
+                    await CompleteScopeIfDoneAsync(token.ScopeId, ct);
+                }
+
+                break;
             case NodeKind.TerminateEndEvent:
                 Emit("completed", node.Id);
                 RemoveToken(token);
@@ -605,6 +621,44 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
     }
 
     private void RemoveToken(TokenState token) => State.Tokens.Remove(token);
+
+    /// <summary>
+    /// Puts what a message or signal event throws in the outbox, saved with this step under the key
+    /// <c>{instance}/{element}/{run}</c>; the engine delivers it once the step is saved, and a sender
+    /// delivers it again if that did not happen. False, with an incident, when an expression fails.
+    /// </summary>
+    private bool Throw(TokenState token, FlowNode node)
+    {
+        Dictionary<string, JsonNode?> variables;
+        string? businessKey = null;
+        try
+        {
+            var visible = VisibleVariables(token.ScopeId);
+            variables = Map(node.InMappings, visible);
+            if (node.CorrelationKey is { } keyExpression)
+            {
+                businessKey = services.Evaluator.Evaluate(keyExpression, visible) switch
+                {
+                    null => throw new ExpressionException($"the business key '{keyExpression}' is null"),
+                    JsonValue value when value.TryGetValue(out string? text) => text,
+                    var other => other.ToJsonString(),
+                };
+            }
+        }
+        catch (ExpressionException e)
+        {
+            RaiseIncident(token, IncidentStage.Activate, e.Message);
+            return false;
+        }
+
+        var run = State.HandlerRuns.GetValueOrDefault(node.Id) + 1;
+        State.HandlerRuns[node.Id] = run;
+        var isMessage = node.MessageName is not null;
+        var thrown = new ThrownEvent(isMessage ? node.MessageName! : node.SignalName!, businessKey, variables);
+        Outbox.Add(new OutboxMessage($"{State.Id:N}/{node.Id}/{run}", isMessage ? WorkflowChannels.Message : WorkflowChannels.Signal, thrown.ToJson(), State.Id, node.Id, Now));
+        Emit(isMessage ? "messageThrown" : "signalThrown", node.Id, businessKey is null ? thrown.Name : $"{thrown.Name} ({businessKey})");
+        return true;
+    }
 
     // ----- multi-instance -------------------------------------------------------------------------
 

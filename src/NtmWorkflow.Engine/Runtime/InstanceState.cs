@@ -83,6 +83,12 @@ internal sealed class InstanceState
     /// <summary>Successful handler runs per element: the run number of outbox keys.</summary>
     public Dictionary<string, int> HandlerRuns { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Dedup keys of the thrown messages this instance received: a message redelivered after a crash is not taken twice.</summary>
+    public List<string> ReceivedMessages { get; set; } = [];
+
+    /// <summary>Dedup keys of the thrown signals this instance received.</summary>
+    public List<string> ReceivedSignals { get; set; } = [];
+
     public long Next() => ++NextSequence;
 }
 
@@ -246,4 +252,26 @@ internal static class InstanceSerializer
 
     public static InstanceState Deserialize(string json) =>
         JsonSerializer.Deserialize<InstanceState>(json, Options) ?? throw new InvalidOperationException("Stored instance state is empty.");
+}
+
+/// <summary>The payload of a thrown message or signal in the outbox.</summary>
+internal sealed record ThrownEvent(string Name, string? BusinessKey, Dictionary<string, JsonNode?> Variables)
+{
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    public static ThrownEvent Parse(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ThrownEvent>(json, Options) is { Name.Length: > 0 } thrown
+                ? thrown with { Variables = new Dictionary<string, JsonNode?>(thrown.Variables ?? [], StringComparer.Ordinal) }
+                : throw new WorkflowException("The thrown event names no message or signal.", WorkflowErrorKind.Invalid);
+        }
+        catch (JsonException e)
+        {
+            throw new WorkflowException($"The thrown event is not valid JSON: {e.Message}", WorkflowErrorKind.Invalid);
+        }
+    }
 }

@@ -36,6 +36,22 @@ public sealed record WorkflowEvent(DateTimeOffset Time, string Event, string? El
 /// <param name="Created">The engine clock's time of the step.</param>
 public sealed record OutboxMessage(string DedupKey, string Channel, string Payload, Guid InstanceId, string ElementId, DateTimeOffset Created);
 
+/// <summary>
+/// The outbox channels the engine itself delivers: what message and signal throw and end events throw.
+/// A sender that finds such a row pending hands it to <see cref="WorkflowEngine.DeliverAsync"/>.
+/// </summary>
+public static class WorkflowChannels
+{
+    /// <summary>A thrown message: to the instance that has waited longest (on the business key when given), or a message start event.</summary>
+    public const string Message = "workflow-message";
+
+    /// <summary>A thrown signal: to every instance waiting for it.</summary>
+    public const string Signal = "workflow-signal";
+
+    /// <summary>Whether the engine delivers messages of the channel.</summary>
+    public static bool IsWorkflowChannel(string channel) => channel is Message or Signal;
+}
+
 /// <summary>An open user task.</summary>
 public sealed record TaskView(
     Guid Id,

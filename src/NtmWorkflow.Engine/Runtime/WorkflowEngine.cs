@@ -42,6 +42,8 @@ internal sealed record NotifyCallingInstance(Guid ParentId, string ParentTokenId
 
 internal sealed record CancelCalledInstance(Guid ChildId) : CrossInstanceEffect;
 
+internal sealed record DeliverThrown(OutboxMessage Message) : CrossInstanceEffect;
+
 /// <summary>
 /// The engine's facade: deploy definitions, start instances, complete tasks, correlate messages, fire
 /// due timers, cancel, retry incidents, and read instances. Each call loads the instance from the store,
@@ -187,47 +189,9 @@ public sealed class WorkflowEngine
         string? actor = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(messageName);
-        for (var attempt = 0; ; attempt++)
-        {
-            var waiting = await _store.FindMessageSubscriptionsAsync(messageName, correlationKey, cancellationToken);
-            if (waiting.Count == 0)
-            {
-                var starter = FindMessageStart(messageName);
-                if (starter is null)
-                {
-                    throw new WorkflowException($"Nothing waits for message '{messageName}'{(correlationKey is null ? "" : $" with business key '{correlationKey}'")}.", WorkflowErrorKind.Conflict);
-                }
-
-                var started = await StartAtAsync(starter.Value.Process, starter.Value.Start, variables, correlationKey, actor, cancellationToken);
-                return started.Id;
-            }
-
-            var target = waiting[0];
-            var delivered = false;
-            try
-            {
-                await UpdateAsync(target.InstanceId, actor, async execution =>
-                {
-                    var subscription = execution.State.Subscriptions.Where(s => !s.IsSignal && s.MessageName == messageName).MinBy(s => s.Sequence);
-                    if (subscription is null)
-                    {
-                        return;
-                    }
-
-                    delivered = true;
-                    await execution.CorrelateAsync(subscription, variables, cancellationToken);
-                }, cancellationToken);
-            }
-            catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
-            {
-                continue;
-            }
-
-            if (delivered)
-            {
-                return target.InstanceId;
-            }
-        }
+        var (instanceId, effects) = await CorrelateCoreAsync(messageName, correlationKey, variables, dedupKey: null, actor, cancellationToken);
+        await ApplyEffectsAsync(effects, actor, cancellationToken);
+        return instanceId;
     }
 
     /// <summary>
@@ -238,21 +202,192 @@ public sealed class WorkflowEngine
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(signalName);
+        var (triggered, effects) = await BroadcastCoreAsync(signalName, variables, dedupKey: null, actor, cancellationToken);
+        await ApplyEffectsAsync(effects, actor, cancellationToken);
+        return triggered;
+    }
+
+    /// <summary>
+    /// Delivers a message or signal a throw event put in the outbox (<see cref="WorkflowChannels"/>), at
+    /// most once per receiving instance: a receiver remembers the dedup key in the same save that takes
+    /// the message, so a sender may call this again after a crash without effect. Throws a
+    /// <see cref="WorkflowErrorKind.Conflict"/> when nothing waits for the message yet, so the sender
+    /// tries again later. Returns how many instances received it now.
+    /// </summary>
+    public async Task<int> DeliverAsync(OutboxMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var (count, effects) = await DeliverCoreAsync(message, cancellationToken);
+        await _store.MarkOutboxDeliveredAsync(message.DedupKey, cancellationToken);
+        await ApplyEffectsAsync(effects, null, cancellationToken);
+        return count;
+    }
+
+    /// <summary>
+    /// Delivers thrown messages and signals still pending in the store (at most <paramref name="max"/>
+    /// tried), for hosts without a background sender such as <c>ntm run</c>. A message nothing waits for
+    /// yet stays pending. Returns how many were delivered.
+    /// </summary>
+    public async Task<int> DeliverPendingAsync(int max = 1000, CancellationToken cancellationToken = default)
+    {
+        var delivered = 0;
+        foreach (var channel in (string[])[WorkflowChannels.Message, WorkflowChannels.Signal])
+        {
+            foreach (var message in await _store.ListUndeliveredAsync(channel, max, cancellationToken))
+            {
+                try
+                {
+                    await DeliverAsync(message, cancellationToken);
+                    delivered++;
+                }
+                catch (WorkflowException e) when (e.Kind == WorkflowErrorKind.Conflict)
+                {
+                    // Nothing waits for it yet.
+                }
+            }
+        }
+
+        return delivered;
+    }
+
+    private async Task<(int Count, List<CrossInstanceEffect> Effects)> DeliverCoreAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var thrown = ThrownEvent.Parse(message.Payload);
+        switch (message.Channel)
+        {
+            case WorkflowChannels.Message:
+                if (await _store.FindMessageReceiverAsync(message.DedupKey, cancellationToken) is not null)
+                {
+                    return (0, []);
+                }
+
+                var (_, effects) = await CorrelateCoreAsync(thrown.Name, thrown.BusinessKey, thrown.Variables, message.DedupKey, null, cancellationToken);
+                return (1, effects);
+            case WorkflowChannels.Signal:
+                return await BroadcastCoreAsync(thrown.Name, thrown.Variables, message.DedupKey, null, cancellationToken);
+            default:
+                throw new WorkflowException($"'{message.Channel}' is not a channel the engine delivers.", WorkflowErrorKind.Invalid);
+        }
+    }
+
+    /// <summary>
+    /// Correlates a message; with a dedup key (a thrown message) the receiver records it, and a message
+    /// some instance already received is not delivered again.
+    /// </summary>
+    private async Task<(Guid InstanceId, List<CrossInstanceEffect> Effects)> CorrelateCoreAsync(string messageName, string? correlationKey,
+        IReadOnlyDictionary<string, JsonNode?>? variables, string? dedupKey, string? actor, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            if (dedupKey is not null && attempt > 0 && await _store.FindMessageReceiverAsync(dedupKey, cancellationToken) is { } receiver)
+            {
+                return (receiver, []);
+            }
+
+            var waiting = await _store.FindMessageSubscriptionsAsync(messageName, correlationKey, cancellationToken);
+            if (waiting.Count == 0)
+            {
+                var starter = FindMessageStart(messageName)
+                              ?? throw new WorkflowException($"Nothing waits for message '{messageName}'{(correlationKey is null ? "" : $" with business key '{correlationKey}'")}.", WorkflowErrorKind.Conflict);
+                try
+                {
+                    // A thrown message starts its instance under an id derived from its key: a second delivery finds it there.
+                    var id = dedupKey is null ? Guid.NewGuid() : DerivedId(dedupKey);
+                    var (started, effects) = await StartCoreAsync(starter.Process, starter.Start, variables, correlationKey, actor, id, dedupKey, cancellationToken);
+                    return (started.Id, effects);
+                }
+                catch (WorkflowConcurrencyException) when (dedupKey is not null && attempt < ConcurrencyRetries)
+                {
+                    continue;
+                }
+            }
+
+            var target = waiting[0];
+            var delivered = false;
+            List<CrossInstanceEffect> next;
+            try
+            {
+                next = await UpdateAsync(target.InstanceId, actor, async execution =>
+                {
+                    delivered = false;
+                    if (dedupKey is not null && execution.State.ReceivedMessages.Contains(dedupKey))
+                    {
+                        delivered = true;
+                        return;
+                    }
+
+                    var subscription = execution.State.Subscriptions.Where(s => !s.IsSignal && s.MessageName == messageName).MinBy(s => s.Sequence);
+                    if (subscription is null)
+                    {
+                        return;
+                    }
+
+                    delivered = true;
+                    if (dedupKey is not null)
+                    {
+                        execution.State.ReceivedMessages.Add(dedupKey);
+                    }
+
+                    await execution.CorrelateAsync(subscription, variables, cancellationToken);
+                }, cancellationToken, applyEffects: false);
+            }
+            catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
+            {
+                continue;
+            }
+            catch (WorkflowException e) when (e.Kind == WorkflowErrorKind.Conflict && attempt < ConcurrencyRetries)
+            {
+                continue; // the instance ended since it was found waiting
+            }
+
+            if (delivered)
+            {
+                return (target.InstanceId, next);
+            }
+        }
+    }
+
+    private async Task<(int Count, List<CrossInstanceEffect> Effects)> BroadcastCoreAsync(string signalName, IReadOnlyDictionary<string, JsonNode?>? variables,
+        string? dedupKey, string? actor, CancellationToken cancellationToken)
+    {
         var triggered = 0;
+        var effects = new List<CrossInstanceEffect>();
         foreach (var instanceId in await _store.FindSignalSubscribersAsync(signalName, cancellationToken))
         {
             var count = 0;
-            await UpdateAsync(instanceId, actor, async execution =>
+            try
             {
-                var ids = execution.State.Subscriptions.Where(s => s.IsSignal && s.MessageName == signalName).OrderBy(s => s.Sequence).Select(s => s.Id).ToList();
-                count = ids.Count;
-                await execution.ReceiveSignalAsync(ids, variables, cancellationToken);
-            }, cancellationToken);
+                effects.AddRange(await UpdateAsync(instanceId, actor, async execution =>
+                {
+                    count = 0;
+                    if (dedupKey is not null)
+                    {
+                        if (execution.State.ReceivedSignals.Contains(dedupKey))
+                        {
+                            return;
+                        }
+
+                        execution.State.ReceivedSignals.Add(dedupKey);
+                    }
+
+                    var ids = execution.State.Subscriptions.Where(s => s.IsSignal && s.MessageName == signalName).OrderBy(s => s.Sequence).Select(s => s.Id).ToList();
+                    count = ids.Count;
+                    await execution.ReceiveSignalAsync(ids, variables, cancellationToken);
+                }, cancellationToken, applyEffects: false));
+            }
+            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.Conflict or WorkflowErrorKind.NotFound)
+            {
+                continue; // ended since it was found waiting
+            }
+
             triggered += count;
         }
 
-        return triggered;
+        return (triggered, effects);
     }
+
+    /// <summary>A stable instance id for a message start by a thrown message (the first 16 bytes of the key's SHA-256).</summary>
+    private static Guid DerivedId(string dedupKey) => new(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(dedupKey)).AsSpan(0, 16));
 
     /// <summary>
     /// Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>;
@@ -333,16 +468,28 @@ public sealed class WorkflowEngine
     private async Task<InstanceView> StartAtAsync(ProcessModel process, FlowNode start, IReadOnlyDictionary<string, JsonNode?>? variables, string? businessKey,
         string? actor, CancellationToken cancellationToken)
     {
+        var (view, effects) = await StartCoreAsync(process, start, variables, businessKey, actor, Guid.NewGuid(), receivedMessage: null, cancellationToken);
+        await ApplyEffectsAsync(effects, actor, cancellationToken);
+        return view;
+    }
+
+    private async Task<(InstanceView View, List<CrossInstanceEffect> Effects)> StartCoreAsync(ProcessModel process, FlowNode start,
+        IReadOnlyDictionary<string, JsonNode?>? variables, string? businessKey, string? actor, Guid id, string? receivedMessage, CancellationToken cancellationToken)
+    {
         var state = new InstanceState
         {
-            Id = Guid.NewGuid(), ProcessId = process.Id, Version = process.Version, BusinessKey = businessKey,
+            Id = id, ProcessId = process.Id, Version = process.Version, BusinessKey = businessKey,
             Status = InstanceStatus.Running, StartedAt = _options.Clock.GetUtcNow(),
         };
+        if (receivedMessage is not null)
+        {
+            state.ReceivedMessages.Add(receivedMessage);
+        }
+
         var execution = new InstanceExecution(state, process, _services, actor);
         await execution.StartAsync(start, variables, cancellationToken);
         await SaveAsync(execution, loaded: null, cancellationToken);
-        await ApplyEffectsAsync(execution.Effects, actor, cancellationToken);
-        return View(state);
+        return (View(state), execution.Effects);
     }
 
     /// <summary>Loads, runs one step, saves (again on fresh state after a concurrent change), then applies the step's effects on other instances.</summary>
@@ -391,6 +538,10 @@ public sealed class WorkflowEngine
         {
             _options.OnEvent?.Invoke(e);
         }
+
+        // What the step threw is delivered right after it, with the step's other effects; if that does
+        // not happen (a crash, nothing waiting yet), the outbox row stays pending for a sender.
+        execution.Effects.AddRange(execution.Outbox.Where(m => WorkflowChannels.IsWorkflowChannel(m.Channel)).Select(m => new DeliverThrown(m)));
     }
 
     /// <summary>The stored form of a state: its JSON and the index rows derived from it.</summary>
@@ -398,7 +549,8 @@ public sealed class WorkflowEngine
         state.Id, state.ProcessId, state.Version, state.BusinessKey, state.Status, state.Revision, json,
         [.. state.Timers.Select(t => new StoredTimer(t.Id, state.Id, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))],
         [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence, s.IsSignal))],
-        View(state).OpenTasks);
+        View(state).OpenTasks,
+        [.. state.ReceivedMessages]);
 
     private InstanceView View(InstanceState state)
     {
@@ -468,6 +620,18 @@ public sealed class WorkflowEngine
                         execution.Cancel("the calling activity was interrupted");
                         return Task.CompletedTask;
                     }, cancellationToken, applyEffects: false);
+                    break;
+                case DeliverThrown thrown:
+                    try
+                    {
+                        (_, next) = await DeliverCoreAsync(thrown.Message, cancellationToken);
+                        await _store.MarkOutboxDeliveredAsync(thrown.Message.DedupKey, cancellationToken);
+                    }
+                    catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.Conflict or WorkflowErrorKind.Invalid)
+                    {
+                        next = []; // nothing waits for it yet: it stays pending in the outbox for a sender to try again
+                    }
+
                     break;
                 default:
                     throw new InvalidOperationException($"Unknown effect {effect}.");

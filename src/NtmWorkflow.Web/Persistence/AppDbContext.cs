@@ -44,6 +44,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();
 
+    public DbSet<WorkflowReceivedMessageRow> WorkflowReceivedMessages => Set<WorkflowReceivedMessageRow>();
+
     public DbSet<MailTemplateRow> MailTemplates => Set<MailTemplateRow>();
 
     public DbSet<CalendarDayRow> CalendarDays => Set<CalendarDayRow>();

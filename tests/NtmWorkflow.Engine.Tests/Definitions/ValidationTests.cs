@@ -132,6 +132,30 @@ public sealed class ValidationTests
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""<bpmn:intermediateThrowEvent id="x" camunda:type="external" camunda:topic="t"><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateThrowEvent>""", "camunda:type is not supported on a intermediateThrowEvent with a message")]
+    [InlineData("""<bpmn:intermediateThrowEvent id="x" camunda:class="com.example.Send"><bpmn:signalEventDefinition signalRef="g"/></bpmn:intermediateThrowEvent>""", "camunda:class is not supported on a intermediateThrowEvent with a signal")]
+    [InlineData("""<bpmn:intermediateThrowEvent id="x"><bpmn:extensionElements><camunda:in businessKey="${k}"/></bpmn:extensionElements><bpmn:signalEventDefinition signalRef="g"/></bpmn:intermediateThrowEvent>""", "businessKey is not supported on a signal")]
+    [InlineData("""<bpmn:intermediateThrowEvent id="x"><bpmn:extensionElements><camunda:in businessKey="${a +}"/></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateThrowEvent>""", "businessKey does not parse")]
+    [InlineData("""<bpmn:intermediateThrowEvent id="x"><bpmn:extensionElements><camunda:in businessKey="${a}"/><camunda:in businessKey="${b}"/></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateThrowEvent>""", "more than one camunda:in businessKey")]
+    [InlineData("""<bpmn:intermediateThrowEvent id="x"><bpmn:extensionElements><camunda:in source="a"/></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="m"/></bpmn:intermediateThrowEvent>""", "camunda:in needs variables=\"all\"")]
+    public void A_throw_event_the_engine_cannot_deliver_is_refused(string element, string expected)
+    {
+        var error = Single($"""<bpmn:startEvent id="s"/>{element}<bpmn:endEvent id="e"/>""" + Chain("s", "x", "e"),
+            """<bpmn:message id="m" name="msg"/><bpmn:signal id="g" name="sig"/>""");
+        Assert.Equal(("x", "intermediateThrowEvent"), (error.Element, error.Type));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_message_end_event_with_an_outgoing_flow_is_refused()
+    {
+        var error = Single("""<bpmn:startEvent id="s"/><bpmn:endEvent id="x"><bpmn:messageEventDefinition messageRef="m"/></bpmn:endEvent><bpmn:endEvent id="e"/>""" + Chain("s", "x", "e"),
+            """<bpmn:message id="m" name="msg"/>""");
+        Assert.Equal("x", error.Element);
+        Assert.Contains("an end event cannot have outgoing sequence flows", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Structural_problems_are_each_reported_in_line_order()
     {

@@ -196,6 +196,34 @@ public sealed class EmailNotificationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_thrown_message_nothing_waited_for_is_delivered_by_the_outbox_sender_once_a_receiver_waits()
+    {
+        var engine = _host!.Services.GetRequiredService<WorkflowEngine>();
+        var sender = _host.Services.GetRequiredService<OutboxSender>();
+        Assert.Empty(engine.Deploy(System.Text.Encoding.UTF8.GetBytes(Workflows.CouncilOutcomeModel.Bpmn)).Validation.Errors);
+        var session = await engine.StartAsync("councilThrowsOutcome", new Dictionary<string, JsonNode?> { ["dossierId"] = "HS-2026-07" });
+        await engine.CompleteTaskAsync(Assert.Single(await engine.ListTasksAsync(session.Id)).Id, new Dictionary<string, JsonNode?> { ["result"] = "passed" });
+        async Task<OutboxMessageRow> Thrown() => Assert.Single(await OutboxAsync(_host), o => o.InstanceId == session.Id);
+
+        // The engine tried right after the step; the sender leaves it alone for the grace period.
+        Assert.Equal((WorkflowChannels.Message, OutboxStatus.Pending), ((await Thrown()).Channel, (await Thrown()).Status));
+        Assert.Equal(0, await sender.SendDueAsync(CancellationToken.None));
+
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(1, await sender.SendDueAsync(CancellationToken.None));
+        var failed = await Thrown();
+        Assert.Equal((OutboxStatus.Pending, 1), (failed.Status, failed.Attempts));
+        Assert.Contains("Nothing waits for message 'ketQuaHoiDong' with business key 'HS-2026-07'", failed.LastError, StringComparison.Ordinal);
+
+        var dossier = await engine.StartAsync("dossierAwaitingCouncil", businessKey: "HS-2026-07");
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        Assert.Equal(1, await sender.SendDueAsync(CancellationToken.None));
+        Assert.Equal(OutboxStatus.Sent, (await Thrown()).Status);
+        var received = (await engine.GetInstanceAsync(dossier.Id))!;
+        Assert.Equal((InstanceStatus.Completed, "passed"), (received.Status, received.Variables["result"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task A_failing_mail_server_means_retries_with_backoff_then_a_dead_letter_kept_for_administrators()
     {
         using var host = await StartAsync(new Dictionary<string, string?>

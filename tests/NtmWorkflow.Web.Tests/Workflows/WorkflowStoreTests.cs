@@ -31,6 +31,7 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         }
 
         engine.Deploy(Encoding.UTF8.GetBytes(Approval));
+        engine.Deploy(Encoding.UTF8.GetBytes(CouncilOutcomeModel.Bpmn));
         return (engine, store, clock, calls);
     }
 
@@ -49,6 +50,53 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
           </bpmn:process>
         </bpmn:definitions>
         """;
+
+    [Fact]
+    public async Task A_thrown_message_waits_in_the_outbox_until_a_receiver_waits_and_is_taken_once()
+    {
+        var (engine, store, clock, _) = CreateEngine();
+        var dossier = "HS-" + Guid.NewGuid().ToString("N")[..8];
+        var session = await engine.StartAsync("councilThrowsOutcome", new Dictionary<string, JsonNode?> { ["dossierId"] = dossier });
+        await engine.CompleteTaskAsync(Assert.Single(await engine.ListTasksAsync(session.Id)).Id, new Dictionary<string, JsonNode?> { ["result"] = "passed" });
+
+        // Nothing waits yet: the message stays pending, left to the engine for the grace period.
+        var key = $"{session.Id:N}/send/1";
+        Assert.Contains(await store.ListUndeliveredAsync(WorkflowChannels.Message, 10_000, CancellationToken.None), m => m.DedupKey == key);
+        await using (var db = database.CreateContext())
+        {
+            var row = Assert.Single(db.OutboxMessages.Where(o => o.DedupKey == key));
+            Assert.Equal((NtmWorkflow.Web.Features.Notifications.OutboxStatus.Pending, clock.GetUtcNow().AddSeconds(30)), (row.Status, row.NextAttemptAt));
+        }
+
+        var waiting = await engine.StartAsync("dossierAwaitingCouncil", businessKey: dossier);
+        Assert.True(await engine.DeliverPendingAsync() >= 1);
+        var received = (await engine.GetInstanceAsync(waiting.Id))!;
+        Assert.Equal(InstanceStatus.Completed, received.Status);
+        Assert.Equal("passed", received.Variables["result"]!.GetValue<string>());
+        Assert.Equal(waiting.Id, await store.FindMessageReceiverAsync(key, CancellationToken.None));
+        Assert.DoesNotContain(await store.ListUndeliveredAsync(WorkflowChannels.Message, 10_000, CancellationToken.None), m => m.DedupKey == key);
+
+        // Delivered again (a sender that died before marking it): a second waiting dossier does not get it.
+        var second = await engine.StartAsync("dossierAwaitingCouncil", businessKey: dossier);
+        Assert.Equal(0, await engine.DeliverAsync(new OutboxMessage(key, WorkflowChannels.Message, "{\"name\":\"ketQuaHoiDong\",\"businessKey\":\"" + dossier + "\",\"variables\":{}}", session.Id, "send", Start)));
+        Assert.Equal(InstanceStatus.Running, (await engine.GetInstanceAsync(second.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Two_instances_cannot_both_record_one_thrown_message()
+    {
+        var (_, store, _, _) = CreateEngine();
+        var key = $"{Guid.NewGuid():N}/send/1";
+        var first = new StoredInstance(Guid.NewGuid(), "approval", 1, null, InstanceStatus.Running, 1, "{}", [], [], [], [key]);
+        var second = first with { Id = Guid.NewGuid() };
+        await store.SaveAsync(first, null, [], [], CancellationToken.None);
+        var loaded = second with { ReceivedMessages = [] };
+        await store.SaveAsync(loaded, null, [], [], CancellationToken.None);
+
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => store.SaveAsync(second with { Revision = 2 }, loaded, [], [], CancellationToken.None));
+        Assert.Equal(first.Id, await store.FindMessageReceiverAsync(key, CancellationToken.None));
+        Assert.Equal(1, (await store.LoadAsync(second.Id, CancellationToken.None))!.Revision);
+    }
 
     [Fact]
     public async Task An_instance_round_trips_with_its_tasks_timers_subscriptions_and_history()
@@ -263,4 +311,24 @@ public sealed class WorkflowStoreTests_Postgres(PostgresDatabaseFixture database
             Assert.Equal(InstanceStatus.Completed, (await first.GetInstanceAsync(instance.Id))!.Status);
         }
     }
+}
+
+/// <summary>A council session that throws its outcome to the dossier waiting on the same business key.</summary>
+internal static class CouncilOutcomeModel
+{
+    public const string Bpmn = """
+        <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="c">
+          <bpmn:message id="o" name="ketQuaHoiDong"/>
+          <bpmn:process id="dossierAwaitingCouncil" isExecutable="true">
+            <bpmn:startEvent id="s"/><bpmn:intermediateCatchEvent id="wait"><bpmn:messageEventDefinition messageRef="o"/></bpmn:intermediateCatchEvent><bpmn:endEvent id="e"/>
+            <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/><bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+          </bpmn:process>
+          <bpmn:process id="councilThrowsOutcome" isExecutable="true">
+            <bpmn:startEvent id="s2"/><bpmn:userTask id="tally"/>
+            <bpmn:endEvent id="send"><bpmn:extensionElements><camunda:in businessKey="${dossierId}"/><camunda:in source="result" target="result"/></bpmn:extensionElements><bpmn:messageEventDefinition messageRef="o"/></bpmn:endEvent>
+            <bpmn:sequenceFlow id="g1" sourceRef="s2" targetRef="tally"/><bpmn:sequenceFlow id="g2" sourceRef="tally" targetRef="send"/>
+          </bpmn:process>
+        </bpmn:definitions>
+        """;
+
 }

@@ -190,6 +190,12 @@ public sealed class NotificationOptions
     /// <summary>How long a claimed mail stays reserved for the node sending it.</summary>
     public int LeaseSeconds { get; set; } = 120;
 
+    /// <summary>
+    /// How long the sender leaves a thrown message or signal to the engine, which delivers it right after
+    /// the step; only one still pending after this (a crash, nothing waiting yet) is the sender's.
+    /// </summary>
+    public int WorkflowDeliveryGraceSeconds { get; set; } = 30;
+
     /// <summary>Attempts before a mail becomes a dead letter.</summary>
     public int MaxAttempts { get; set; } = 8;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Infrastructure.Email;
 using NtmWorkflow.Web.Persistence;
@@ -12,11 +13,13 @@ namespace NtmWorkflow.Web.Features.Notifications;
 /// nodes hold), sends each, and marks it sent. A failure waits with exponential backoff; after
 /// <see cref="NotificationOptions.MaxAttempts"/> the message is a dead letter. A node that dies mid-send
 /// leaves a lease that runs out, and another node (or this one, restarted) sends the message again,
-/// with the same Message-ID.
+/// with the same Message-ID. Thrown BPMN messages and signals (<see cref="WorkflowChannels"/>) that the
+/// engine could not deliver right after their step go the same way, to the engine.
 /// </summary>
 public sealed class OutboxSender(
     IServiceScopeFactory scopes,
     IEmailSender email,
+    WorkflowEngine engine,
     WorkflowWakeups wakeups,
     CrashPoints crashPoints,
     TimeProvider clock,
@@ -113,6 +116,12 @@ public sealed class OutboxSender(
         string? error = null;
         try
         {
+            if (WorkflowChannels.IsWorkflowChannel(message.Channel))
+            {
+                await engine.DeliverAsync(new OutboxMessage(message.DedupKey, message.Channel, message.Payload, message.InstanceId, message.ElementId, message.CreatedAt), cancellationToken);
+                return; // delivering marks it sent
+            }
+
             crashPoints.Reached("mail-before-send");
             var payload = message.Channel == EmailNotificationHandler.EmailChannel
                 ? JsonSerializer.Deserialize<EmailPayload>(message.Payload, EmailPayload.Json) ?? throw new InvalidOperationException("the payload is empty")
@@ -133,7 +142,7 @@ public sealed class OutboxSender(
         {
             await mine.ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OutboxStatus.Sent).SetProperty(o => o.SentAt, now)
                 .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null).SetProperty(o => o.LastError, (string?)null), CancellationToken.None);
-            logger.LogInformation("Mail {Key} sent as <{MessageId}>", message.DedupKey, message.MessageId);
+            logger.LogInformation("{Channel} {Key} sent as <{MessageId}>", message.Channel, message.DedupKey, message.MessageId);
             return;
         }
 
@@ -144,11 +153,11 @@ public sealed class OutboxSender(
             .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null).SetProperty(o => o.LastError, shown), CancellationToken.None);
         if (dead)
         {
-            logger.LogError("Mail {Key} is a dead letter after {Attempts} attempts: {Error}", message.DedupKey, message.Attempts, error);
+            logger.LogError("{Channel} {Key} is a dead letter after {Attempts} attempts: {Error}", message.Channel, message.DedupKey, message.Attempts, error);
         }
         else
         {
-            logger.LogWarning("Mail {Key} failed (attempt {Attempts}), next try in {Wait}: {Error}", message.DedupKey, message.Attempts, wait, error);
+            logger.LogWarning("{Channel} {Key} failed (attempt {Attempts}), next try in {Wait}: {Error}", message.Channel, message.DedupKey, message.Attempts, wait, error);
         }
     }
 }

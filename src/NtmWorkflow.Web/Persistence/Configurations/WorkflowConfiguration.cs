@@ -47,6 +47,18 @@ internal sealed class WorkflowSubscriptionRowConfiguration : IEntityTypeConfigur
     }
 }
 
+internal sealed class WorkflowReceivedMessageRowConfiguration : IEntityTypeConfiguration<WorkflowReceivedMessageRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowReceivedMessageRow> builder)
+    {
+        builder.ToTable("WorkflowReceivedMessages");
+        builder.HasKey(r => r.DedupKey);
+        builder.Property(r => r.DedupKey).HasMaxLength(300);
+        builder.HasIndex(r => r.InstanceId);
+        builder.HasOne<WorkflowInstanceRow>().WithMany().HasForeignKey(r => r.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class WorkflowTaskRowConfiguration : IEntityTypeConfiguration<WorkflowTaskRow>
 {
     public void Configure(EntityTypeBuilder<WorkflowTaskRow> builder)

@@ -106,11 +106,17 @@ public sealed class EfWorkflowStore(
             Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
         }));
 
-        var domain = (notifications?.Value ?? new NotificationOptions()).MessageIdDomain;
+        var received = instance.ReceivedMessages.Except(loaded?.ReceivedMessages ?? [], StringComparer.Ordinal).ToList();
+        db.WorkflowReceivedMessages.AddRange(received.Select(k => new WorkflowReceivedMessageRow { DedupKey = k, InstanceId = instance.Id, ReceivedAt = now }));
+
+        var settings = notifications?.Value ?? new NotificationOptions();
         db.OutboxMessages.AddRange(outbox.Select(m => new OutboxMessageRow
         {
             DedupKey = m.DedupKey, Channel = m.Channel, Payload = m.Payload, InstanceId = m.InstanceId, ElementId = m.ElementId,
-            MessageId = MessageIds.FromDedupKey(m.DedupKey, domain), Status = OutboxStatus.Pending, CreatedAt = now, NextAttemptAt = now,
+            MessageId = MessageIds.FromDedupKey(m.DedupKey, settings.MessageIdDomain), Status = OutboxStatus.Pending, CreatedAt = now,
+
+            // The engine delivers what a step throws right after the save; the sender steps in only if it did not.
+            NextAttemptAt = WorkflowChannels.IsWorkflowChannel(m.Channel) ? now.AddSeconds(settings.WorkflowDeliveryGraceSeconds) : now,
         }));
 
         var firesTimer = history.Any(h => h.Event == "timerFired");
@@ -128,8 +134,9 @@ public sealed class EfWorkflowStore(
         {
             throw new WorkflowConcurrencyException(instance.Id);
         }
-        catch (DbUpdateException) when (loaded is null)
+        catch (DbUpdateException) when (loaded is null || received.Count > 0)
         {
+            // A new instance whose id exists, or a thrown message another instance took first.
             throw new WorkflowConcurrencyException(instance.Id);
         }
 
@@ -162,6 +169,33 @@ public sealed class EfWorkflowStore(
     {
         db.Attach(row);
         return row;
+    }
+
+    public async Task<Guid?> FindMessageReceiverAsync(string dedupKey, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.WorkflowReceivedMessages.Where(r => r.DedupKey == dedupKey).Select(r => (Guid?)r.InstanceId).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    public async Task MarkOutboxDeliveredAsync(string dedupKey, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var now = clock.GetUtcNow();
+        await db.OutboxMessages.Where(o => o.DedupKey == dedupKey && o.Status != OutboxStatus.Sent)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OutboxStatus.Sent).SetProperty(o => o.SentAt, now)
+                .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null).SetProperty(o => o.LastError, (string?)null), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<OutboxMessage>> ListUndeliveredAsync(string channel, int max, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        return await db.OutboxMessages.AsNoTracking().Where(o => o.Channel == channel && o.Status == OutboxStatus.Pending)
+            .OrderBy(o => o.Id).Take(max)
+            .Select(o => new OutboxMessage(o.DedupKey, o.Channel, o.Payload, o.InstanceId, o.ElementId, o.CreatedAt))
+            .ToListAsync(cancellationToken);
     }
 
     public async Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)

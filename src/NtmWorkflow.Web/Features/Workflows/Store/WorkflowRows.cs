@@ -97,6 +97,19 @@ public sealed class WorkflowTaskRow
     public int? LoopCounter { get; set; }
 }
 
+/// <summary>
+/// A thrown message an instance received, by its outbox dedup key (unique): written in the save that
+/// takes the message, so a redelivery after a crash finds it taken and reaches no second instance.
+/// </summary>
+public sealed class WorkflowReceivedMessageRow
+{
+    public required string DedupKey { get; set; }
+
+    public Guid InstanceId { get; set; }
+
+    public DateTimeOffset ReceivedAt { get; set; }
+}
+
 /// <summary>The append-only history journal: every activation, completion and cancellation, with time and actor.</summary>
 public sealed class WorkflowHistoryRow
 {

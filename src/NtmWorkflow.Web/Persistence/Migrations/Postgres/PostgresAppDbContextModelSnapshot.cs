@@ -587,6 +587,25 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.ToTable("WorkflowInstances", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowReceivedMessageRow", b =>
+                {
+                    b.Property<string>("DedupKey")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<Guid>("InstanceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("DedupKey");
+
+                    b.HasIndex("InstanceId");
+
+                    b.ToTable("WorkflowReceivedMessages", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowSubscriptionRow", b =>
                 {
                     b.Property<Guid>("InstanceId")
@@ -800,6 +819,15 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.Navigation("Predecessor");
 
                     b.Navigation("Successor");
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowReceivedMessageRow", b =>
+                {
+                    b.HasOne("NtmWorkflow.Web.Features.Workflows.Store.WorkflowInstanceRow", null)
+                        .WithMany()
+                        .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowSubscriptionRow", b =>

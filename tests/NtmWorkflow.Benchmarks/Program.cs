@@ -54,7 +54,7 @@ var sqliteFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid(
 Directory.CreateDirectory(sqliteFolder);
 try
 {
-    var sqlite = await PersistedAsync(services => services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite($"Data Source={Path.Combine(sqliteFolder, "bench.db")}")));
+    var sqlite = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(sqliteFolder, "bench.db")}"));
     Report("SQLite (file, WAL)", sqlite);
 }
 finally
@@ -74,7 +74,7 @@ await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
 try
 {
     var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
-    var pg = await PersistedAsync(services => services.AddDbContext<AppDbContext, PostgresAppDbContext>(o => o.UseNpgsql(connection)));
+    var pg = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Postgres, connection));
     Report("PostgreSQL", pg);
     if (Pgbench(connection, pgbenchSeconds) is { } tps)
     {

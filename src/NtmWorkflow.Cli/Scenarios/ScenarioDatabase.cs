@@ -1,5 +1,4 @@
 using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using NtmWorkflow.Engine.Runtime;
@@ -19,7 +18,7 @@ internal sealed class ScenarioDatabase : IDisposable
         Directory.CreateDirectory(_folder);
         var connection = $"Data Source={Path.Combine(_folder, "run.db")}";
         var services = new ServiceCollection();
-        services.AddDbContext<AppDbContext, SqliteAppDbContext>(o => o.UseSqlite(connection));
+        services.AddAppDbContext(DatabaseProvider.Sqlite, connection);
         _services = services.BuildServiceProvider();
         using var scope = _services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

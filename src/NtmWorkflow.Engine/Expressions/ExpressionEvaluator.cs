@@ -25,8 +25,13 @@ internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int
 /// <c>workingDayStart(t)</c>, <c>workingMinutesBetween(a, b)</c> and <c>addWorkingMinutes(t, m)</c> use the
 /// engine's working calendar; <c>later(a, b)</c> is the later of two instants. Time zone: Vietnam (UTC+07:00).
 /// </summary>
-internal sealed class ExpressionEvaluator(TimeProvider clock, WorkingCalendar calendar, ExpressionLimits? limits = null)
+internal sealed class ExpressionEvaluator(TimeProvider clock, Func<IReadOnlyDictionary<string, JsonNode?>, WorkingCalendar> calendarFor, ExpressionLimits? limits = null)
 {
+    public ExpressionEvaluator(TimeProvider clock, WorkingCalendar calendar, ExpressionLimits? limits = null)
+        : this(clock, _ => calendar, limits)
+    {
+    }
+
     private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.CreateCustomTimeZone("Asia/Ho_Chi_Minh (fixed +07:00)", VietnamTime.Offset, "Vietnam", "Vietnam");
     private readonly ExpressionLimits _limits = limits ?? ExpressionLimits.Default;
 
@@ -114,6 +119,8 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, WorkingCalendar ca
 
     private Jint.Engine CreateEngine(IReadOnlyDictionary<string, JsonNode?> variables, Dictionary<string, JsonNode?>? scriptVariables)
     {
+        // The instance's own calendar: its province's office hours where they differ.
+        var calendar = calendarFor(variables);
         var engine = new Jint.Engine(options =>
         {
             options.Strict = true;

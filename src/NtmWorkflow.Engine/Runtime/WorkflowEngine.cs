@@ -18,6 +18,15 @@ public sealed class WorkflowEngineOptions
     /// <summary>Office hours (07:30–11:30, 13:30–17:00 by default): an event after closing counts from the next working day.</summary>
     public OfficeHours OfficeHours { get; init; } = OfficeHours.Default;
 
+    /// <summary>
+    /// Office hours of provinces that keep other hours than <see cref="OfficeHours"/>, by province code: an
+    /// instance whose <see cref="ProvinceVariable"/> names one counts its deadlines with them.
+    /// </summary>
+    public IReadOnlyDictionary<string, OfficeHours> ProvinceOfficeHours { get; init; } = new Dictionary<string, OfficeHours>();
+
+    /// <summary>The process variable that holds an instance's province code (<c>provinceCode</c> by default).</summary>
+    public string ProvinceVariable { get; init; } = "provinceCode";
+
     /// <summary>Names this engine in timer leases (several app nodes may share one database).</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -57,6 +66,7 @@ public sealed class WorkflowEngine
     private readonly EngineServices _services;
     private readonly Dictionary<string, List<(ProcessModel Model, string Hash)>> _definitions = new(StringComparer.Ordinal);
     private readonly Lock _definitionsLock = new();
+    private readonly Dictionary<string, WorkingCalendar> _provinceCalendars;
 
     /// <summary>Creates an engine over a store.</summary>
     public WorkflowEngine(IWorkflowStore store, WorkflowEngineOptions? options = null)
@@ -65,12 +75,29 @@ public sealed class WorkflowEngine
         _store = store;
         _options = options ?? new WorkflowEngineOptions();
         var calendar = new WorkingCalendar(_options.WorkingDays, _options.OfficeHours);
-        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, calendar), _options.Handlers, ProcessExists);
+        _provinceCalendars = _options.ProvinceOfficeHours.ToDictionary(p => p.Key, p => new WorkingCalendar(_options.WorkingDays, p.Value), StringComparer.Ordinal);
+        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, CalendarFor), _options.Handlers, ProcessExists);
         Calendar = calendar;
     }
 
-    /// <summary>The working calendar the engine counts deadlines with.</summary>
+    /// <summary>The working calendar the engine counts deadlines with, where no province keeps other office hours.</summary>
     public WorkingCalendar Calendar { get; }
+
+    /// <summary>The calendar of an instance with these variables: its province's office hours, if configured, else the default.</summary>
+    public WorkingCalendar CalendarFor(IReadOnlyDictionary<string, JsonNode?> variables)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        if (_provinceCalendars.Count > 0 && variables.TryGetValue(_options.ProvinceVariable, out var value) && value is JsonValue code)
+        {
+            var key = code.TryGetValue(out string? text) ? text : code.ToJsonString();
+            if (_provinceCalendars.TryGetValue(key, out var calendar))
+            {
+                return calendar;
+            }
+        }
+
+        return Calendar;
+    }
 
     // ----- definitions -----------------------------------------------------------------------------
 

@@ -203,3 +203,34 @@ public sealed class VietnameseWorkingDaysTests
         Assert.Equal(2, calendar.WorkingDaysBetween(new DateTimeOffset(2024, 2, 7, 9, 0, 0, VietnamTime.Offset), new DateTimeOffset(2024, 2, 16, 9, 0, 0, VietnamTime.Offset)));
     }
 }
+
+public sealed class ProvinceOfficeHoursTests
+{
+    [Fact]
+    public async Task An_instance_counts_its_deadline_in_its_provinces_office_hours()
+    {
+        // Province 10 closes at 16:30 (a configured exception); everyone else at 17:00.
+        Assert.True(OfficeHours.TryParse("07:00-11:30,13:00-16:30", out var early));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 16, 0, 0, VietnamTime.Offset));
+        var engine = new NtmWorkflow.Engine.Runtime.WorkflowEngine(new NtmWorkflow.Engine.Runtime.InMemoryWorkflowStore(), new NtmWorkflow.Engine.Runtime.WorkflowEngineOptions
+        {
+            Clock = clock,
+            ProvinceOfficeHours = new Dictionary<string, OfficeHours> { ["10"] = early },
+        });
+        var deployed = engine.Deploy(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document("""
+            <bpmn:startEvent id="s"/>
+            <bpmn:scriptTask id="due" scriptFormat="javascript" camunda:resultVariable="answerBy"><bpmn:script>addWorkingMinutes(new Date(), 60).toISOString()</bpmn:script></bpmn:scriptTask>
+            <bpmn:userTask id="wait"/>
+            """ + Bpmn.Chain("s", "due", "wait"))));
+        Assert.True(deployed.Validation.Valid);
+
+        async Task<string> AnswerBy(object? province) =>
+            (await engine.StartAsync("p", TestEngine.Vars(province is null ? new { } : new { provinceCode = province }))).Variables["answerBy"]!.GetValue<string>();
+
+        // 16:00 Monday plus one office hour: 17:00 where the office closes at 17:00; Tuesday 07:30 in province 10.
+        Assert.Equal("2026-03-02T10:00:00.000Z", await AnswerBy(null));
+        Assert.Equal("2026-03-02T10:00:00.000Z", await AnswerBy("01"));
+        Assert.Equal("2026-03-03T00:30:00.000Z", await AnswerBy("10"));
+        Assert.Equal(new TimeOnly(16, 30), engine.CalendarFor(TestEngine.Vars(new { provinceCode = "10" })!).Hours.AfternoonEnd);
+    }
+}

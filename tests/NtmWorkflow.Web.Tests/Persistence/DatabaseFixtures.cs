@@ -33,7 +33,7 @@ public sealed class SqliteDatabaseFixture : DatabaseFixture
         new SqliteAppDbContext(new DbContextOptionsBuilder<SqliteAppDbContext>().UseSqlite(ConnectionString).Options);
 
     public override void AddTo(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
-        Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions.AddDbContext<AppDbContext, SqliteAppDbContext>(services, o => o.UseSqlite(ConnectionString));
+        services.AddAppDbContext(DatabaseProvider.Sqlite, ConnectionString);
 
     public override async Task InitializeAsync()
     {
@@ -61,7 +61,7 @@ public sealed class PostgresDatabaseFixture : DatabaseFixture
     public override AppDbContext CreateContext() => Database.CreateContext();
 
     public override void AddTo(Microsoft.Extensions.DependencyInjection.IServiceCollection services) =>
-        Microsoft.Extensions.DependencyInjection.EntityFrameworkServiceCollectionExtensions.AddDbContext<AppDbContext, PostgresAppDbContext>(services, o => o.UseNpgsql(Database.ConnectionString));
+        services.AddAppDbContext(DatabaseProvider.Postgres, Database.ConnectionString);
 
     public override async Task InitializeAsync() => _database = await PostgresTestDatabase.CreateAsync();
 

@@ -25,6 +25,15 @@ public static class WorkflowRegistration
                 [$"Calendar:OfficeHours must read like 07:30-11:30,13:30-17:00, not '{calendar.OfficeHours}'."]);
         }
 
+        var provinceHours = new Dictionary<string, OfficeHours>(StringComparer.Ordinal);
+        foreach (var (province, text) in calendar.ProvinceOfficeHours)
+        {
+            provinceHours[province] = OfficeHours.TryParse(text, out var own)
+                ? own
+                : throw new OptionsValidationException(CalendarOptions.SectionName, typeof(CalendarOptions),
+                    [$"Calendar:ProvinceOfficeHours:{province} must read like 07:30-11:30,13:30-17:00, not '{text}'."]);
+        }
+
         // Deadlines count in the civil service's working days: the Labour Code's rules plus the yearly table,
         // kept in the database (seeded from the shipped one) and held in memory.
         var workingDays = new LiveWorkingDays();
@@ -57,6 +66,7 @@ public static class WorkflowRegistration
                 Handlers = sp.GetRequiredService<HandlerRegistry>(),
                 WorkingDays = sp.GetRequiredService<LiveWorkingDays>(),
                 OfficeHours = workingCalendar.Hours,
+                ProvinceOfficeHours = provinceHours,
                 NodeId = sp.GetRequiredService<NodeIdentity>().Id,
                 TimerLease = TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds)),
             });

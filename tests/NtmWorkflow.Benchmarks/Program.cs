@@ -12,13 +12,14 @@ using NtmWorkflow.Web.Persistence;
 
 // NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
-//   [--instances N] [--persisted N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
+//   [--instances N] [--persisted N] [--timers N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
 var smoke = args.Contains("--smoke");
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var inMemoryInstances = Option("--instances", smoke ? 50 : 2000);
 var persistedInstances = Option("--persisted", smoke ? 10 : 200);
 var pgbenchSeconds = Option("--pgbench-seconds", smoke ? 3 : 30);
+var timerCount = Option("--timers", smoke ? 20 : 300);
 var postgres = Text("--postgres") ?? Environment.GetEnvironmentVariable("NTM_TEST_POSTGRES");
 var model = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "approval.bpmn"));
 
@@ -56,6 +57,7 @@ try
 {
     var sqlite = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(sqliteFolder, "bench.db")}"));
     Report("SQLite (file, WAL)", sqlite);
+    await TimerLatenessAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "timers.db")}", sqliteFolder);
 }
 finally
 {
@@ -78,7 +80,18 @@ try
     Report("PostgreSQL", pg);
     if (Pgbench(connection, pgbenchSeconds) is { } tps)
     {
-        Console.WriteLine($"  pgbench -n -b simple-update -c 1 -T {pgbenchSeconds}: {tps:N0} transactions/s; engine steps/s are {pg.StepsPerSecond / tps:P0} of that");
+        Console.WriteLine($"  pgbench -n -b simple-update -c 1 -T {pgbenchSeconds}: {tps:N0} transactions/s; engine transitions/s are {pg.Transitions / pg.Elapsed.TotalSeconds / tps:P0} of that, saved steps/s {pg.StepsPerSecond / tps:P0}");
+    }
+
+    var timersFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid().ToString("N")[..8]);
+    Directory.CreateDirectory(timersFolder);
+    try
+    {
+        await TimerLatenessAsync("PostgreSQL", "Postgres", connection, timersFolder);
+    }
+    finally
+    {
+        Directory.Delete(timersFolder, recursive: true);
     }
 }
 finally
@@ -143,6 +156,74 @@ async Task<Result> RunAsync(IWorkflowStore store, int instances)
 
     clock.Stop();
     return new Result(instances, transitions, steps, clock.Elapsed);
+}
+
+// Timer lateness on the app's own stack (Quartz alarm clock, leases, the database): timers due over a few
+// seconds, each fired by the app's background workers; lateness is the time of its timerFired entry minus
+// its due time. Target: within 2 s under normal load.
+async Task TimerLatenessAsync(string name, string provider, string connectionString, string dataDirectory)
+{
+    var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+    Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(builder.Configuration, new Dictionary<string, string?>
+    {
+        ["Database:Provider"] = provider,
+        ["Database:ConnectionString"] = connectionString,
+        ["Storage:DataDirectory"] = dataDirectory,
+        ["ReferenceData:ImportUnitsOnStart"] = "false",
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "None",
+    });
+    NtmWorkflow.Web.ApplicationServices.AddNtmWorkflow(builder);
+    NtmWorkflow.Web.Features.Workflows.WorkflowRegistration.AddWorkflowBackgroundServices(builder);
+    builder.Services.AddHostedService<StartupInitializer>();
+    using var host = builder.Build();
+    await host.StartAsync();
+    try
+    {
+        var engine = host.Services.GetRequiredService<WorkflowEngine>();
+        engine.Deploy(System.Text.Encoding.UTF8.GetBytes("""
+            <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="t">
+              <bpmn:process id="lateness" isExecutable="true">
+                <bpmn:startEvent id="s"/>
+                <bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition><bpmn:timeDate>${due}</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+                <bpmn:endEvent id="e"/>
+                <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="wait"/><bpmn:sequenceFlow id="f2" sourceRef="wait" targetRef="e"/>
+              </bpmn:process>
+            </bpmn:definitions>
+            """));
+        var spread = TimeSpan.FromSeconds(smoke ? 5 : 20);
+        var first = DateTimeOffset.UtcNow.AddSeconds(3);
+        var due = new Dictionary<Guid, DateTimeOffset>();
+        for (var i = 0; i < timerCount; i++)
+        {
+            var at = first + spread * i / timerCount;
+            var instance = await engine.StartAsync("lateness", new Dictionary<string, JsonNode?> { ["due"] = at.ToString("O", CultureInfo.InvariantCulture) });
+            due[instance.Id] = at;
+        }
+
+        var store = host.Services.GetRequiredService<IWorkflowStore>();
+        var deadline = DateTime.UtcNow + spread + TimeSpan.FromSeconds(60);
+        var late = new List<double>();
+        foreach (var (id, at) in due)
+        {
+            while ((await engine.GetInstanceAsync(id))!.Status == InstanceStatus.Running && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            var fired = (await store.ReadHistoryAsync(id, CancellationToken.None)).FirstOrDefault(h => h.Event == "timerFired");
+            late.Add(fired is null ? double.PositiveInfinity : (fired.Time - at).TotalSeconds);
+        }
+
+        late.Sort();
+        double At(double p) => late[Math.Min(late.Count - 1, (int)Math.Ceiling(p * late.Count) - 1)];
+        Console.WriteLine($"{name} timers: {late.Count} due over {spread.TotalSeconds:N0} s, fired by the app's alarm clock: lateness p50 {At(0.5):N2} s, p95 {At(0.95):N2} s, max {late[^1]:N2} s"
+                          + $" ({late.Count(l => l <= 2)} of {late.Count} within 2 s)");
+    }
+    finally
+    {
+        await host.StopAsync();
+    }
 }
 
 static void Report(string name, Result r) =>

@@ -58,6 +58,9 @@ public interface IWorkflowStore
     /// <summary>The instance that holds the open task, or null.</summary>
     Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
 
+    /// <summary>The instance that holds the open task, loaded as <see cref="LoadAsync"/> does (in one read where the store can), or null.</summary>
+    Task<StoredInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
+
     /// <summary>Instances waiting for the message, earliest subscription first; <paramref name="businessKey"/> narrows when given.</summary>
     Task<IReadOnlyList<StoredSubscription>> FindMessageSubscriptionsAsync(string messageName, string? businessKey, CancellationToken cancellationToken);
 
@@ -184,6 +187,15 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         {
             IReadOnlyList<OutboxMessage> pending = [.. _outbox.Where(m => m.Channel == channel && !_delivered.Contains(m.DedupKey)).Take(max)];
             return Task.FromResult(pending);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<StoredInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_instances.Values.FirstOrDefault(i => i.Tasks.Any(t => t.Id == taskId)));
         }
     }
 

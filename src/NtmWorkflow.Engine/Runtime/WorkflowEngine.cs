@@ -198,13 +198,14 @@ public sealed class WorkflowEngine
     /// <summary>Completes an open user task; variables are set as Camunda 7's TaskService.complete sets them.</summary>
     public async Task CompleteTaskAsync(Guid taskId, IReadOnlyDictionary<string, JsonNode?>? variables = null, string? actor = null, CancellationToken cancellationToken = default)
     {
-        var instanceId = await _store.FindInstanceOfTaskAsync(taskId, cancellationToken)
-                         ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
-        await UpdateAsync(instanceId, actor, async execution =>
+        // One read finds the task's instance and loads it; a retry after a concurrent change loads again.
+        var stored = await _store.LoadInstanceOfTaskAsync(taskId, cancellationToken)
+                     ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
+        await UpdateAsync(stored.Id, actor, async execution =>
         {
             var task = execution.State.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
             await execution.CompleteTaskAsync(task, variables, cancellationToken);
-        }, cancellationToken);
+        }, cancellationToken, preloaded: stored);
     }
 
     /// <summary>
@@ -521,11 +522,12 @@ public sealed class WorkflowEngine
 
     /// <summary>Loads, runs one step, saves (again on fresh state after a concurrent change), then applies the step's effects on other instances.</summary>
     private async Task<List<CrossInstanceEffect>> UpdateAsync(Guid instanceId, string? actor, Func<InstanceExecution, Task> step, CancellationToken cancellationToken,
-        bool applyEffects = true)
+        bool applyEffects = true, StoredInstance? preloaded = null)
     {
         for (var attempt = 0; ; attempt++)
         {
-            var stored = await _store.LoadAsync(instanceId, cancellationToken) ?? throw new WorkflowException($"Instance {instanceId} does not exist.", WorkflowErrorKind.NotFound);
+            var stored = (attempt == 0 ? preloaded : null) ?? await _store.LoadAsync(instanceId, cancellationToken)
+                         ?? throw new WorkflowException($"Instance {instanceId} does not exist.", WorkflowErrorKind.NotFound);
             var state = InstanceSerializer.Deserialize(stored.State);
             if (state.Status != InstanceStatus.Running)
             {

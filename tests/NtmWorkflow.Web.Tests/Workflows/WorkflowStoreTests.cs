@@ -108,6 +108,9 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         var task = Assert.Single(await engine.ListTasksAsync(instance.Id));
         Assert.Equal("review", task.ElementId);
         Assert.Equal(instance.Id, await store.FindInstanceOfTaskAsync(task.Id, CancellationToken.None));
+        var ofTask = (await store.LoadInstanceOfTaskAsync(task.Id, CancellationToken.None))!;
+        Assert.Equal(await store.LoadAsync(instance.Id, CancellationToken.None), ofTask with { Timers = [], Subscriptions = [], Tasks = [] }, StoredInstanceComparer.Instance);
+        Assert.Null(await store.LoadInstanceOfTaskAsync(Guid.NewGuid(), CancellationToken.None));
         Assert.Equal(instance.Id, Assert.Single(await store.FindMessageSubscriptionsAsync("boSung", key, CancellationToken.None)).InstanceId);
         Assert.Contains(instance.Id, await store.FindSignalSubscribersAsync("huy", CancellationToken.None));
         Assert.Contains(await TimerRowsAsync(), t => t.InstanceId == instance.Id && t.ElementId == "late" && t.Due == Start.AddDays(1));
@@ -331,4 +334,15 @@ internal static class CouncilOutcomeModel
         </bpmn:definitions>
         """;
 
+}
+
+/// <summary>Compares what a load returns: the record's identity, revision and state.</summary>
+internal sealed class StoredInstanceComparer : IEqualityComparer<StoredInstance?>
+{
+    public static readonly StoredInstanceComparer Instance = new();
+
+    public bool Equals(StoredInstance? x, StoredInstance? y) =>
+        x is not null && y is not null && (x.Id, x.ProcessId, x.Version, x.BusinessKey, x.Status, x.Revision, x.State) == (y.Id, y.ProcessId, y.Version, y.BusinessKey, y.Status, y.Revision, y.State);
+
+    public int GetHashCode(StoredInstance? obj) => obj?.Id.GetHashCode() ?? 0;
 }

@@ -198,6 +198,16 @@ public sealed class EfWorkflowStore(
             .ToListAsync(cancellationToken);
     }
 
+    public async Task<StoredInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var row = await db.WorkflowTasks.Where(t => t.Id == taskId)
+            .Join(db.WorkflowInstances, t => t.InstanceId, i => i.Id, (t, i) => i)
+            .AsNoTracking().SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : new StoredInstance(row.Id, row.ProcessId, row.Version, row.BusinessKey, row.Status, row.Revision, row.State, [], [], []);
+    }
+
     public async Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

@@ -173,9 +173,9 @@ async Task TimerLatenessAsync(string name, string provider, string connectionStr
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "None",
     });
+    builder.Services.AddHostedService<StartupInitializer>(); // first, as in the app: migrations before anything reads the database
     NtmWorkflow.Web.ApplicationServices.AddNtmWorkflow(builder);
     NtmWorkflow.Web.Features.Workflows.WorkflowRegistration.AddWorkflowBackgroundServices(builder);
-    builder.Services.AddHostedService<StartupInitializer>();
     using var host = builder.Build();
     await host.StartAsync();
     try

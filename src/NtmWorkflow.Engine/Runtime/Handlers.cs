@@ -30,6 +30,9 @@ public sealed record ServiceTaskContext(
     /// <summary>The engine clock's time of the step.</summary>
     public DateTimeOffset Now { get; init; }
 
+    /// <summary>The instance's working calendar (its province's office hours where configured); null outside the engine.</summary>
+    public Calendar.WorkingCalendar? Calendar { get; init; }
+
     /// <summary>What the handler put in the outbox so far.</summary>
     public IReadOnlyList<OutboxMessage> Enqueued => _enqueued;
 

@@ -55,9 +55,6 @@ public interface IWorkflowStore
     /// <summary>Outbox messages of the channel not yet delivered, oldest first, at most <paramref name="max"/>.</summary>
     Task<IReadOnlyList<OutboxMessage>> ListUndeliveredAsync(string channel, int max, CancellationToken cancellationToken);
 
-    /// <summary>The instance that holds the open task, or null.</summary>
-    Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
-
     /// <summary>The instance that holds the open task, loaded as <see cref="LoadAsync"/> does (in one read where the store can), or null.</summary>
     Task<StoredInstance?> LoadInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken);
 
@@ -196,15 +193,6 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         lock (_lock)
         {
             return Task.FromResult(_instances.Values.FirstOrDefault(i => i.Tasks.Any(t => t.Id == taskId)));
-        }
-    }
-
-    /// <inheritdoc />
-    public Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult(_instances.Values.FirstOrDefault(i => i.Tasks.Any(t => t.Id == taskId))?.Id);
         }
     }
 

@@ -1102,9 +1102,10 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
 
         IReadOnlyDictionary<string, JsonNode?> output;
         var run = State.HandlerRuns.GetValueOrDefault(node.Id) + 1;
-        var context = new ServiceTaskContext(State.Id, State.ProcessId, node.Id, topic, State.BusinessKey, VisibleVariables(token.ScopeId), node.Properties)
+        var variables = VisibleVariables(token.ScopeId);
+        var context = new ServiceTaskContext(State.Id, State.ProcessId, node.Id, topic, State.BusinessKey, variables, node.Properties)
         {
-            DedupKey = $"{State.Id:N}/{node.Id}/{run}", RunNumber = run, OpenTasks = TaskViews(State, process), Now = Now,
+            DedupKey = $"{State.Id:N}/{node.Id}/{run}", RunNumber = run, OpenTasks = TaskViews(State, process), Now = Now, Calendar = services.CalendarFor(variables),
         };
         try
         {

@@ -80,7 +80,7 @@ internal sealed class InstanceState
 
     public List<IncidentState> Incidents { get; set; } = [];
 
-    /// <summary>Successful handler runs per element: the run number of outbox keys.</summary>
+    /// <summary>Successful runs per element of a handler or a throw event: the run number of outbox keys.</summary>
     public Dictionary<string, int> HandlerRuns { get; set; } = new(StringComparer.Ordinal);
 
     /// <summary>Dedup keys of the thrown messages this instance received: a message redelivered after a crash is not taken twice.</summary>

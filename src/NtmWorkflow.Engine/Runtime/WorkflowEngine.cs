@@ -40,7 +40,12 @@ public sealed class WorkflowEngineOptions
     public Action<WorkflowEvent>? OnEvent { get; init; }
 }
 
-internal sealed record EngineServices(TimeProvider Clock, ExpressionEvaluator Evaluator, HandlerRegistry Handlers, Func<string, int?, bool> ProcessExists);
+internal sealed record EngineServices(
+    TimeProvider Clock,
+    ExpressionEvaluator Evaluator,
+    HandlerRegistry Handlers,
+    Func<string, int?, bool> ProcessExists,
+    Func<IReadOnlyDictionary<string, JsonNode?>, WorkingCalendar> CalendarFor);
 
 /// <summary>Work a step leaves for other instances: done after the step is saved.</summary>
 internal abstract record CrossInstanceEffect;
@@ -76,7 +81,7 @@ public sealed class WorkflowEngine
         _options = options ?? new WorkflowEngineOptions();
         var calendar = new WorkingCalendar(_options.WorkingDays, _options.OfficeHours);
         _provinceCalendars = _options.ProvinceOfficeHours.ToDictionary(p => p.Key, p => new WorkingCalendar(_options.WorkingDays, p.Value), StringComparer.Ordinal);
-        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, CalendarFor), _options.Handlers, ProcessExists);
+        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, CalendarFor), _options.Handlers, ProcessExists, CalendarFor);
         Calendar = calendar;
     }
 

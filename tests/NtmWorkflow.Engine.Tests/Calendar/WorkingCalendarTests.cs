@@ -233,4 +233,33 @@ public sealed class ProvinceOfficeHoursTests
         Assert.Equal("2026-03-03T00:30:00.000Z", await AnswerBy("10"));
         Assert.Equal(new TimeOnly(16, 30), engine.CalendarFor(TestEngine.Vars(new { provinceCode = "10" })!).Hours.AfternoonEnd);
     }
+
+    [Fact]
+    public async Task A_handler_is_given_its_instances_calendar()
+    {
+        Assert.True(OfficeHours.TryParse("07:00-11:30,13:00-16:30", out var early));
+        var seen = new List<TimeOnly>();
+        var handlers = new NtmWorkflow.Engine.Runtime.HandlerRegistry().Register("notice", new CalendarProbe(seen));
+        var engine = new NtmWorkflow.Engine.Runtime.WorkflowEngine(new NtmWorkflow.Engine.Runtime.InMemoryWorkflowStore(), new NtmWorkflow.Engine.Runtime.WorkflowEngineOptions
+        {
+            Handlers = handlers,
+            ProvinceOfficeHours = new Dictionary<string, OfficeHours> { ["10"] = early },
+        });
+        Assert.True(engine.Deploy(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document("""
+            <bpmn:startEvent id="s"/><bpmn:serviceTask id="n" camunda:type="external" camunda:topic="notice"/><bpmn:endEvent id="e"/>
+            """ + Bpmn.Chain("s", "n", "e")))).Validation.Valid);
+
+        await engine.StartAsync("p", TestEngine.Vars(new { provinceCode = "10" }));
+        await engine.StartAsync("p");
+        Assert.Equal([new TimeOnly(16, 30), new TimeOnly(17, 0)], seen);
+    }
+
+    private sealed class CalendarProbe(List<TimeOnly> seen) : NtmWorkflow.Engine.Runtime.IServiceTaskHandler
+    {
+        public ValueTask<IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>> HandleAsync(NtmWorkflow.Engine.Runtime.ServiceTaskContext context, CancellationToken cancellationToken)
+        {
+            seen.Add(context.Calendar!.Hours.AfternoonEnd);
+            return ValueTask.FromResult<IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>>(new Dictionary<string, System.Text.Json.Nodes.JsonNode?>());
+        }
+    }
 }

@@ -98,13 +98,15 @@ public sealed class EmailNotificationHandler(
         model["businessKey"] = context.BusinessKey;
         model["processId"] = context.ProcessId;
         model["run"] = context.RunNumber;
-        var views = tasks.Select(t => TaskModel(t, context.Now)).ToList();
+        // The instance's own calendar (its province's office hours); the app's when called outside the engine.
+        var instanceCalendar = context.Calendar ?? calendar;
+        var views = tasks.Select(t => TaskModel(t, context.Now, instanceCalendar)).ToList();
         model["tasks"] = views;
         model["task"] = views.Count > 0 ? views[0] : null;
         return model;
     }
 
-    private Dictionary<string, object?> TaskModel(TaskView task, DateTimeOffset now)
+    private Dictionary<string, object?> TaskModel(TaskView task, DateTimeOffset now, WorkingCalendar calendar)
     {
         var days = task.Due is { } due ? calendar.WorkingDaysBetween(now, due) : (int?)null;
         return new Dictionary<string, object?>(StringComparer.Ordinal)

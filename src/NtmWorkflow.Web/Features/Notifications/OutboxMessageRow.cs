@@ -24,10 +24,10 @@ public sealed class OutboxMessageRow
     /// <summary><c>{instance}/{element}/{run}</c>: which step, and which run of it (the reminder number).</summary>
     public required string DedupKey { get; set; }
 
-    /// <summary>Who delivers it: <c>email</c>.</summary>
+    /// <summary>Who delivers it: <c>email</c> (the mail sender), or <c>workflow-message</c> / <c>workflow-signal</c> (the engine).</summary>
     public required string Channel { get; set; }
 
-    /// <summary>The channel's JSON (for email: recipients, subject, bodies, the task link).</summary>
+    /// <summary>The channel's JSON (for email: recipients, subject, bodies, the task link; for the engine: name, business key, variables).</summary>
     public required string Payload { get; set; }
 
     public Guid InstanceId { get; set; }

@@ -208,13 +208,6 @@ public sealed class EfWorkflowStore(
         return row is null ? null : new StoredInstance(row.Id, row.ProcessId, row.Version, row.BusinessKey, row.Status, row.Revision, row.State, [], [], []);
     }
 
-    public async Task<Guid?> FindInstanceOfTaskAsync(Guid taskId, CancellationToken cancellationToken)
-    {
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        return await db.WorkflowTasks.Where(t => t.Id == taskId).Select(t => (Guid?)t.InstanceId).SingleOrDefaultAsync(cancellationToken);
-    }
-
     public async Task<IReadOnlyList<StoredSubscription>> FindMessageSubscriptionsAsync(string messageName, string? businessKey, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

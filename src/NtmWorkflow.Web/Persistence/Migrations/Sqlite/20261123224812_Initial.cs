@@ -338,6 +338,25 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkflowReceivedMessages",
+                columns: table => new
+                {
+                    DedupKey = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkflowReceivedMessages", x => x.DedupKey);
+                    table.ForeignKey(
+                        name: "FK_WorkflowReceivedMessages_WorkflowInstances_InstanceId",
+                        column: x => x.InstanceId,
+                        principalTable: "WorkflowInstances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WorkflowSubscriptions",
                 columns: table => new
                 {
@@ -515,6 +534,11 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 column: "Status");
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkflowReceivedMessages_InstanceId",
+                table: "WorkflowReceivedMessages",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkflowSubscriptions_Name_IsSignal_BusinessKey",
                 table: "WorkflowSubscriptions",
                 columns: new[] { "Name", "IsSignal", "BusinessKey" });
@@ -578,6 +602,9 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "WorkflowHistory");
+
+            migrationBuilder.DropTable(
+                name: "WorkflowReceivedMessages");
 
             migrationBuilder.DropTable(
                 name: "WorkflowSubscriptions");

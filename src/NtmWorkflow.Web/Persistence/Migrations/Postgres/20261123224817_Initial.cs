@@ -339,6 +339,25 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "WorkflowReceivedMessages",
+                columns: table => new
+                {
+                    DedupKey = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    InstanceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ReceivedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_WorkflowReceivedMessages", x => x.DedupKey);
+                    table.ForeignKey(
+                        name: "FK_WorkflowReceivedMessages_WorkflowInstances_InstanceId",
+                        column: x => x.InstanceId,
+                        principalTable: "WorkflowInstances",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "WorkflowSubscriptions",
                 columns: table => new
                 {
@@ -516,6 +535,11 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 column: "Status");
 
             migrationBuilder.CreateIndex(
+                name: "IX_WorkflowReceivedMessages_InstanceId",
+                table: "WorkflowReceivedMessages",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_WorkflowSubscriptions_Name_IsSignal_BusinessKey",
                 table: "WorkflowSubscriptions",
                 columns: new[] { "Name", "IsSignal", "BusinessKey" });
@@ -579,6 +603,9 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "WorkflowHistory");
+
+            migrationBuilder.DropTable(
+                name: "WorkflowReceivedMessages");
 
             migrationBuilder.DropTable(
                 name: "WorkflowSubscriptions");

@@ -34,13 +34,14 @@ public static class PersistenceRegistration
     private static string TunedPostgres(string connectionString)
     {
         var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
-        var given = connectionString.ToUpperInvariant();
-        if (!given.Contains("AUTO PREPARE", StringComparison.Ordinal))
+        // Npgsql accepts its keywords with or without spaces ("Max Auto Prepare", "MaxAutoPrepare").
+        var given = connectionString.ToUpperInvariant().Replace(" ", "", StringComparison.Ordinal);
+        if (!given.Contains("AUTOPREPARE", StringComparison.Ordinal))
         {
             builder.MaxAutoPrepare = 64;
         }
 
-        if (!given.Contains("RESET ON CLOSE", StringComparison.Ordinal))
+        if (!given.Contains("RESETONCLOSE", StringComparison.Ordinal))
         {
             // The app sets no session state, so a pooled connection need not be reset (which would drop its prepared statements).
             builder.NoResetOnClose = true;

@@ -6,6 +6,7 @@ using Jint.Native.Json;
 using Jint.Native.Object;
 using Jint.Runtime;
 using NtmWorkflow.Engine.Calendar;
+using NtmWorkflow.Engine.Runtime;
 
 namespace NtmWorkflow.Engine.Expressions;
 
@@ -23,20 +24,28 @@ internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int
 /// limits on time, statements, recursion and memory. Process variables are globals; <c>now()</c> and
 /// JavaScript's <c>Date</c> read the engine clock; <c>addWorkingDays(t, n)</c>, <c>workingDaysBetween(a, b)</c>,
 /// <c>workingDayStart(t)</c>, <c>workingMinutesBetween(a, b)</c> and <c>addWorkingMinutes(t, m)</c> use the
-/// engine's working calendar; <c>later(a, b)</c> is the later of two instants. Time zone: Vietnam (UTC+07:00).
+/// engine's working calendar; <c>later(a, b)</c> is the later of two instants; <c>param(name)</c> reads a
+/// parameter the host supplies (legal deadlines and thresholds). Time zone: Vietnam (UTC+07:00).
 /// </summary>
-internal sealed class ExpressionEvaluator(TimeProvider clock, Func<IReadOnlyDictionary<string, JsonNode?>, WorkingCalendar> calendarFor, ExpressionLimits? limits = null)
+internal sealed class ExpressionEvaluator(
+    TimeProvider clock,
+    Func<IReadOnlyDictionary<string, JsonNode?>, WorkingCalendar> calendarFor,
+    IProcessParameters? parameters = null,
+    ExpressionLimits? limits = null)
 {
     public ExpressionEvaluator(TimeProvider clock, WorkingCalendar calendar, ExpressionLimits? limits = null)
-        : this(clock, _ => calendar, limits)
+        : this(clock, _ => calendar, null, limits)
     {
     }
 
     private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.CreateCustomTimeZone("Asia/Ho_Chi_Minh (fixed +07:00)", VietnamTime.Offset, "Vietnam", "Vietnam");
     private readonly ExpressionLimits _limits = limits ?? ExpressionLimits.Default;
 
-    /// <summary>Evaluates a text that may hold expressions; a text without any is returned as a string.</summary>
-    public JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables)
+    /// <summary>
+    /// Evaluates a text that may hold expressions; a text without any is returned as a string. The names of
+    /// unverified parameters it read are added to <paramref name="unverified"/>, when given.
+    /// </summary>
+    public JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         IReadOnlyList<Expression.Segment> segments;
@@ -59,7 +68,7 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, Func<IReadOnlyDict
             return JsonValue.Create(text);
         }
 
-        var engine = CreateEngine(variables, null);
+        var engine = CreateEngine(variables, null, unverified);
         if (segments is [{ IsCode: true } only])
         {
             return ToJson(Run(engine, "(" + only.Text + "\n)", only.Text));
@@ -95,7 +104,7 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, Func<IReadOnlyDict
     public (JsonNode? Result, IReadOnlyDictionary<string, JsonNode?> SetVariables) RunScript(string script, IReadOnlyDictionary<string, JsonNode?> variables)
     {
         var set = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
-        var engine = CreateEngine(variables, set);
+        var engine = CreateEngine(variables, set, null);
         var result = ToJson(Run(engine, script, "the script"));
         return (result, set);
     }
@@ -117,7 +126,7 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, Func<IReadOnlyDict
         }
     }
 
-    private Jint.Engine CreateEngine(IReadOnlyDictionary<string, JsonNode?> variables, Dictionary<string, JsonNode?>? scriptVariables)
+    private Jint.Engine CreateEngine(IReadOnlyDictionary<string, JsonNode?> variables, Dictionary<string, JsonNode?>? scriptVariables, ISet<string>? unverified)
     {
         // The instance's own calendar: its province's office hours where they differ.
         var calendar = calendarFor(variables);
@@ -155,6 +164,26 @@ internal sealed class ExpressionEvaluator(TimeProvider clock, Func<IReadOnlyDict
         {
             var (x, y) = (ToInstant(a, "later"), ToInstant(b, "later"));
             return engine.Construct("Date", (x >= y ? x : y).ToUnixTimeMilliseconds());
+        }));
+
+        engine.SetValue("param", new Func<JsValue, JsValue>(name =>
+        {
+            if (!name.IsString() || name.AsString() is not { Length: > 0 and <= 200 } key)
+            {
+                throw new ExpressionException($"param needs the name of a parameter, not {name}");
+            }
+
+            if (parameters?.Find(key, variables) is not { } parameter)
+            {
+                throw new ExpressionException($"the parameter '{key}' is not defined");
+            }
+
+            if (!parameter.Verified)
+            {
+                unverified?.Add(key);
+            }
+
+            return ToJs(parser, parameter.Value);
         }));
 
         if (scriptVariables is not null)

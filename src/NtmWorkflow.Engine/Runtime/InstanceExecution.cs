@@ -31,7 +31,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         {
             var node = process.NodesById[t.ElementId];
             return new TaskView(t.Id, state.Id, t.ElementId, node.Name, t.Assignee, t.CandidateUsers, t.CandidateGroups, t.Due, t.FollowUp, t.Priority, t.FormKey,
-                node.Properties, t.Created, t.LoopCounter);
+                node.Properties, t.Created, t.LoopCounter, t.DueUnverified ?? []);
         }),
     ];
 
@@ -1059,6 +1059,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
     {
         var definition = node.UserTask!;
         var variables = VisibleVariables(token.ScopeId);
+        var unverified = new SortedSet<string>(StringComparer.Ordinal);
         try
         {
             var task = new TaskState
@@ -1069,7 +1070,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                 Assignee = Text(definition.Assignee, variables),
                 CandidateUsers = List(definition.CandidateUsers, variables),
                 CandidateGroups = List(definition.CandidateGroups, variables),
-                Due = Date(definition.DueDate, variables, "dueDate"),
+                Due = Date(definition.DueDate, variables, "dueDate", unverified),
                 FollowUp = Date(definition.FollowUpDate, variables, "followUpDate"),
                 Priority = definition.Priority is null ? 50 : int.TryParse(Text(definition.Priority, variables), NumberStyles.Integer, CultureInfo.InvariantCulture, out var p) ? p
                     : throw new ExpressionException($"camunda:priority gave '{Text(definition.Priority, variables)}', not a whole number"),
@@ -1078,6 +1079,7 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
                 Sequence = State.Next(),
                 LoopCounter = token.IsInstanceOfMulti ? (int)Int(State.Scopes.First(s => s.Id == token.ScopeId), "loopCounter") : null,
             };
+            task.DueUnverified = unverified.Count > 0 ? [.. unverified] : null;
             State.Tasks.Add(task);
             Emit("taskCreated", node.Id, task.Id.ToString());
             return true;
@@ -1278,8 +1280,8 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         (target ?? RootScope()).Variables[name] = value?.DeepClone();
     }
 
-    private string? Text(string? template, IReadOnlyDictionary<string, JsonNode?> variables) =>
-        template is null ? null : ExpressionEvaluator.ToText(services.Evaluator.Evaluate(template, variables)) is var text && text != "null" ? text : null;
+    private string? Text(string? template, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified = null) =>
+        template is null ? null : ExpressionEvaluator.ToText(services.Evaluator.Evaluate(template, variables, unverified)) is var text && text != "null" ? text : null;
 
     private List<string> List(string? template, IReadOnlyDictionary<string, JsonNode?> variables)
     {
@@ -1294,9 +1296,9 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
             : [.. ExpressionEvaluator.ToText(value).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
     }
 
-    private DateTimeOffset? Date(string? template, IReadOnlyDictionary<string, JsonNode?> variables, string what)
+    private DateTimeOffset? Date(string? template, IReadOnlyDictionary<string, JsonNode?> variables, string what, ISet<string>? unverified = null)
     {
-        if (Text(template, variables) is not { } text)
+        if (Text(template, variables, unverified) is not { } text)
         {
             return null;
         }

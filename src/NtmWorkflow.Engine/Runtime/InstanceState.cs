@@ -162,6 +162,9 @@ internal sealed class TaskState
 
     public DateTimeOffset? Due { get; set; }
 
+    /// <summary>Unverified parameters the due date was computed from.</summary>
+    public List<string>? DueUnverified { get; set; }
+
     public DateTimeOffset? FollowUp { get; set; }
 
     public int Priority { get; set; }

@@ -52,7 +52,10 @@ public static class WorkflowChannels
     public static bool IsWorkflowChannel(string channel) => channel is Message or Signal;
 }
 
-/// <summary>An open user task.</summary>
+/// <summary>
+/// An open user task. <paramref name="DueUnverifiedParameters"/> names the parameters its due date was
+/// computed from whose value is not yet verified (empty when none), so a page can mark the deadline.
+/// </summary>
 public sealed record TaskView(
     Guid Id,
     Guid InstanceId,
@@ -67,7 +70,22 @@ public sealed record TaskView(
     string? FormKey,
     IReadOnlyDictionary<string, string> Properties,
     DateTimeOffset Created,
-    int? LoopCounter);
+    int? LoopCounter,
+    IReadOnlyList<string>? DueUnverifiedParameters = null);
+
+/// <summary>A value a definition reads with <c>param('name')</c>, and whether its source has been verified.</summary>
+public sealed record ProcessParameter(JsonNode? Value, bool Verified);
+
+/// <summary>
+/// The host's parameters for expressions (legal deadlines and thresholds with their provenance). Called
+/// while an expression runs, so it must answer from memory; the instance's variables let it pick a
+/// per-province value.
+/// </summary>
+public interface IProcessParameters
+{
+    /// <summary>The parameter, or null when there is none of that name.</summary>
+    ProcessParameter? Find(string name, IReadOnlyDictionary<string, JsonNode?> variables);
+}
 
 /// <summary>A token stopped by a failure, waiting to be retried; <paramref name="Stack"/> holds the failing exception, when there was one.</summary>
 public sealed record IncidentView(string Id, string ElementId, string Message, DateTimeOffset Created, string? Stack = null);

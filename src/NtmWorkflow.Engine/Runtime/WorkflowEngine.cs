@@ -27,6 +27,9 @@ public sealed class WorkflowEngineOptions
     /// <summary>The process variable that holds an instance's province code (<c>provinceCode</c> by default).</summary>
     public string ProvinceVariable { get; init; } = "provinceCode";
 
+    /// <summary>What <c>param('name')</c> reads in expressions; none by default, so any <c>param</c> call is an incident.</summary>
+    public IProcessParameters? Parameters { get; init; }
+
     /// <summary>Names this engine in timer leases (several app nodes may share one database).</summary>
     public string NodeId { get; init; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
@@ -81,7 +84,7 @@ public sealed class WorkflowEngine
         _options = options ?? new WorkflowEngineOptions();
         var calendar = new WorkingCalendar(_options.WorkingDays, _options.OfficeHours);
         _provinceCalendars = _options.ProvinceOfficeHours.ToDictionary(p => p.Key, p => new WorkingCalendar(_options.WorkingDays, p.Value), StringComparer.Ordinal);
-        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, CalendarFor), _options.Handlers, ProcessExists, CalendarFor);
+        _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, CalendarFor, _options.Parameters), _options.Handlers, ProcessExists, CalendarFor);
         Calendar = calendar;
     }
 

@@ -68,6 +68,7 @@ internal sealed class WorkflowTaskRowConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(t => t.Name).HasMaxLength(500);
         builder.Property(t => t.Assignee).HasMaxLength(256);
         builder.Property(t => t.FormKey).HasMaxLength(200);
+        builder.Property(t => t.DueUnverified).HasMaxLength(1000);
         builder.HasIndex(t => t.InstanceId);
         builder.HasIndex(t => t.Assignee);
         builder.HasIndex(t => t.Due);

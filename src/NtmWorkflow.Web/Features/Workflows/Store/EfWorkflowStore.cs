@@ -98,6 +98,7 @@ public sealed class EfWorkflowStore(
             CandidateUsers = JsonSerializer.Serialize(t.CandidateUsers, Json), CandidateGroups = JsonSerializer.Serialize(t.CandidateGroups, Json),
             Due = t.Due, FollowUp = t.FollowUp, Priority = t.Priority, FormKey = t.FormKey, Properties = JsonSerializer.Serialize(t.Properties, Json),
             Created = t.Created, LoopCounter = t.LoopCounter,
+            DueUnverified = t.DueUnverifiedParameters is { Count: > 0 } unverified ? string.Join(',', unverified) : null,
         }));
 
         db.WorkflowHistory.AddRange(history.Select(h => new WorkflowHistoryRow
@@ -293,7 +294,8 @@ public sealed class EfWorkflowStore(
         return [.. rows.Select(t => new TaskView(
             t.Id, t.InstanceId, t.ElementId, t.Name, t.Assignee,
             JsonSerializer.Deserialize<List<string>>(t.CandidateUsers, Json) ?? [], JsonSerializer.Deserialize<List<string>>(t.CandidateGroups, Json) ?? [],
-            t.Due, t.FollowUp, t.Priority, t.FormKey, JsonSerializer.Deserialize<Dictionary<string, string>>(t.Properties, Json) ?? [], t.Created, t.LoopCounter))];
+            t.Due, t.FollowUp, t.Priority, t.FormKey, JsonSerializer.Deserialize<Dictionary<string, string>>(t.Properties, Json) ?? [], t.Created, t.LoopCounter,
+            t.DueUnverified?.Split(',') ?? []))];
     }
 
     public async Task<IReadOnlyList<WorkflowEvent>> ReadHistoryAsync(Guid instanceId, CancellationToken cancellationToken)

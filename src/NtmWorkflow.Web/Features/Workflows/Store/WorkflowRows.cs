@@ -83,6 +83,12 @@ public sealed class WorkflowTaskRow
 
     public DateTimeOffset? Due { get; set; }
 
+    /// <summary>
+    /// Comma-separated names of the unverified legal parameters the due date rests on, or null: the inbox
+    /// marks such deadlines.
+    /// </summary>
+    public string? DueUnverified { get; set; }
+
     public DateTimeOffset? FollowUp { get; set; }
 
     public int Priority { get; set; }

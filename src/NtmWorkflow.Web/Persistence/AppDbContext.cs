@@ -4,7 +4,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Calendar;
+using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.LegalParameters;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Workflows.Store;
 
@@ -49,6 +52,72 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<MailTemplateRow> MailTemplates => Set<MailTemplateRow>();
 
     public DbSet<CalendarDayRow> CalendarDays => Set<CalendarDayRow>();
+
+    public DbSet<LegalParameterRow> LegalParameters => Set<LegalParameterRow>();
+
+    public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();
+
+    public DbSet<CriteriaSetRow> CriteriaSets => Set<CriteriaSetRow>();
+
+    public DbSet<CriterionRow> Criteria => Set<CriterionRow>();
+
+    public DbSet<IndicatorRow> Indicators => Set<IndicatorRow>();
+
+    public DbSet<IndicatorThresholdRow> IndicatorThresholds => Set<IndicatorThresholdRow>();
+
+    public DbSet<DepartmentKindRow> DepartmentKinds => Set<DepartmentKindRow>();
+
+    public DbSet<IndicatorOwnershipRow> IndicatorOwnerships => Set<IndicatorOwnershipRow>();
+
+    /// <summary>
+    /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the
+    /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it.
+    /// </summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var pending = ChangeTracker.Entries<AuditEntryRow>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        if (pending.Count == 0)
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await ChainAuditAsync(pending, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+        {
+            // SQLite's transactions begin IMMEDIATE (one writer); PostgreSQL takes the advisory lock below.
+            await using var transaction = await Database.BeginTransactionAsync(ct);
+            await ChainAuditAsync(pending, ct);
+            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+            await transaction.CommitAsync(ct);
+            return count;
+        }, cancellationToken);
+        if (acceptAllChangesOnSuccess)
+        {
+            ChangeTracker.AcceptAllChanges();
+        }
+
+        return saved;
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        ChangeTracker.Entries<AuditEntryRow>().Any(e => e.State == EntityState.Added)
+            ? throw new InvalidOperationException("Audit entries are saved with SaveChangesAsync.")
+            : base.SaveChanges(acceptAllChangesOnSuccess);
+
+    private async Task ChainAuditAsync(List<AuditEntryRow> pending, CancellationToken cancellationToken)
+    {
+        if (Database.IsNpgsql())
+        {
+            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditTrail.LockKey})", cancellationToken);
+        }
+
+        await AuditTrail.ChainAsync(this, pending, DateTimeOffset.UtcNow, cancellationToken);
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

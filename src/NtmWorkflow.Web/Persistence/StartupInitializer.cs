@@ -46,6 +46,7 @@ public sealed class StartupInitializer(IServiceScopeFactory scopes, IOptions<Dem
             await services.GetRequiredService<WorkflowDeployment>().SynchronizeAsync(db, ct);
             await MailTemplateSeeder.SeedMissingAsync(db, ct);
             await services.GetRequiredService<Features.Calendar.CalendarService>().SeedIfEmptyAsync(ct);
+            await services.GetRequiredService<Features.LegalParameters.LegalParameterService>().SeedMissingAsync(ct);
 
             var accounts = services.GetRequiredService<DemoAccounts>();
             await accounts.EnsureRolesAsync();

@@ -214,8 +214,11 @@ public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays
 
 public sealed class CalendarException(string message) : Exception(message);
 
-/// <summary>Reloads the table now and then, so an edit made on another node reaches this one.</summary>
-public sealed class CalendarReloader(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<CalendarReloader> logger) : BackgroundService
+/// <summary>
+/// Reloads what the engine holds in memory (the days-off table, the legal parameters) now and then, so an
+/// edit made on another node reaches this one.
+/// </summary>
+public sealed class ReferenceDataReloader(IServiceScopeFactory scopes, IConfiguration configuration, ILogger<ReferenceDataReloader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -227,10 +230,11 @@ public sealed class CalendarReloader(IServiceScopeFactory scopes, IConfiguration
             {
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<CalendarService>().ReloadAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<LegalParameters.LegalParameterService>().ReloadAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "The days-off table could not be reloaded; the one in memory stays");
+                logger.LogWarning(e, "The days-off table or the legal parameters could not be reloaded; those in memory stay");
             }
         }
     }

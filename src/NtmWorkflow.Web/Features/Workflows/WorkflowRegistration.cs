@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Calendar;
+using NtmWorkflow.Web.Features.LegalParameters;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Infrastructure;
 using Quartz;
@@ -41,6 +42,11 @@ public static class WorkflowRegistration
         services.AddSingleton(new WorkingCalendar(workingDays, hours));
         services.AddScoped<CalendarService>();
 
+        // Legal deadlines and thresholds, read by definitions through param('name'), held in memory like the calendar.
+        var legalParameters = new LiveLegalParameters();
+        services.AddSingleton(legalParameters);
+        services.AddScoped<LegalParameterService>();
+
         services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.SectionName));
         services.Configure<RecipientOptions>(builder.Configuration.GetSection(RecipientOptions.SectionName));
         services.Configure<WorkflowTimerOptions>(builder.Configuration.GetSection(WorkflowTimerOptions.SectionName));
@@ -67,6 +73,7 @@ public static class WorkflowRegistration
                 WorkingDays = sp.GetRequiredService<LiveWorkingDays>(),
                 OfficeHours = workingCalendar.Hours,
                 ProvinceOfficeHours = provinceHours,
+                Parameters = legalParameters,
                 NodeId = sp.GetRequiredService<NodeIdentity>().Id,
                 TimerLease = TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds)),
             });
@@ -84,7 +91,7 @@ public static class WorkflowRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<OutboxSender>();
         builder.Services.AddSingleton<TimerAlarm>();
-        builder.Services.AddHostedService<CalendarReloader>();
+        builder.Services.AddHostedService<ReferenceDataReloader>();
         if (!builder.Configuration.GetValue("Workflows:BackgroundWorkers", true))
         {
             return builder;

@@ -40,6 +40,9 @@ public static class ApplicationServices
         builder.Services.Configure<DemoOptions>(builder.Configuration.GetSection(DemoOptions.SectionName));
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddScoped<AdministrativeUnitImporter>();
+        builder.Services.AddScoped<Features.Organisation.OrganisationService>();
+        builder.Services.AddScoped<Features.Criteria.CriteriaCatalog>();
+        builder.Services.AddScoped<Features.Dossiers.DossierService>();
         builder.AddWorkflows();
         return builder;
     }

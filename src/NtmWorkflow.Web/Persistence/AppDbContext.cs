@@ -7,8 +7,10 @@ using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Calendar;
 using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.LegalParameters;
 using NtmWorkflow.Web.Features.Notifications;
+using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Features.Workflows.Store;
 
 namespace NtmWorkflow.Web.Persistence;
@@ -68,6 +70,14 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     public DbSet<DepartmentKindRow> DepartmentKinds => Set<DepartmentKindRow>();
 
     public DbSet<IndicatorOwnershipRow> IndicatorOwnerships => Set<IndicatorOwnershipRow>();
+
+    public DbSet<RoleAssignmentRow> RoleAssignments => Set<RoleAssignmentRow>();
+
+    public DbSet<DossierRow> Dossiers => Set<DossierRow>();
+
+    public DbSet<DossierIndicatorRow> DossierIndicators => Set<DossierIndicatorRow>();
+
+    public DbSet<DossierFindingRow> DossierFindings => Set<DossierFindingRow>();
 
     /// <summary>
     /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the

@@ -13,17 +13,21 @@ public sealed class DemoOptions
     public string Password { get; set; } = "NtmDemo@2026";
 }
 
-/// <summary>Creates the roles, and when demo data is on, one account per role (listed in the README).</summary>
-public sealed class DemoAccounts(UserManager<AppUser> users, RoleManager<IdentityRole> roles, ILogger<DemoAccounts> logger)
+/// <summary>
+/// Creates the roles, and when demo data is on, one account per role (listed in the README), each holding its
+/// role at a unit of the demo province, Tuyên Quang (08): the commune is Xã Ngọc Đường (00700).
+/// </summary>
+public sealed class DemoAccounts(UserManager<AppUser> users, RoleManager<IdentityRole> roles, Organisation.OrganisationService organisation, ILogger<DemoAccounts> logger)
 {
-    public static IReadOnlyList<(string UserName, string FullName, string Role)> Accounts { get; } =
+    public static IReadOnlyList<(string UserName, string FullName, string Role, string Unit)> Accounts { get; } =
     [
-        ("admin", "Trần Thị Mai", Roles.Administrator),
-        ("vpdp", "Lê Anh Tuấn", Roles.CoordinationOffice),
-        ("xa.lan", "Nguyễn Thị Lan", Roles.CommuneOfficer),
-        ("so.hoa", "Phạm Thị Hoa", Roles.DepartmentReviewer),
-        ("hd.son", "Đỗ Văn Sơn", Roles.CouncilMember),
-        ("hd.thu", "Vũ Thị Thu", Roles.CouncilSecretary),
+        ("admin", "Trần Thị Mai", Roles.Administrator, "national:VN"),
+        ("vpdp", "Lê Anh Tuấn", Roles.CoordinationOffice, "coordination-office:08"),
+        ("xa.lan", "Nguyễn Thị Lan", Roles.CommuneOfficer, "commune:00700"),
+        ("so.hoa", "Phạm Thị Hoa", Roles.DepartmentReviewer, "department:08/noi-vu"),
+        ("hd.son", "Đỗ Văn Sơn", Roles.CouncilMember, "council:08"),
+        ("hd.thu", "Vũ Thị Thu", Roles.CouncilSecretary, "council:08"),
+        ("ct.tinh", "Hoàng Văn Chính", Roles.Chairman, "province:08"),
     ];
 
     public async Task EnsureRolesAsync()
@@ -39,17 +43,20 @@ public sealed class DemoAccounts(UserManager<AppUser> users, RoleManager<Identit
 
     public async Task EnsureAccountsAsync(string password)
     {
-        foreach (var (userName, fullName, role) in Accounts)
+        foreach (var (userName, fullName, role, unit) in Accounts)
         {
-            if (await users.FindByNameAsync(userName) is not null)
+            if (await users.FindByNameAsync(userName) is null)
             {
-                continue;
+                var user = new AppUser { UserName = userName, FullName = fullName, Email = $"{userName}@demo.ntmworkflow.local", EmailConfirmed = true };
+                Check(await users.CreateAsync(user, password), $"demo account {userName}");
+                Check(await users.AddToRoleAsync(user, role), $"role of demo account {userName}");
+                logger.LogInformation("Created demo account {UserName} ({Role} at {Unit})", userName, role, unit);
             }
 
-            var user = new AppUser { UserName = userName, FullName = fullName, Email = $"{userName}@demo.ntmworkflow.local", EmailConfirmed = true };
-            Check(await users.CreateAsync(user, password), $"demo account {userName}");
-            Check(await users.AddToRoleAsync(user, role), $"role of demo account {userName}");
-            logger.LogInformation("Created demo account {UserName} ({Role})", userName, role);
+            if ((await organisation.AssignmentsOfAsync(userName, CancellationToken.None)).Count == 0)
+            {
+                await organisation.AssignAsync(userName, unit, role, new DateOnly(2025, 7, 1), "seed", CancellationToken.None);
+            }
         }
     }
 

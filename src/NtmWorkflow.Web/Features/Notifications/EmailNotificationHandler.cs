@@ -64,7 +64,8 @@ public sealed class EmailNotificationHandler(
 
         var to = Property(context, "to", model) ?? (tasks.Count > 0 ? "assignee,candidates" : null)
                  ?? throw new InvalidOperationException($"{context.ElementId} has no camunda:property 'to' and is about no task");
-        var addresses = await recipients.ResolveAsync(to, tasks, cancellationToken);
+        var addresses = await recipients.ResolveAsync(to, tasks, cancellationToken,
+            context.Variables.GetValueOrDefault("provinceCode") is System.Text.Json.Nodes.JsonValue province && province.TryGetValue(out string? code) ? code : null);
         if (addresses.Count == 0)
         {
             throw new InvalidOperationException($"the mail of {context.ElementId} reaches nobody: '{to}' names no address and no user or group member with an email");

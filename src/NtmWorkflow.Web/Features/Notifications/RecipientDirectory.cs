@@ -7,8 +7,8 @@ using NtmWorkflow.Web.Features.Accounts;
 namespace NtmWorkflow.Web.Features.Notifications;
 
 /// <summary>
-/// Section <c>Recipients</c>: who is in a candidate group and who heads it, until the domain's unit
-/// model takes this over. Group names are the BPMN's candidate groups (<c>commune-00745</c>,
+/// Section <c>Recipients</c>: extra addresses per candidate group and head, besides the officials who hold
+/// the group's role at its unit (<see cref="Organisation.OrganisationService"/>). Group names are the BPMN's candidate groups (<c>commune-00745</c>,
 /// <c>department-agriculture</c>, <c>coordination-office</c>, …).
 /// </summary>
 public sealed class RecipientOptions
@@ -32,14 +32,16 @@ public sealed class RecipientOptions
 /// <item><c>coordination-office</c>: the provincial coordination office;</item>
 /// <item><c>group:NAME</c>, <c>head:NAME</c>, <c>role:NAME</c>, <c>user:NAME</c>, or an address.</item>
 /// </list>
-/// A user is found by user name in the app's accounts; a group by configuration and by the role of the same name.
+/// A user is found by user name in the app's accounts; a group by who holds its role at its unit today
+/// (<c>department-01-noi-vu</c>: the Home Affairs reviewers of province 01), by configuration, and by the role of
+/// the same name; <c>coordination-office</c> is the office of the instance's province when it has one.
 /// </summary>
 public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMonitor<RecipientOptions> options)
 {
     public const string CoordinationOfficeGroup = "coordination-office";
 
     /// <summary>Addresses, sorted and without duplicates; throws on a token it cannot read.</summary>
-    public async Task<IReadOnlyList<string>> ResolveAsync(string recipients, IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ResolveAsync(string recipients, IReadOnlyList<TaskView> tasks, CancellationToken cancellationToken, string? provinceCode = null)
     {
         ArgumentNullException.ThrowIfNull(recipients);
         ArgumentNullException.ThrowIfNull(tasks);
@@ -47,6 +49,15 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
         var found = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var organisation = scope.ServiceProvider.GetRequiredService<Organisation.OrganisationService>();
+
+        void AddUsers(IEnumerable<AppUser> holders) => found.UnionWith(holders.Select(u => u.Email).Where(e => !string.IsNullOrWhiteSpace(e))!);
+
+        async Task AddHeadsAsync(string group)
+        {
+            found.UnionWith(directory.Heads.GetValueOrDefault(group) ?? []);
+            AddUsers(await organisation.HeadsOfGroupAsync(group, null, cancellationToken));
+        }
 
         async Task AddUserAsync(string name)
         {
@@ -77,6 +88,7 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
         async Task AddGroupAsync(string group)
         {
             found.UnionWith(directory.Groups.GetValueOrDefault(group) ?? []);
+            AddUsers(await organisation.MembersOfGroupAsync(group, null, cancellationToken));
             await AddRoleAsync(group);
         }
 
@@ -107,20 +119,31 @@ public sealed class RecipientDirectory(IServiceScopeFactory scopes, IOptionsMoni
                 case "head":
                     foreach (var group in tasks.SelectMany(t => t.CandidateGroups).Distinct(StringComparer.Ordinal))
                     {
-                        found.UnionWith(directory.Heads.GetValueOrDefault(group) ?? []);
+                        await AddHeadsAsync(group);
                     }
 
                     break;
                 case "coordination-office":
                     found.UnionWith(directory.CoordinationOffice);
                     await AddGroupAsync(CoordinationOfficeGroup);
-                    await AddRoleAsync(Roles.CoordinationOffice);
+                    var before = found.Count;
+                    if (provinceCode is not null)
+                    {
+                        await AddGroupAsync($"{CoordinationOfficeGroup}-{provinceCode}");
+                    }
+
+                    // Without a province, or before the province's office has officials assigned: everyone in the role.
+                    if (found.Count == before)
+                    {
+                        await AddRoleAsync(Roles.CoordinationOffice);
+                    }
+
                     break;
                 case "group" when name.Length > 0:
                     await AddGroupAsync(name);
                     break;
                 case "head" or "heads" when name.Length > 0:
-                    found.UnionWith(directory.Heads.GetValueOrDefault(name) ?? []);
+                    await AddHeadsAsync(name);
                     break;
                 case "role" when name.Length > 0:
                     await AddRoleAsync(name);

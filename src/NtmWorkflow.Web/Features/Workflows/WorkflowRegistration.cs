@@ -55,12 +55,14 @@ public static class WorkflowRegistration
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<RecipientDirectory>();
         services.AddSingleton<EmailNotificationHandler>();
+        services.AddSingleton<Dossiers.DossierCheckHandler>();
         services.AddSingleton(sp =>
         {
             var notifications = sp.GetRequiredService<EmailNotificationHandler>();
             return new HandlerRegistry()
                 .Register(EmailNotificationHandler.NotifyTopic, notifications)
-                .Register(EmailNotificationHandler.EscalateTopic, notifications);
+                .Register(EmailNotificationHandler.EscalateTopic, notifications)
+                .Register(Dossiers.DossierCheckHandler.Topic, sp.GetRequiredService<Dossiers.DossierCheckHandler>());
         });
         services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
         services.AddSingleton(sp =>

@@ -125,3 +125,78 @@ internal sealed class IndicatorOwnershipRowConfiguration : IEntityTypeConfigurat
         builder.HasOne<IndicatorRow>().WithMany().HasForeignKey(o => o.IndicatorId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class RoleAssignmentRowConfiguration : IEntityTypeConfiguration<Features.Organisation.RoleAssignmentRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Organisation.RoleAssignmentRow> builder)
+    {
+        builder.ToTable("RoleAssignments");
+        builder.Property(a => a.UserId).HasMaxLength(450);
+        builder.Property(a => a.UnitKey).HasMaxLength(100);
+        builder.Property(a => a.Role).HasMaxLength(40);
+        builder.Property(a => a.CreatedBy).HasMaxLength(256);
+        builder.HasIndex(a => new { a.UnitKey, a.Role });
+        builder.HasIndex(a => a.UserId);
+        builder.HasOne<Features.Accounts.AppUser>().WithMany().HasForeignKey(a => a.UserId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DossierRowConfiguration : IEntityTypeConfiguration<Features.Dossiers.DossierRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Dossiers.DossierRow> builder)
+    {
+        builder.ToTable("Dossiers");
+        builder.Property(d => d.Code).HasMaxLength(80);
+        builder.Property(d => d.Subject).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.Tier).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.SecurityOrder).HasConversion<string>().HasMaxLength(20);
+        builder.Property(d => d.ProvinceCode).HasMaxLength(10);
+        builder.Property(d => d.CommuneCode).HasMaxLength(10);
+        builder.Property(d => d.CommuneName).HasMaxLength(200);
+        builder.Property(d => d.DistrictCode).HasMaxLength(10);
+        builder.Property(d => d.VillageName).HasMaxLength(200);
+        builder.Property(d => d.ProcessId).HasMaxLength(100);
+        builder.Property(d => d.CriteriaSetCode).HasMaxLength(60);
+        builder.Property(d => d.ThresholdScope).HasMaxLength(60);
+        builder.Property(d => d.OutstandingField).HasMaxLength(200);
+        builder.Property(d => d.SatisfactionPercent).HasPrecision(7, 4);
+        builder.Property(d => d.CommentsSummary).HasMaxLength(4000);
+        builder.Property(d => d.DecisionNumber).HasMaxLength(60);
+        builder.Property(d => d.CreatedBy).HasMaxLength(256);
+        builder.HasIndex(d => d.Code);
+        builder.HasIndex(d => new { d.ProvinceCode, d.Year, d.Status });
+        builder.HasIndex(d => d.CommuneCode);
+        builder.HasIndex(d => d.InstanceId);
+        builder.HasMany(d => d.Indicators).WithOne().HasForeignKey(i => i.DossierId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DossierIndicatorRowConfiguration : IEntityTypeConfiguration<Features.Dossiers.DossierIndicatorRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Dossiers.DossierIndicatorRow> builder)
+    {
+        builder.ToTable("DossierIndicators");
+        builder.HasKey(i => new { i.DossierId, i.Number });
+        builder.Property(i => i.Number).HasMaxLength(20);
+        builder.Property(i => i.Value).HasMaxLength(200);
+        builder.Property(i => i.Note).HasMaxLength(4000);
+        builder.Property(i => i.UpdatedBy).HasMaxLength(256);
+    }
+}
+
+internal sealed class DossierFindingRowConfiguration : IEntityTypeConfiguration<Features.Dossiers.DossierFindingRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Dossiers.DossierFindingRow> builder)
+    {
+        builder.ToTable("DossierFindings");
+        builder.Property(f => f.Step).HasMaxLength(200);
+        builder.Property(f => f.DepartmentKind).HasMaxLength(60);
+        builder.Property(f => f.IndicatorNumber).HasMaxLength(20);
+        builder.Property(f => f.Finding).HasMaxLength(20);
+        builder.Property(f => f.Reason).HasMaxLength(4000);
+        builder.Property(f => f.Actor).HasMaxLength(256);
+        builder.HasIndex(f => new { f.DossierId, f.Round });
+        builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(f => f.DossierId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

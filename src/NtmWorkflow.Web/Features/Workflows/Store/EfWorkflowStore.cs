@@ -27,6 +27,9 @@ public sealed class EfWorkflowStore(
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>The events a person causes (the engine's own steps, like timers firing, are not audited).</summary>
+    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "messageCorrelated", "instanceEnded" };
+
     public async Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
@@ -106,6 +109,13 @@ public sealed class EfWorkflowStore(
             InstanceId = h.InstanceId, Time = h.Time, Event = h.Event, ElementId = h.ElementId, Actor = h.Actor,
             Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
         }));
+
+        // What a person did to the instance goes to the audit chain in the same transaction.
+        foreach (var acted in history.Where(h => h.Actor is not null && AuditedEvents.Contains(h.Event)))
+        {
+            Features.Audit.AuditTrail.Record(db, acted.Actor!, "workflow." + acted.Event, $"instance/{instance.Id}",
+                new { process = instance.ProcessId, instance.BusinessKey, element = acted.ElementId, detail = acted.Detail });
+        }
 
         var received = instance.ReceivedMessages.Except(loaded?.ReceivedMessages ?? [], StringComparer.Ordinal).ToList();
         db.WorkflowReceivedMessages.AddRange(received.Select(k => new WorkflowReceivedMessageRow { DedupKey = k, InstanceId = instance.Id, ReceivedAt = now }));

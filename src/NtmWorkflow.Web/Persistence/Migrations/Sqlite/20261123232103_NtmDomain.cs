@@ -76,6 +76,48 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "Dossiers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Code = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Tier = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Year = table.Column<int>(type: "INTEGER", nullable: false),
+                    ProvinceCode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    CommuneCode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    CommuneName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    DistrictCode = table.Column<string>(type: "TEXT", maxLength: 10, nullable: true),
+                    VillageName = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    OpenedOn = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ProcessId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    CriteriaSetId = table.Column<int>(type: "INTEGER", nullable: false),
+                    CriteriaSetCode = table.Column<string>(type: "TEXT", maxLength: 60, nullable: false),
+                    ThresholdScope = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    OutstandingField = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    InstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Round = table.Column<int>(type: "INTEGER", nullable: false),
+                    SatisfactionPercent = table.Column<decimal>(type: "TEXT", precision: 7, scale: 4, nullable: true),
+                    SurveyedHouseholds = table.Column<int>(type: "INTEGER", nullable: true),
+                    ConstructionDebtCleared = table.Column<bool>(type: "INTEGER", nullable: true),
+                    SecurityOrder = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    PostedFrom = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    PostedTo = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CommentsReceived = table.Column<int>(type: "INTEGER", nullable: true),
+                    CommentsSummary = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    DecisionNumber = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    DecisionDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Dossiers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "LegalParameters",
                 columns: table => new
                 {
@@ -97,6 +139,31 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "RoleAssignments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    UserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    UnitKey = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    ValidTo = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RoleAssignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RoleAssignments_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Criteria",
                 columns: table => new
                 {
@@ -114,6 +181,62 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                         name: "FK_Criteria_CriteriaSets_CriteriaSetId",
                         column: x => x.CriteriaSetId,
                         principalTable: "CriteriaSets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierFindings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    DossierId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Round = table.Column<int>(type: "INTEGER", nullable: false),
+                    Step = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    TaskId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    DepartmentKind = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
+                    IndicatorNumber = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Finding = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Actor = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierFindings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DossierFindings_Dossiers_DossierId",
+                        column: x => x.DossierId,
+                        principalTable: "Dossiers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierIndicators",
+                columns: table => new
+                {
+                    DossierId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Number = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    IndicatorId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Value = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    StatedMet = table.Column<bool>(type: "INTEGER", nullable: true),
+                    Met = table.Column<bool>(type: "INTEGER", nullable: true),
+                    MetComputed = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    Evidence = table.Column<string>(type: "TEXT", nullable: false),
+                    Reopened = table.Column<bool>(type: "INTEGER", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    UpdatedBy = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierIndicators", x => new { x.DossierId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_DossierIndicators_Dossiers_DossierId",
+                        column: x => x.DossierId,
+                        principalTable: "Dossiers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -220,6 +343,31 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_DossierFindings_DossierId_Round",
+                table: "DossierFindings",
+                columns: new[] { "DossierId", "Round" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_Code",
+                table: "Dossiers",
+                column: "Code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_CommuneCode",
+                table: "Dossiers",
+                column: "CommuneCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_InstanceId",
+                table: "Dossiers",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_ProvinceCode_Year_Status",
+                table: "Dossiers",
+                columns: new[] { "ProvinceCode", "Year", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IndicatorOwnerships_IndicatorId",
                 table: "IndicatorOwnerships",
                 column: "IndicatorId");
@@ -247,6 +395,16 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 table: "LegalParameters",
                 columns: new[] { "Name", "ProvinceCode" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoleAssignments_UnitKey_Role",
+                table: "RoleAssignments",
+                columns: new[] { "UnitKey", "Role" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoleAssignments_UserId",
+                table: "RoleAssignments",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -259,6 +417,12 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 name: "DepartmentKinds");
 
             migrationBuilder.DropTable(
+                name: "DossierFindings");
+
+            migrationBuilder.DropTable(
+                name: "DossierIndicators");
+
+            migrationBuilder.DropTable(
                 name: "IndicatorOwnerships");
 
             migrationBuilder.DropTable(
@@ -266,6 +430,12 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "LegalParameters");
+
+            migrationBuilder.DropTable(
+                name: "RoleAssignments");
+
+            migrationBuilder.DropTable(
+                name: "Dossiers");
 
             migrationBuilder.DropTable(
                 name: "Indicators");

@@ -77,6 +77,48 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Dossiers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Code = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Tier = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Year = table.Column<int>(type: "integer", nullable: false),
+                    ProvinceCode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    CommuneCode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    CommuneName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    DistrictCode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: true),
+                    VillageName = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    OpenedOn = table.Column<DateOnly>(type: "date", nullable: false),
+                    ProcessId = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    CriteriaSetId = table.Column<int>(type: "integer", nullable: false),
+                    CriteriaSetCode = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: false),
+                    ThresholdScope = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    OutstandingField = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    InstanceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Round = table.Column<int>(type: "integer", nullable: false),
+                    SatisfactionPercent = table.Column<decimal>(type: "numeric(7,4)", precision: 7, scale: 4, nullable: true),
+                    SurveyedHouseholds = table.Column<int>(type: "integer", nullable: true),
+                    ConstructionDebtCleared = table.Column<bool>(type: "boolean", nullable: true),
+                    SecurityOrder = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    PostedFrom = table.Column<DateOnly>(type: "date", nullable: true),
+                    PostedTo = table.Column<DateOnly>(type: "date", nullable: true),
+                    CommentsReceived = table.Column<int>(type: "integer", nullable: true),
+                    CommentsSummary = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    DecisionNumber = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    DecisionDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Dossiers", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "LegalParameters",
                 columns: table => new
                 {
@@ -98,6 +140,31 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "RoleAssignments",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    UserId = table.Column<string>(type: "character varying(450)", maxLength: 450, nullable: false),
+                    UnitKey = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Role = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    ValidFrom = table.Column<DateOnly>(type: "date", nullable: false),
+                    ValidTo = table.Column<DateOnly>(type: "date", nullable: true),
+                    CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RoleAssignments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_RoleAssignments_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Criteria",
                 columns: table => new
                 {
@@ -115,6 +182,62 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                         name: "FK_Criteria_CriteriaSets_CriteriaSetId",
                         column: x => x.CriteriaSetId,
                         principalTable: "CriteriaSets",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierFindings",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    DossierId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Round = table.Column<int>(type: "integer", nullable: false),
+                    Step = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    TaskId = table.Column<Guid>(type: "uuid", nullable: false),
+                    DepartmentKind = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
+                    IndicatorNumber = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Finding = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierFindings", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DossierFindings_Dossiers_DossierId",
+                        column: x => x.DossierId,
+                        principalTable: "Dossiers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DossierIndicators",
+                columns: table => new
+                {
+                    DossierId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    IndicatorId = table.Column<int>(type: "integer", nullable: false),
+                    Value = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    StatedMet = table.Column<bool>(type: "boolean", nullable: true),
+                    Met = table.Column<bool>(type: "boolean", nullable: true),
+                    MetComputed = table.Column<bool>(type: "boolean", nullable: false),
+                    Note = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    Evidence = table.Column<string>(type: "text", nullable: false),
+                    Reopened = table.Column<bool>(type: "boolean", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    UpdatedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DossierIndicators", x => new { x.DossierId, x.Number });
+                    table.ForeignKey(
+                        name: "FK_DossierIndicators_Dossiers_DossierId",
+                        column: x => x.DossierId,
+                        principalTable: "Dossiers",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -221,6 +344,31 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_DossierFindings_DossierId_Round",
+                table: "DossierFindings",
+                columns: new[] { "DossierId", "Round" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_Code",
+                table: "Dossiers",
+                column: "Code");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_CommuneCode",
+                table: "Dossiers",
+                column: "CommuneCode");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_InstanceId",
+                table: "Dossiers",
+                column: "InstanceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Dossiers_ProvinceCode_Year_Status",
+                table: "Dossiers",
+                columns: new[] { "ProvinceCode", "Year", "Status" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_IndicatorOwnerships_IndicatorId",
                 table: "IndicatorOwnerships",
                 column: "IndicatorId");
@@ -248,6 +396,16 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 table: "LegalParameters",
                 columns: new[] { "Name", "ProvinceCode" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoleAssignments_UnitKey_Role",
+                table: "RoleAssignments",
+                columns: new[] { "UnitKey", "Role" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_RoleAssignments_UserId",
+                table: "RoleAssignments",
+                column: "UserId");
         }
 
         /// <inheritdoc />
@@ -260,6 +418,12 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 name: "DepartmentKinds");
 
             migrationBuilder.DropTable(
+                name: "DossierFindings");
+
+            migrationBuilder.DropTable(
+                name: "DossierIndicators");
+
+            migrationBuilder.DropTable(
                 name: "IndicatorOwnerships");
 
             migrationBuilder.DropTable(
@@ -267,6 +431,12 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "LegalParameters");
+
+            migrationBuilder.DropTable(
+                name: "RoleAssignments");
+
+            migrationBuilder.DropTable(
+                name: "Dossiers");
 
             migrationBuilder.DropTable(
                 name: "Indicators");

@@ -85,7 +85,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
-        var pending = ChangeTracker.Entries<AuditEntryRow>().Where(e => e.State == EntityState.Added).Select(e => e.Entity).ToList();
+        var pending = ChangeTracker.Entries<AuditEntryRow>().Where(e => e.State == EntityState.Added).Select(e => e.Entity)
+            .OrderByDescending(e => e.Sequence).ToList();
         if (pending.Count == 0)
         {
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);

@@ -61,8 +61,12 @@ public static class AuditTrail
     public static void Record(AppDbContext db, string actor, string action, string subject, object? detail = null)
     {
         ArgumentNullException.ThrowIfNull(db);
+
+        // A placeholder key (-1, -2, … in the order recorded) until the save gives the real sequence.
+        var pending = db.ChangeTracker.Entries<AuditEntryRow>().Count(e => e.State == EntityState.Added);
         db.AuditEntries.Add(new AuditEntryRow
         {
+            Sequence = -(pending + 1),
             Actor = Limit(actor, 256), Action = Limit(action, 100), Subject = Limit(subject, 300),
             Detail = detail is null ? "{}" : detail as string ?? JsonSerializer.Serialize(detail, Json),
             PreviousHash = "", Hash = "",

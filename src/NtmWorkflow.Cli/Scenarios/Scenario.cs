@@ -159,7 +159,7 @@ internal sealed class Scenario
 
             if (value?.GetValueKind() != known.Value?.GetValueKind())
             {
-                throw new ScenarioException($"parameters: '{name}' must be a {KindOf(known.Value)} like its shipped value {known.Value?.ToJsonString() ?? "null"}, not {value?.ToJsonString() ?? "null"}");
+                throw new ScenarioException($"parameters: '{name}' must be {KindOf(known.Value)} like its shipped value {known.Value?.ToJsonString() ?? "null"}, not {value?.ToJsonString() ?? "null"}");
             }
         }
 
@@ -168,11 +168,11 @@ internal sealed class Scenario
 
     private static string KindOf(JsonNode? node) => node?.GetValueKind() switch
     {
-        JsonValueKind.Number => "number",
-        JsonValueKind.String => "string",
-        JsonValueKind.Array => "list",
-        JsonValueKind.Object => "object",
-        JsonValueKind.True or JsonValueKind.False => "boolean",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
         _ => "null",
     };
 

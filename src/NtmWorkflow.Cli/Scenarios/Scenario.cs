@@ -24,7 +24,11 @@ internal sealed record ExpectStep(
     List<string>? Reached,
     List<string>? NotReached) : ScenarioStep(Number);
 
-internal sealed record HandlerBehaviour(Dictionary<string, JsonNode?> Output, string? Fail);
+/// <summary>
+/// What a stubbed handler does: <see cref="Outputs"/> gives the n-th call the n-th output, and every later
+/// call the last one (one output for all calls when given as <c>output</c>); or it fails with <see cref="Fail"/>.
+/// </summary>
+internal sealed record HandlerBehaviour(IReadOnlyList<Dictionary<string, JsonNode?>> Outputs, string? Fail);
 
 /// <summary>The scenario JSON of <c>ntm run</c>, checked whole before anything runs.</summary>
 internal sealed class Scenario
@@ -48,6 +52,9 @@ internal sealed class Scenario
 
     public Dictionary<string, HandlerBehaviour> Handlers { get; private init; } = [];
 
+    /// <summary>Overrides of the shipped legal parameters (what <c>param('name')</c> reads), by name.</summary>
+    public Dictionary<string, JsonNode?> Parameters { get; private init; } = [];
+
     public List<ScenarioStep> Steps { get; private init; } = [];
 
     public static Scenario Load(string path)
@@ -67,7 +74,7 @@ internal sealed class Scenario
             throw new ScenarioException("the scenario must be a JSON object");
         }
 
-        Known(obj, "scenario", "process", "start", "calendar", "businessKey", "variables", "handlers", "steps");
+        Known(obj, "scenario", "process", "start", "calendar", "businessKey", "variables", "parameters", "handlers", "steps");
         var calendar = OptionalString(obj, "calendar", "scenario") ?? "official";
         if (calendar is not ("official" or "weekends"))
         {
@@ -88,10 +95,27 @@ internal sealed class Scenario
         {
             foreach (var (name, value) in handlersNode as JsonObject ?? throw new ScenarioException("handlers must be an object of handler names"))
             {
-                var handler = value as JsonObject ?? throw new ScenarioException($"handler '{name}' must be {{\"output\": {{…}}}} or {{\"fail\": \"text\"}}");
-                Known(handler, $"handler '{name}'", "output", "fail");
-                var fail = OptionalString(handler, "fail", $"handler '{name}'");
-                handlers[name] = new HandlerBehaviour(VariablesOf(handler, "output", $"handler '{name}'"), fail);
+                var where = $"handler '{name}'";
+                var handler = value as JsonObject ?? throw new ScenarioException($"{where} must be {{\"output\": {{…}}}}, {{\"outputs\": [{{…}}, …]}} or {{\"fail\": \"text\"}}");
+                Known(handler, where, "output", "outputs", "fail");
+                var fail = OptionalString(handler, "fail", where);
+                if (handler.ContainsKey("output") && handler.ContainsKey("outputs"))
+                {
+                    throw new ScenarioException($"{where}: give either output or outputs, not both");
+                }
+
+                List<Dictionary<string, JsonNode?>> outputs = [VariablesOf(handler, "output", where)];
+                if (handler["outputs"] is { } outputsNode)
+                {
+                    var list = outputsNode as JsonArray is { Count: > 0 } array
+                        ? array
+                        : throw new ScenarioException($"{where}: outputs must be a non-empty array of objects, one per call");
+                    outputs = [.. list.Select((o, i) => o is JsonObject call
+                        ? VariablesOf(new JsonObject { ["output"] = call.DeepClone() }, "output", $"{where} outputs[{i}]")
+                        : throw new ScenarioException($"{where}: outputs[{i}] must be an object"))];
+                }
+
+                handlers[name] = new HandlerBehaviour(outputs, fail);
             }
         }
 
@@ -112,10 +136,45 @@ internal sealed class Scenario
             Calendar = calendar,
             BusinessKey = OptionalString(obj, "businessKey", "scenario"),
             Variables = VariablesOf(obj, "variables", "scenario"),
+            Parameters = ParametersOf(obj),
             Handlers = handlers,
             Steps = steps,
         };
     }
+
+    /// <summary>
+    /// Overrides must name a shipped legal parameter and keep its kind (a number stays a number, a
+    /// fraction an object), so a scenario cannot run on a value the app would refuse.
+    /// </summary>
+    private static Dictionary<string, JsonNode?> ParametersOf(JsonObject obj)
+    {
+        var overrides = VariablesOf(obj, "parameters", "scenario");
+        var shipped = Web.Features.LegalParameters.LegalParameterDefaults.All.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        foreach (var (name, value) in overrides)
+        {
+            if (!shipped.TryGetValue(name, out var known))
+            {
+                throw new ScenarioException($"parameters: '{name}' is not a legal parameter; known: {string.Join(", ", shipped.Keys.Order(StringComparer.Ordinal))}");
+            }
+
+            if (value?.GetValueKind() != known.Value?.GetValueKind())
+            {
+                throw new ScenarioException($"parameters: '{name}' must be {KindOf(known.Value)} like its shipped value {known.Value?.ToJsonString() ?? "null"}, not {value?.ToJsonString() ?? "null"}");
+            }
+        }
+
+        return overrides;
+    }
+
+    private static string KindOf(JsonNode? node) => node?.GetValueKind() switch
+    {
+        JsonValueKind.Number => "a number",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
 
     private static ScenarioStep ParseStep(int number, JsonObject step)
     {

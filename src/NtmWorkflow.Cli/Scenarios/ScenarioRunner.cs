@@ -23,7 +23,7 @@ internal sealed class ScenarioRunner
         _scenario = scenario;
         _output = output;
         _clock = new ManualClock(scenario.Start);
-        var handlers = new HandlerRegistry { Fallback = new ScenarioHandler(new HandlerBehaviour([], null)) };
+        var handlers = new HandlerRegistry { Fallback = new ScenarioHandler(new HandlerBehaviour([[]], null)) };
         foreach (var (name, behaviour) in scenario.Handlers)
         {
             handlers.Register(name, new ScenarioHandler(behaviour));
@@ -32,6 +32,7 @@ internal sealed class ScenarioRunner
         _engine = new WorkflowEngine(store?.Invoke(_clock) ?? new InMemoryWorkflowStore(), new WorkflowEngineOptions
         {
             Clock = _clock, Handlers = handlers, OnEvent = Print,
+            Parameters = Web.Features.LegalParameters.LegalParameterDefaults.AsProcessParameters(scenario.Parameters),
             WorkingDays = scenario.Calendar == "weekends" ? WeekdaysOnly.Instance : new VietnameseWorkingDays(Web.Features.Calendar.OfficialCalendar.ShippedTable),
         });
     }
@@ -244,6 +245,8 @@ internal sealed class ScenarioRunner
 
     private sealed class ScenarioHandler(HandlerBehaviour behaviour) : IServiceTaskHandler
     {
+        private int _calls;
+
         public ValueTask<IReadOnlyDictionary<string, JsonNode?>> HandleAsync(ServiceTaskContext context, CancellationToken cancellationToken)
         {
             if (behaviour.Fail is not null)
@@ -251,7 +254,9 @@ internal sealed class ScenarioRunner
                 throw new InvalidOperationException(behaviour.Fail);
             }
 
-            IReadOnlyDictionary<string, JsonNode?> output = behaviour.Output.ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal);
+            // The n-th call gets the n-th output; calls past the end keep getting the last.
+            var call = Math.Min(_calls++, behaviour.Outputs.Count - 1);
+            IReadOnlyDictionary<string, JsonNode?> output = behaviour.Outputs[call].ToDictionary(p => p.Key, p => p.Value?.DeepClone(), StringComparer.Ordinal);
             return ValueTask.FromResult(output);
         }
     }

@@ -69,7 +69,7 @@ public sealed class NtmWorkflowVerbTests
         using var folder = new TemporaryDirectory();
         var broken = Path.Combine(folder.Path, "broken.bpmn");
         await File.WriteAllTextAsync(broken, "<not-closed>");
-        var model = Path.Combine(Root, "workflows", "ntm-commune-recognition.bpmn");
+        var model = Path.Combine(Root, "workflows", "ntm-commune-two-tier.bpmn");
 
         var result = await NtmProcess.RunAsync(folder.Path, null, "validate", model, "broken.bpmn", "missing.bpmn");
 
@@ -78,7 +78,7 @@ public sealed class NtmWorkflowVerbTests
         var lines = result.JsonLines();
         Assert.Equal([model, "broken.bpmn", "missing.bpmn"], lines.Select(l => l.GetProperty("file").GetString()));
         Assert.Equal([true, false, false], lines.Select(l => l.GetProperty("valid").GetBoolean()));
-        Assert.Equal(["ntm-commune-recognition"], lines[0].GetProperty("processes").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["ntm-commune-two-tier"], lines[0].GetProperty("processes").EnumerateArray().Select(p => p.GetString()));
         var error = lines[1].GetProperty("errors")[0];
         Assert.Equal(("file", System.Text.Json.JsonValueKind.Null, System.Text.Json.JsonValueKind.Null),
             (error.GetProperty("type").GetString(), error.GetProperty("element").ValueKind, error.GetProperty("line").ValueKind));

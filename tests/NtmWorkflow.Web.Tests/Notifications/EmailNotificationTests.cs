@@ -58,6 +58,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(CancellationToken.None);
         await MailTemplateSeeder.SeedMissingAsync(db, CancellationToken.None);
+        await scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Features.LegalParameters.LegalParameterService>().SeedMissingAsync(CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<DemoAccounts>().EnsureRolesAsync();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         foreach (var (name, email) in new[] { ("tuan", "tuan@vpdp.test"), ("hanh", "hanh@vpdp.test"), ("noemail", "") })
@@ -71,16 +72,16 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         }
 
         var engine = host.Services.GetRequiredService<WorkflowEngine>();
-        Assert.Empty(engine.Deploy(File.ReadAllBytes(Path.Combine(TestEnvironment.RepositoryRoot, "workflows", "ntm-commune-recognition.bpmn"))).Validation.Errors);
+        Assert.Empty(engine.Deploy(File.ReadAllBytes(Path.Combine(TestEnvironment.RepositoryRoot, "workflows", "ntm-commune-two-tier.bpmn"))).Validation.Errors);
         return host;
     }
 
     private static ServiceTaskContext Context(string topic, Dictionary<string, string> properties, IReadOnlyList<TaskView>? tasks = null) => new(
-        Guid.NewGuid(), "ntm-commune-recognition", "escalateAppraisal", topic, "2026-XA-00745",
+        Guid.NewGuid(), "ntm-commune-two-tier", "escalateDepartmentReview", topic, "2026-XA-00745",
         new Dictionary<string, JsonNode?> { ["communeCode"] = "00745", ["agreeCount"] = 3, ["appraisals"] = new JsonArray("a", "b") },
         properties)
     {
-        DedupKey = "test/escalateAppraisal/1", OpenTasks = tasks ?? [], Now = Monday,
+        DedupKey = "test/escalateDepartmentReview/1", OpenTasks = tasks ?? [], Now = Monday,
     };
 
     [Fact]
@@ -103,7 +104,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         await handler.HandleAsync(context, CancellationToken.None);
 
         var message = Assert.Single(context.Enqueued);
-        Assert.Equal(("test/escalateAppraisal/1", "email"), (message.DedupKey, message.Channel));
+        Assert.Equal(("test/escalateDepartmentReview/1", "email"), (message.DedupKey, message.Channel));
         var payload = JsonSerializer.Deserialize<EmailPayload>(message.Payload, EmailPayload.Json)!;
         Assert.Equal(["hanh@vpdp.test", "lanh.dao@ubnd.test", "tuan@vpdp.test"], payload.To);
         Assert.Equal("Quá hạn thẩm định hồ sơ 2026-XA-00745", payload.Subject);
@@ -130,7 +131,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
     {
         var engine = _host!.Services.GetRequiredService<WorkflowEngine>();
         var instance = await StartDossierAsync(engine, ["nong-nghiep", "y-te"]);
-        var tasks = (await engine.ListTasksAsync(instance.Id)).Where(t => t.ElementId == "departmentAppraisal").ToList();
+        var tasks = (await engine.ListTasksAsync(instance.Id)).Where(t => t.ElementId == "departmentReview").ToList();
         Assert.Equal(2, tasks.Count);
 
         // Opened Monday 2 March 2026, due in 7 working days: 17:00 on Wednesday 11 March. Run to Tuesday 17 March, 08:00.
@@ -141,9 +142,9 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         Assert.All(mails, m => Assert.Equal(OutboxStatus.Sent, m.Status));
         Assert.Equal(
             [
-                "remindAppraisal/1 2026-03-09 07:30", "noticeAppraisalDue/1 2026-03-11 07:30",
-                "noticeAppraisalOverdue/1 2026-03-12 07:30", "noticeAppraisalOverdue/2 2026-03-13 07:30",
-                "escalateAppraisal/1 2026-03-16 07:30", "noticeAppraisalOverdue/3 2026-03-16 07:30", "noticeAppraisalOverdue/4 2026-03-17 07:30",
+                "remindDepartmentReview/1 2026-03-09 07:30", "noticeDepartmentReviewDue/1 2026-03-11 07:30",
+                "noticeDepartmentReviewOverdue/1 2026-03-12 07:30", "noticeDepartmentReviewOverdue/2 2026-03-13 07:30",
+                "escalateDepartmentReview/1 2026-03-16 07:30", "noticeDepartmentReviewOverdue/3 2026-03-16 07:30", "noticeDepartmentReviewOverdue/4 2026-03-17 07:30",
             ],
             mails.OrderBy(m => m.CreatedAt).ThenBy(m => m.Id).Select(m => $"{m.DedupKey[33..]} {m.CreatedAt.ToVietnamTime():yyyy-MM-dd HH:mm}"));
 
@@ -170,7 +171,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         Assert.Equal(0, await _host.Services.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None));
         foreach (var task in tasks)
         {
-            await engine.CompleteTaskAsync(task.Id, new Dictionary<string, JsonNode?> { ["allMet"] = true });
+            await engine.CompleteTaskAsync(task.Id, new Dictionary<string, JsonNode?> { ["decision"] = "forward" });
         }
 
         await FireUntilAsync(engine, new DateTimeOffset(2026, 3, 20, 8, 0, 0, VietnamTime.Offset));
@@ -185,13 +186,13 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         _clock.SetUtcNow(new DateTimeOffset(2026, 4, 16, 8, 0, 0, VietnamTime.Offset));
         var engine = _host!.Services.GetRequiredService<WorkflowEngine>();
         var instance = await StartDossierAsync(engine, ["nong-nghiep"]);
-        var task = Assert.Single(await engine.ListTasksAsync(instance.Id), t => t.ElementId == "departmentAppraisal");
+        var task = Assert.Single(await engine.ListTasksAsync(instance.Id), t => t.ElementId == "departmentReview");
         var calendar = _host.Services.GetRequiredService<WorkingCalendar>();
         Assert.Equal(calendar.AddWorkingDays(_clock.GetUtcNow(), 7), task.Due);
         Assert.False(calendar.IsWorkingDay(new DateOnly(2026, 4, 27)));
 
         // The reminder comes on the morning two working days before the due day, skipping the days off.
-        var reminder = Assert.Single((await engine.GetInstanceAsync(instance.Id))!.Timers, t => t.ElementId == "appraisalReminder");
+        var reminder = Assert.Single((await engine.GetInstanceAsync(instance.Id))!.Timers, t => t.ElementId == "departmentReviewReminder");
         Assert.Equal(VietnamTime.At(DateOnly.FromDateTime(calendar.AddWorkingDays(task.Due!.Value, -2).ToVietnamTime().DateTime), new TimeOnly(7, 30)), reminder.Due);
     }
 
@@ -276,7 +277,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         var engine = host.Services.GetRequiredService<WorkflowEngine>();
         var key = "2026-XA-" + Guid.NewGuid().ToString("N")[..6];
         var instance = await StartDossierAsync(engine, ["y-te"], key);
-        var task = Assert.Single(await engine.ListTasksAsync(instance.Id), t => t.ElementId == "departmentAppraisal");
+        var task = Assert.Single(await engine.ListTasksAsync(instance.Id), t => t.ElementId == "departmentReview");
         await FireUntilAsync(engine, new DateTimeOffset(2026, 3, 9, 8, 0, 0, VietnamTime.Offset));
         Assert.Equal(1, await host.Services.GetRequiredService<OutboxSender>().SendDueAsync(CancellationToken.None));
         var row = Assert.Single(await OutboxAsync(host), o => o.InstanceId == instance.Id);
@@ -303,20 +304,26 @@ public sealed class EmailNotificationTests : IAsyncLifetime
         Assert.Equal($"<{MessageIds.FromDedupKey(row.DedupKey, "ntm.laocai.test")}>", mail.GetProperty("headers").GetProperty("message-id").GetString());
     }
 
+    /// <summary>Opens a two-tier dossier and forwards it at once up to the department review.</summary>
     private static async Task<InstanceView> StartDossierAsync(WorkflowEngine engine, string[] departments, string businessKey = "2026-XA-00745")
     {
         var variables = new JsonObject
         {
+            ["dossierId"] = businessKey,
             ["communeCode"] = "00745",
+            ["communeName"] = "Xã Tân Hòa",
+            ["provinceCode"] = "10",
+            ["tier"] = "ntm",
+            ["year"] = 2026,
+            ["criteriaSet"] = "ntm-2026-2030",
             ["departments"] = new JsonArray([.. departments.Select(d => JsonValue.Create(d))]),
             ["councilMembers"] = new JsonArray("hd.son"),
-            ["params"] = new JsonObject { ["prepareDays"] = 20, ["receiveDays"] = 3, ["supplementDays"] = 10, ["appraisalDays"] = 7, ["voteDays"] = 5, ["decisionDays"] = 5, ["approvalShare"] = 0.5 },
         };
-        var instance = await engine.StartAsync("ntm-commune-recognition", variables.ToDictionary(p => p.Key, p => p.Value?.DeepClone()), businessKey);
-        foreach (var (element, output) in new[] { ("prepareDossier", new JsonObject()), ("receiveDossier", new JsonObject { ["dossierComplete"] = true }) })
+        var instance = await engine.StartAsync("ntm-commune-two-tier", variables.ToDictionary(p => p.Key, p => p.Value?.DeepClone()), businessKey);
+        foreach (var (element, decision) in new (string Element, string? Decision)[] { ("selfAssessment", null), ("postingAndSurvey", null), ("submitDossier", null), ("intake", "forward"), ("verification", "forward") })
         {
             var task = Assert.Single(await engine.ListTasksAsync(instance.Id), t => t.ElementId == element);
-            await engine.CompleteTaskAsync(task.Id, output.ToDictionary(p => p.Key, p => p.Value?.DeepClone()));
+            await engine.CompleteTaskAsync(task.Id, decision is null ? null : new Dictionary<string, JsonNode?> { ["decision"] = decision });
         }
 
         return instance;

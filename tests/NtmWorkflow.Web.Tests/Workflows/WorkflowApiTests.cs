@@ -27,10 +27,15 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         actor = "vpdp",
         variables = new
         {
+            dossierId = key,
             communeCode = "00745",
-            departments = new[] { "nong-nghiep" },
+            communeName = "Xã Tân Hòa",
+            provinceCode = "31",
+            tier = "ntm",
+            year = 2026,
+            criteriaSet = "ntm-2026-2030",
+            departments = new[] { "01-nong-nghiep-moi-truong" },
             councilMembers = new[] { "hd.son" },
-            @params = new { prepareDays = 20, receiveDays = 3, supplementDays = 10, appraisalDays = 7, voteDays = 5, decisionDays = 5, approvalShare = 0.5 },
         },
     };
 
@@ -39,15 +44,17 @@ public sealed class WorkflowApiTests : IAsyncLifetime
     {
         var body = await _client!.GetFromJsonAsync<JsonElement>("/api/definitions");
         var ids = body.GetProperty("processes").EnumerateArray().Select(p => (p.GetProperty("processId").GetString(), p.GetProperty("version").GetInt32())).ToList();
-        Assert.Contains(("ntm-commune-recognition", 1), ids);
-        Assert.Contains(("ntm-commune-recognition-three-tier", 1), ids);
+        Assert.Contains(("ntm-commune-two-tier", 1), ids);
+        Assert.Contains(("ntm-commune", 1), ids);
+        Assert.Contains(("ntm-village", 1), ids);
+        Assert.Contains(("ntm-revocation", 1), ids);
         Assert.Empty(body.GetProperty("problems").EnumerateArray());
     }
 
     [Fact]
     public async Task A_dossier_is_started_its_task_completed_and_its_history_read()
     {
-        var started = await _client!.PostAsJsonAsync("/api/processes/ntm-commune-recognition/instances", Dossier("2026-XA-API"));
+        var started = await _client!.PostAsJsonAsync("/api/processes/ntm-commune-two-tier/instances", Dossier("2026-XA-API"));
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
         var instance = await started.Content.ReadFromJsonAsync<JsonElement>();
         var id = instance.GetProperty("id").GetString();
@@ -56,13 +63,13 @@ public sealed class WorkflowApiTests : IAsyncLifetime
 
         var tasks = await _client!.GetFromJsonAsync<JsonElement>($"/api/tasks?instanceId={id}&candidateGroup=commune-00745");
         var task = Assert.Single(tasks.EnumerateArray());
-        Assert.Equal("prepareDossier", task.GetProperty("elementId").GetString());
+        Assert.Equal("selfAssessment", task.GetProperty("elementId").GetString());
 
         var completed = await _client!.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id").GetString()}/complete", new { actor = "xa.lan", variables = new { note = "Đủ hồ sơ" } });
         Assert.Equal(HttpStatusCode.NoContent, completed.StatusCode);
 
         var detail = await _client!.GetFromJsonAsync<JsonElement>($"/api/instances/{id}");
-        Assert.Equal("receiveDossier", detail.GetProperty("instance").GetProperty("openTasks")[0].GetProperty("elementId").GetString());
+        Assert.Equal("postingAndSurvey", detail.GetProperty("instance").GetProperty("openTasks")[0].GetProperty("elementId").GetString());
         Assert.Equal("Đủ hồ sơ", detail.GetProperty("instance").GetProperty("variables").GetProperty("note").GetString());
         var history = detail.GetProperty("history").EnumerateArray().ToList();
         Assert.Contains(history, h => h.GetProperty("event").GetString() == "taskCompleted" && h.GetProperty("actor").GetString() == "xa.lan");
@@ -84,7 +91,7 @@ public sealed class WorkflowApiTests : IAsyncLifetime
         await AssertProblem(await _client!.PostAsync("/api/signals/x", new StringContent("{not json", System.Text.Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "as JSON");
 
         // A start with a bad variable type fails as an incident, not a lost request: the instance is kept.
-        var started = await _client!.PostAsJsonAsync("/api/processes/ntm-commune-recognition/instances", new { variables = new { communeCode = "1", departments = "not a list" } });
+        var started = await _client!.PostAsJsonAsync("/api/processes/ntm-commune-two-tier/instances", new { variables = new { communeCode = "1", departments = "not a list" } });
         Assert.Equal(HttpStatusCode.Created, started.StatusCode);
     }
 

@@ -24,7 +24,11 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         var clock = new FakeTimeProvider(Start);
         var store = new EfWorkflowStore(provider.GetRequiredService<IServiceScopeFactory>(), clock);
         var calls = new List<ServiceTaskContext>();
-        var engine = new WorkflowEngine(store, new WorkflowEngineOptions { Clock = clock, Handlers = new HandlerRegistry { Fallback = new Recording(calls) } });
+        var engine = new WorkflowEngine(store, new WorkflowEngineOptions
+        {
+            Clock = clock, Handlers = new HandlerRegistry { Fallback = new Recording(calls) },
+            Parameters = NtmWorkflow.Web.Features.LegalParameters.LegalParameterDefaults.AsProcessParameters(),
+        });
         foreach (var file in Directory.GetFiles(Path.Combine(TestEnvironment.RepositoryRoot, "workflows"), "*.bpmn"))
         {
             Assert.Empty(engine.Deploy(File.ReadAllBytes(file)).Validation.Errors);
@@ -212,12 +216,17 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         var (engine, _, clock, calls) = CreateEngine();
         var variables = new JsonObject
         {
+            ["dossierId"] = "2026-XA-00745",
             ["communeCode"] = "00745",
-            ["departments"] = new JsonArray("nong-nghiep", "lao-dong"),
+            ["communeName"] = "Xã Tân Hòa",
+            ["provinceCode"] = "31",
+            ["tier"] = "ntm",
+            ["year"] = 2026,
+            ["criteriaSet"] = "ntm-2026-2030",
+            ["departments"] = new JsonArray("01-nong-nghiep-moi-truong", "02-y-te"),
             ["councilMembers"] = new JsonArray("a", "b"),
-            ["params"] = new JsonObject { ["prepareDays"] = 20, ["receiveDays"] = 3, ["supplementDays"] = 10, ["appraisalDays"] = 7, ["voteDays"] = 5, ["decisionDays"] = 5, ["approvalShare"] = 0.5 },
         };
-        var instance = await engine.StartAsync("ntm-commune-recognition", variables.ToDictionary(p => p.Key, p => p.Value?.DeepClone()), "2026-XA-00745");
+        var instance = await engine.StartAsync("ntm-commune-two-tier", variables.ToDictionary(p => p.Key, p => p.Value?.DeepClone()), "2026-XA-00745");
 
         async Task Complete(string element, object? vars = null)
         {
@@ -225,13 +234,16 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
             await engine.CompleteTaskAsync(task.Id, vars is null ? null : JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(vars))!.AsObject().ToDictionary(p => p.Key, p => p.Value?.DeepClone()));
         }
 
-        await Complete("prepareDossier");
-        await Complete("receiveDossier", new { dossierComplete = true });
-        Assert.Equal(2, (await engine.ListTasksAsync(instance.Id)).Count(t => t.ElementId == "departmentAppraisal"));
+        await Complete("selfAssessment");
+        await Complete("postingAndSurvey");
+        await Complete("submitDossier");
+        await Complete("intake", new { decision = "forward" });
+        await Complete("verification", new { decision = "forward" });
+        Assert.Equal(2, (await engine.ListTasksAsync(instance.Id)).Count(t => t.ElementId == "departmentReview"));
         // Due in 7 working days: 17:00 on Wednesday 11 March. A reminder on the morning of Monday 9, a notice on the morning of the 11th...
         clock.SetUtcNow(new DateTimeOffset(2026, 3, 11, 17, 0, 0, VietnamTime.Offset));
         await engine.FireDueTimersAsync(clock.GetUtcNow());
-        Assert.Equal(["remindAppraisal", "noticeAppraisalDue"], calls.Select(c => c.ElementId));
+        Assert.Equal(["remindDepartmentReview", "noticeDepartmentReviewDue"], calls.Select(c => c.ElementId));
 
         // ...a notice each working day overdue (12, 13, 16 March), and the escalation on the third working day overdue.
         // Timer by timer, as the alarm clock rings: each overdue notice schedules the next from its own time.
@@ -245,11 +257,11 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
             await engine.FireDueTimersAsync(clock.GetUtcNow());
         }
 
-        Assert.Equal(3, calls.Count(c => c.ElementId == "noticeAppraisalOverdue"));
+        Assert.Equal(3, calls.Count(c => c.ElementId == "noticeDepartmentReviewOverdue"));
         Assert.Contains(calls, c => c.Topic == "ntm.escalate" && c.BusinessKey == "2026-XA-00745" && c.Properties["to"] == "head,coordination-office");
 
-        await Complete("departmentAppraisal", new { allMet = true });
-        await Complete("departmentAppraisal", new { allMet = true });
+        await Complete("departmentReview", new { decision = "forward" });
+        await Complete("departmentReview", new { decision = "forward" });
         await Complete("councilVote", new { agree = true });
         await Complete("councilVote", new { agree = true });
         await Complete("recognitionDecision");
@@ -274,7 +286,10 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
                 calls.Add(context);
             }
 
-            return ValueTask.FromResult<IReadOnlyDictionary<string, JsonNode?>>(new Dictionary<string, JsonNode?>());
+            // The dossier check answers "every indicator met", so the NTM model goes on to the council.
+            return ValueTask.FromResult<IReadOnlyDictionary<string, JsonNode?>>(context.Topic == "ntm.dossier.check"
+                ? new Dictionary<string, JsonNode?> { ["allIndicatorsMet"] = true, ["unmetIndicators"] = new JsonArray() }
+                : new Dictionary<string, JsonNode?>());
         }
     }
 }

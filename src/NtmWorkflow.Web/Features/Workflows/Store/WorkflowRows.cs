@@ -150,7 +150,7 @@ public sealed class WorkflowDefinitionRow
 
     public required byte[] Bpmn { get; set; }
 
-    /// <summary>Where it came from, e.g. "workflows/ntm-commune-recognition.bpmn".</summary>
+    /// <summary>Where it came from, e.g. "workflows/ntm-commune-two-tier.bpmn".</summary>
     public required string Source { get; set; }
 
     public DateTimeOffset DeployedAt { get; set; }

@@ -47,6 +47,7 @@ public sealed class StartupInitializer(IServiceScopeFactory scopes, IOptions<Dem
             await MailTemplateSeeder.SeedMissingAsync(db, ct);
             await services.GetRequiredService<Features.Calendar.CalendarService>().SeedIfEmptyAsync(ct);
             await services.GetRequiredService<Features.LegalParameters.LegalParameterService>().SeedMissingAsync(ct);
+            await services.GetRequiredService<Features.Criteria.CriteriaCatalog>().SeedMissingAsync(ct);
 
             var accounts = services.GetRequiredService<DemoAccounts>();
             await accounts.EnsureRolesAsync();

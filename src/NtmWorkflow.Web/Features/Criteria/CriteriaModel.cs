@@ -129,7 +129,7 @@ public sealed class IndicatorRow
 
 /// <summary>
 /// The threshold of an indicator for a region or a commune group (entered by administrators, absent where
-/// unknown). <see cref="Scope"/> is a region code (<c>mien-nui-phia-bac</c>, …), a group (<c>nhom-1</c>…),
+/// unknown). <see cref="Scope"/> is a region code (<c>trung-du-mien-nui-phia-bac</c>, …), a group (<c>nhom-1</c>…),
 /// or <c>*</c> for everywhere.
 /// </summary>
 public sealed class IndicatorThresholdRow

@@ -229,7 +229,7 @@ public sealed class DossierService(
         var assessment = CriteriaCatalog.Assess(indicator, dossier.ThresholdScope, value);
         if (value is not null && !assessment.Valid)
         {
-            throw Bad($"{number}: {assessment.Error}");
+            throw Bad(assessment.Error ?? $"The value of {number} is not valid.");
         }
 
         if (request.Note is { Length: > 4000 })

@@ -31,7 +31,7 @@ public abstract class CriteriaApiTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static HttpRequestMessage Write(HttpMethod method, string url, object? body, string? actor = "mai")
+    private static HttpRequestMessage Write(HttpMethod method, string url, object? body, string? actor = "admin")
     {
         var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
         if (actor is not null)
@@ -148,7 +148,9 @@ public abstract class CriteriaApiTests : IAsyncLifetime
         }
 
         await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "3.1", name = "Không người thực hiện", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: null)), HttpStatusCode.BadRequest, "X-Acting-User");
+            new { number = "3.1", name = "Không người thực hiện", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: null)), HttpStatusCode.Unauthorized, "X-Acting-User");
+        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "3.1", name = "Không phải quản trị", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: "xa.lan")), HttpStatusCode.Forbidden, "xa.lan");
         await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, "/api/criteria-sets/khong-co/indicators",
             new { number = "3.1", name = "Bộ không có", kind = "YesNo", defaultDepartmentKind = "y-te" })), HttpStatusCode.NotFound, "khong-co");
         await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
@@ -172,7 +174,7 @@ public abstract class CriteriaApiTests : IAsyncLifetime
         {
             var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.Action.StartsWith("criteria.")).ToListAsync();
             var only = Assert.Single(audit);
-            Assert.Equal(("mai", "criteria.indicator.add", $"criteria-set/{Set2026}/indicator/3.1"), (only.Actor, only.Action, only.Subject));
+            Assert.Equal(("admin", "criteria.indicator.add", $"criteria-set/{Set2026}/indicator/3.1"), (only.Actor, only.Action, only.Subject));
         }
     }
 

@@ -35,8 +35,6 @@ public sealed record SetVerifiedRequest(bool? Verified);
 /// </summary>
 public static class CriteriaApi
 {
-    public const string ActingUserHeader = "X-Acting-User";
-
     public static IEndpointRouteBuilder MapCriteriaApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().WithTags("Criteria");
@@ -46,8 +44,9 @@ public static class CriteriaApi
         api.MapGet("/threshold-scopes", ThresholdScopes).WithSummary("The regions and commune groups a threshold can apply to");
         api.MapGet("/provinces/{provinceCode}/indicator-owners", Owners).WithSummary("Each indicator of ?set= with its owner in the province on ?on= (yyyy-MM-dd)");
 
-        // All writes in one group, so authorization is added in one place.
-        var write = api.MapGroup("").AddEndpointFilter(RequireActingUser);
+        // All writes in one group, so authorization is added in one place: the acting official must administer
+        // the province whose ownership changes, or be a national administrator for the national sets.
+        var write = api.MapGroup("").AddEndpointFilter<ActingOfficialFilter>().AddEndpointFilter(RequireAdministrator);
         write.MapPost("/criteria-sets/{code}/criteria", AddCriterion).WithSummary("Adds a criterion");
         write.MapPut("/criteria-sets/{code}/criteria/{number:int}", UpdateCriterion).WithSummary("Renames a criterion or sets its verified flag");
         write.MapPut("/criteria-sets/{code}/verified", SetVerified).WithSummary("Marks the set as checked (or not) against the official text");
@@ -150,15 +149,19 @@ public static class CriteriaApi
         string provinceCode, string setCode, string indicatorNumber, OwnershipChange request, HttpContext http, CancellationToken ct) =>
         Run(() => Catalog(http).SetOwnershipAsync(provinceCode, setCode, indicatorNumber, request, Actor(http), ct));
 
-    private static async ValueTask<object?> RequireActingUser(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
-        string.IsNullOrWhiteSpace(context.HttpContext.Request.Headers[ActingUserHeader].ToString())
-            ? Problem(400, $"Name the acting user in the {ActingUserHeader} header: every change to the catalogue is audited.")
-            : await next(context);
+    private static async ValueTask<object?> RequireAdministrator(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var official = context.HttpContext.ActingOfficial();
+        var province = context.HttpContext.GetRouteValue("provinceCode") as string;
+        return official.Administers(province)
+            ? await next(context)
+            : Problem(403, $"{official.UserName} does not administer {(province is null ? "the national criteria sets" : "province " + province)}.");
+    }
 
     // The catalogue is created per request from the scope's context, whether or not it is registered.
     private static CriteriaCatalog Catalog(HttpContext http) => http.RequestServices.GetRequiredService<CriteriaCatalog>();
 
-    private static string Actor(HttpContext http) => http.Request.Headers[ActingUserHeader].ToString().Trim();
+    private static string Actor(HttpContext http) => http.ActingOfficial().UserName;
 
     private static async Task<Results<Ok<T>, ProblemHttpResult>> Run<T>(Func<Task<T>> change)
     {

@@ -16,7 +16,8 @@ namespace NtmWorkflow.Web.Tests.Dossiers;
 /// demo province (Tuyên Quang, 08) would: Xã Ngọc Đường (00700) self-assesses, posts and surveys, submits; the
 /// coordination office takes it in and verifies; every department owning an indicator reviews its own, one
 /// returns an indicator, the commune supplements exactly that, and on resubmission the council votes through the
-/// generic task API. Every refusal on the way is checked to change nothing. On each provider.
+/// generic task API; the chairman recognises it, and a later review revokes it. Every refusal on the way is
+/// checked to change nothing. On each provider.
 /// </summary>
 public abstract class DossierJourneyTests : IAsyncLifetime
 {
@@ -111,7 +112,7 @@ public abstract class DossierJourneyTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task A_commune_dossier_goes_from_opening_through_a_return_to_the_councils_vote()
+    public async Task A_commune_dossier_goes_from_opening_through_a_return_and_the_councils_vote_to_recognition_and_revocation()
     {
         // The officials the dossier needs besides the demo accounts: a reviewer in every department owning an
         // indicator, two more council members, and the officer of another commune of the province.
@@ -261,6 +262,36 @@ public abstract class DossierJourneyTests : IAsyncLifetime
         Assert.Equal(["recognitionDecision"], OpenSteps(dossier));
         Assert.Equal("InProgress", dossier.GetProperty("status").GetString());
 
+        // The chairman signs; the dossier is recognised.
+        await RefusedAsync(HttpStatusCode.Forbidden, "vpdp", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND", decisionDate = "2025-12-20" });
+        await RefusedAsync(HttpStatusCode.BadRequest, "ct.tinh", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND" });
+        dossier = await OkAsync("ct.tinh", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND", decisionDate = "2025-12-20" });
+        Assert.Equal(("Recognised", "1763/QĐ-UBND"), (dossier.GetProperty("status").GetString(), dossier.GetProperty("decisionNumber").GetString()));
+        Assert.Empty(OpenSteps(dossier));
+
+        // Later, a review for revocation: one failing criterion is not a trigger; six of 19 with income (10) is.
+        await RefusedAsync(HttpStatusCode.Forbidden, "xa.lan", HttpMethod.Post, $"{url}/revocation", new { failingCriteria = new[] { "10" } });
+        await RefusedAsync(HttpStatusCode.BadRequest, "vpdp", HttpMethod.Post, $"{url}/revocation", new { failingCriteria = new[] { "20" } });
+        var minor = await OkAsync("vpdp", HttpMethod.Post, $"{url}/revocation", new { failingCriteria = new[] { "10" } }, HttpStatusCode.Created);
+        Assert.False(minor.GetProperty("triggered").GetBoolean());
+        Assert.Equal("Recognised", (await OkAsync("vpdp", HttpMethod.Get, url)).GetProperty("status").GetString());
+        var major = await OkAsync("vpdp", HttpMethod.Post, $"{url}/revocation",
+            new { failingCriteria = new[] { "10", "11", "12", "13", "14", "15" }, reason = "Kết quả rà soát năm 2026" }, HttpStatusCode.Created);
+        Assert.True(major.GetProperty("triggered").GetBoolean());
+        await RefusedAsync(HttpStatusCode.Conflict, "vpdp", HttpMethod.Post, $"{url}/revocation", new { failingCriteria = new[] { "10" } });
+        var revocation = major.GetProperty("instanceId").GetString();
+        async Task CompleteAsync(string element, string actor, object variables)
+        {
+            var open = await Client.GetFromJsonAsync<JsonElement>($"/api/tasks?instanceId={revocation}");
+            var task = open.EnumerateArray().Single(t => t.GetProperty("elementId").GetString() == element);
+            Assert.Equal(HttpStatusCode.NoContent, (await Client.PostAsJsonAsync($"/api/tasks/{task.GetProperty("id")}/complete", new { actor, variables })).StatusCode);
+        }
+
+        await CompleteAsync("revocationReview", "vpdp", new { decision = "propose" });
+        await CompleteAsync("revocationConsultation", "xa.lan", new { explanation = "Xã đang khắc phục" });
+        await CompleteAsync("revocationDecision", "ct.tinh", new { revoke = true, decisionNumber = "88/QĐ-UBND" });
+        Assert.Equal("Revoked", (await OkAsync("vpdp", HttpMethod.Get, url)).GetProperty("status").GetString());
+
         // The history shows who said what at each level, and the audit chain holds.
         var history = await OkAsync("vpdp", HttpMethod.Get, $"{url}/history");
         var findings = history.GetProperty("findings").EnumerateArray().ToList();
@@ -272,6 +303,9 @@ public abstract class DossierJourneyTests : IAsyncLifetime
         Assert.Contains(("xa.lan", "dossier.resubmitted"), actions);
         Assert.Contains(("so.hoa", "dossier.reviewed"), actions);
         Assert.Contains(("hd.binh", "workflow.taskCompleted"), actions);
+        Assert.Contains(("ct.tinh", "dossier.decided"), actions);
+        Assert.Contains(("vpdp", "dossier.revocationOpened"), actions);
+        Assert.Contains(("system", "dossier.revoked"), actions);
         Assert.Contains(history.GetProperty("workflow").EnumerateArray(), e => e.GetProperty("elementId").GetString() == "checkIndicators");
 
         await using var scope = _app!.Services.CreateAsyncScope();

@@ -13,7 +13,7 @@ public sealed record DossierTaskView(Guid Id, string ElementId, string? Name, st
 public sealed record DossierView(
     Guid Id, string Code, string Subject, string Tier, int Year, string ProvinceCode, string CommuneCode, string CommuneName, string? DistrictCode, string? VillageName,
     DateOnly OpenedOn, string ProcessId, string CriteriaSet, string? ThresholdScope, string? OutstandingField, Guid? InstanceId, string Status, int Round,
-    object Conditions, string? DecisionNumber, DateOnly? DecisionDate, IReadOnlyList<DossierIndicatorView> Indicators, IReadOnlyList<DossierTaskView> OpenTasks,
+    object Conditions, string? DecisionNumber, DateOnly? DecisionDate, Guid? RevocationInstanceId, IReadOnlyList<DossierIndicatorView> Indicators, IReadOnlyList<DossierTaskView> OpenTasks,
     IReadOnlyList<string> UnmetIndicators);
 
 public sealed record DossierHistoryView(IReadOnlyList<object> Audit, IReadOnlyList<DossierFindingRow> Findings, IReadOnlyList<WorkflowEvent> Workflow);
@@ -44,6 +44,7 @@ public static class DossierApi
             .WithSummary("Submits (or resubmits after a return): 100 % of indicators met and every recognition condition holding");
         api.MapPost("/{id:guid}/tasks/{taskId:guid}/review", Review).WithSummary("A reviewer's findings per indicator and decision (forward, return, reject)");
         api.MapPost("/{id:guid}/decision", Decide).WithSummary("The chairman's recognition decision (number and date)");
+        api.MapPost("/{id:guid}/revocation", OpenRevocation).WithSummary("Opens the review of a recognition for revocation, with the criteria no longer met");
         return app;
     }
 
@@ -89,6 +90,12 @@ public static class DossierApi
         return TypedResults.Ok(await ViewAsync(await dossiers.LoadAsync(id, ct), dossiers, ct));
     }
 
+    public static async Task<Created<object>> OpenRevocation(Guid id, RevocationRequest request, HttpContext http, DossierService dossiers, CancellationToken ct)
+    {
+        var (triggered, instance) = await dossiers.OpenRevocationAsync(http.ActingOfficial(), id, request, ct);
+        return TypedResults.Created($"/api/instances/{instance}", (object)new { instanceId = instance, triggered });
+    }
+
     private static async Task<Ok<DossierView>> Complete(Guid id, CommuneStep step, HttpContext http, DossierService dossiers, CancellationToken ct)
     {
         await dossiers.CompleteCommuneStepAsync(http.ActingOfficial(), id, step, ct);
@@ -109,7 +116,7 @@ public static class DossierApi
         return new DossierView(d.Id, d.Code, d.Subject.ToString(), d.Tier.ToString(), d.Year, d.ProvinceCode, d.CommuneCode, d.CommuneName, d.DistrictCode, d.VillageName,
             d.OpenedOn, d.ProcessId, d.CriteriaSetCode, d.ThresholdScope, d.OutstandingField, d.InstanceId, d.Status.ToString(), d.Round,
             new { d.SatisfactionPercent, d.SurveyedHouseholds, d.ConstructionDebtCleared, SecurityOrder = d.SecurityOrder.ToString(), d.PostedFrom, d.PostedTo, d.CommentsReceived, d.CommentsSummary },
-            d.DecisionNumber, d.DecisionDate, [.. d.Indicators.Select(View)],
+            d.DecisionNumber, d.DecisionDate, d.RevocationInstanceId, [.. d.Indicators.Select(View)],
             [.. tasks.Select(t => new DossierTaskView(t.Id, t.ElementId, t.Name, t.FormKey, t.CandidateGroups, t.Assignee, t.Due, t.DueUnverifiedParameters ?? []))],
             [.. DossierService.UnmetIndicators(d)]);
     }

@@ -15,6 +15,9 @@ public enum DossierStatus
 
     /// <summary>Cancelled by an administrator.</summary>
     Cancelled,
+
+    /// <summary>Bị thu hồi: the recognition was revoked (QĐ 18, Chapter V).</summary>
+    Revoked,
 }
 
 /// <summary>The commune's security-and-order classification, a recognition condition (QĐ 18 Art. 4.1).</summary>
@@ -75,6 +78,9 @@ public sealed class DossierRow
     public string? OutstandingField { get; set; }
 
     public Guid? InstanceId { get; set; }
+
+    /// <summary>The latest review of the recognition for revocation (<c>ntm-revocation</c>), if any.</summary>
+    public Guid? RevocationInstanceId { get; set; }
 
     public DossierStatus Status { get; set; }
 

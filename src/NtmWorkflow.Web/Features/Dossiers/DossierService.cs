@@ -41,6 +41,8 @@ public sealed record ReviewRequest(string? Decision, string? Reason, List<Findin
 
 public sealed record DecisionRequest(string? DecisionNumber, DateOnly? DecisionDate);
 
+public sealed record RevocationRequest(List<string>? FailingCriteria, string? Reason);
+
 /// <summary>The workflow steps of a commune the dossier API completes, by form key.</summary>
 public enum CommuneStep
 {
@@ -68,6 +70,7 @@ public sealed class DossierService(
     public const string TwoTierProcess = "ntm-commune-two-tier";
     public const string ThreeTierProcess = "ntm-commune";
     public const string VillageProcess = "ntm-village";
+    public const string RevocationProcess = "ntm-revocation";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -541,6 +544,52 @@ public sealed class DossierService(
         }, official, ct);
     }
 
+    /// <summary>
+    /// Opens the review of a recognised commune for revocation with the criteria it no longer meets; the
+    /// workflow decides from the legal parameters whether the triggers of QĐ 18 hold (ntm-domain.md §4.5).
+    /// Returns whether they do: when not, the review ends at once and the recognition stands.
+    /// </summary>
+    public async Task<(bool Triggered, Guid InstanceId)> OpenRevocationAsync(Official official, Guid id, RevocationRequest request, CancellationToken ct)
+    {
+        var dossier = await RefreshStatusAsync(await LoadAsync(id, ct), ct);
+        if (!official.Holds(Roles.CoordinationOffice, new UnitKey(UnitKey.CoordinationOffice, dossier.ProvinceCode)) && !official.Administers(dossier.ProvinceCode))
+        {
+            throw Forbidden($"{official.UserName} is not of the coordination office of province {dossier.ProvinceCode}.");
+        }
+
+        if (dossier.Status != DossierStatus.Recognised)
+        {
+            throw new DossierException(409, "Not recognised", $"Dossier {dossier.Code} is {dossier.Status}: only a recognition can be revoked.");
+        }
+
+        if (dossier.RevocationInstanceId is { } running && (await engine.GetInstanceAsync(running, ct))?.Status == InstanceStatus.Running)
+        {
+            throw new DossierException(409, "Review under way", $"A revocation review of {dossier.Code} is already under way.");
+        }
+
+        var criteria = await db.Criteria.AsNoTracking().Where(c => c.CriteriaSetId == dossier.CriteriaSetId).Select(c => c.Number).ToListAsync(ct);
+        var failing = (request.FailingCriteria ?? []).Select(c => c.Trim()).Distinct(StringComparer.Ordinal).ToList();
+        var unknown = failing.Where(c => !int.TryParse(c, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || !criteria.Contains(n)).ToList();
+        if (failing.Count == 0 || unknown.Count > 0)
+        {
+            throw Bad(failing.Count == 0 ? "failingCriteria lists the criteria (1, 2, …) the commune no longer meets."
+                : $"{string.Join(", ", unknown)} {(unknown.Count == 1 ? "is not a criterion" : "are not criteria")} of {dossier.CriteriaSetCode}.");
+        }
+
+        var variables = new Dictionary<string, JsonNode?>
+        {
+            ["dossierId"] = dossier.Id.ToString(), ["communeCode"] = dossier.CommuneCode, ["communeName"] = dossier.CommuneName, ["provinceCode"] = dossier.ProvinceCode,
+            ["tier"] = dossier.Tier.ToString().ToLowerInvariant(), ["decisionNumber"] = dossier.DecisionNumber, ["criteriaCount"] = criteria.Count,
+            ["failingCriteria"] = new JsonArray([.. failing.Select(c => (JsonNode?)JsonValue.Create(c))]), ["reason"] = request.Reason?.Trim(),
+        };
+        var instance = await engine.StartAsync(RevocationProcess, variables, $"{dossier.Code}-THU-HOI-{clock.GetUtcNow():yyyyMMddHHmmss}", actor: official.UserName, cancellationToken: ct);
+        dossier.RevocationInstanceId = instance.Id;
+        var triggered = instance.Variables.GetValueOrDefault("triggered") is JsonValue t && t.GetValue<bool>();
+        AuditTrail.Record(db, official.UserName, "dossier.revocationOpened", Subject(id), new { failing, criteria = criteria.Count, triggered, request.Reason, instance = instance.Id });
+        await db.SaveChangesAsync(ct);
+        return (triggered, instance.Id);
+    }
+
     // ----- the guard before the council ----------------------------------------------------------
 
     /// <summary>
@@ -589,12 +638,27 @@ public sealed class DossierService(
             subjects.Add($"instance/{instance}");
         }
 
+        if (dossier.RevocationInstanceId is { } review)
+        {
+            subjects.Add($"instance/{review}");
+        }
+
         return await db.AuditEntries.AsNoTracking().Where(a => subjects.Contains(a.Subject)).OrderBy(a => a.Sequence).ToListAsync(ct);
     }
 
-    /// <summary>Brings the stored status up to the workflow's: recognised, not recognised or cancelled once it has ended.</summary>
+    /// <summary>Brings the stored status up to the workflows': recognised, not recognised or cancelled once it has ended; revoked once a revocation review ends so.</summary>
     public async Task<DossierRow> RefreshStatusAsync(DossierRow dossier, CancellationToken ct)
     {
+        if (dossier.Status == DossierStatus.Recognised && dossier.RevocationInstanceId is { } review
+            && await engine.GetInstanceAsync(review, ct) is { Status: InstanceStatus.Completed }
+            && await db.WorkflowHistory.AnyAsync(h => h.InstanceId == review && h.Event == "completed" && h.ElementId == "revoked", ct))
+        {
+            dossier.Status = DossierStatus.Revoked;
+            AuditTrail.Record(db, "system", "dossier.revoked", Subject(dossier.Id), new { review });
+            await db.SaveChangesAsync(ct);
+            return dossier;
+        }
+
         if (dossier.Status != DossierStatus.InProgress || dossier.InstanceId is not { } instanceId || await engine.GetInstanceAsync(instanceId, ct) is not { } instance
             || instance.Status == InstanceStatus.Running)
         {

@@ -856,6 +856,9 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                         .HasMaxLength(10)
                         .HasColumnType("character varying(10)");
 
+                    b.Property<Guid?>("RevocationInstanceId")
+                        .HasColumnType("uuid");
+
                     b.Property<int>("Round")
                         .HasColumnType("integer");
 

@@ -96,6 +96,7 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     ThresholdScope = table.Column<string>(type: "TEXT", maxLength: 60, nullable: true),
                     OutstandingField = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     InstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    RevocationInstanceId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
                     Round = table.Column<int>(type: "INTEGER", nullable: false),
                     SatisfactionPercent = table.Column<decimal>(type: "TEXT", precision: 7, scale: 4, nullable: true),

@@ -97,6 +97,7 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     ThresholdScope = table.Column<string>(type: "character varying(60)", maxLength: 60, nullable: true),
                     OutstandingField = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     InstanceId = table.Column<Guid>(type: "uuid", nullable: true),
+                    RevocationInstanceId = table.Column<Guid>(type: "uuid", nullable: true),
                     Status = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
                     Round = table.Column<int>(type: "integer", nullable: false),
                     SatisfactionPercent = table.Column<decimal>(type: "numeric(7,4)", precision: 7, scale: 4, nullable: true),

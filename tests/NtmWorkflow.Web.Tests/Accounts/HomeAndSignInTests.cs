@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Testing;
 
 namespace NtmWorkflow.Web.Tests.Accounts;
@@ -68,6 +70,15 @@ public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTest
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("Xin chào, Nguyễn Thị Lan", html, StringComparison.Ordinal);
         Assert.Contains("Cán bộ phụ trách NTM xã", html, StringComparison.Ordinal);
+        Assert.Contains("account.signedIn", await AuditedAsync("xa.lan"));
+    }
+
+    /// <summary>The audit actions recorded for a user's sign-ins.</summary>
+    private async Task<List<string>> AuditedAsync(string userName)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Persistence.AppDbContext>();
+        return await db.AuditEntries.Where(a => a.Subject == $"user/{userName}" && a.Action.StartsWith("account.")).Select(a => a.Action).ToListAsync();
     }
 
     [Fact]
@@ -77,6 +88,7 @@ public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTest
         var html = await (await SignInAsync(client, "hd.son", "sai-mat-khau")).Content.ReadAsStringAsync();
         Assert.Contains("Tên đăng nhập hoặc mật khẩu không đúng.", html, StringComparison.Ordinal);
         Assert.DoesNotContain("Xin chào", html, StringComparison.Ordinal);
+        Assert.Contains("account.signInFailed", await AuditedAsync("hd.son"));
     }
 
     [Fact]
@@ -107,6 +119,8 @@ public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTest
     {
         private readonly TemporaryDirectory _data = new();
         private NtmWorkflowAppFactory? _factory;
+
+        public IServiceProvider Services => _factory!.Services;
 
         public HttpClient CreateClient(Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions? options = null) =>
             options is null ? _factory!.CreateClient() : _factory!.CreateClient(options);

@@ -84,6 +84,7 @@ public sealed class WorkflowDeployment(WorkflowEngine engine, IConfiguration con
                     ProcessId = process.ProcessId, Version = process.Version, Name = process.Name, ContentHash = process.ContentHash,
                     Bpmn = bytes, Source = source, DeployedAt = clock.GetUtcNow(),
                 });
+                Audit.AuditTrail.Record(db, "system", "definition.deployed", $"definition/{process.ProcessId}/{process.Version}", new { source, process.ContentHash });
                 logger.LogInformation("Deployed {Process} version {Version} from {Source}", process.ProcessId, process.Version, source);
             }
         }

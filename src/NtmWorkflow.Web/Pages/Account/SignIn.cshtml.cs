@@ -4,10 +4,12 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Audit;
+using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Pages.Account;
 
-public sealed class SignInModel(SignInManager<AppUser> signIn, IStringLocalizer<SharedResource> text, ILogger<SignInModel> logger) : PageModel
+public sealed class SignInModel(SignInManager<AppUser> signIn, AppDbContext db, IStringLocalizer<SharedResource> text, ILogger<SignInModel> logger) : PageModel
 {
     [BindProperty]
     public SignInInput Input { get; set; } = new();
@@ -29,6 +31,9 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, IStringLocalizer<
         }
 
         var result = await signIn.PasswordSignInAsync(Input.UserName!, Input.Password!, Input.RememberMe, lockoutOnFailure: true);
+        AuditTrail.Record(db, Input.UserName!, result.Succeeded ? "account.signedIn" : "account.signInFailed", $"user/{Input.UserName}",
+            new { lockedOut = result.IsLockedOut, address = HttpContext.Connection.RemoteIpAddress?.ToString() });
+        await db.SaveChangesAsync(HttpContext.RequestAborted);
         if (result.Succeeded)
         {
             logger.LogInformation("{UserName} signed in", Input.UserName);

@@ -3,48 +3,21 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Tests.Criteria;
 
 /// <summary>The catalogue through the API: reads, audited writes, and refusals that store nothing; on each provider.</summary>
-public abstract class CriteriaApiTests : IAsyncLifetime
+public abstract class CriteriaApiTests : ApiTestHost
 {
-    private const string Key = "test-api-key";
     private const string Set2026 = "xa-ntm-2026-2030";
-    private readonly TemporaryDirectory _data = new();
-    private NtmWorkflowAppFactory? _app;
-    private HttpClient? _client;
 
-    private HttpClient Client => _client!;
-
-    protected abstract Dictionary<string, string?> DatabaseSettings();
-
-    public Task InitializeAsync()
-    {
-        var settings = DatabaseSettings();
-        settings["Api:Key"] = Key;
-        _app = new NtmWorkflowAppFactory(_data, settings);
-        _client = _app.CreateClient();
-        _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        return Task.CompletedTask;
-    }
-
-    private static HttpRequestMessage Write(HttpMethod method, string url, object? body, string? actor = "admin")
-    {
-        var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
-        if (actor is not null)
-        {
-            request.Headers.Add("X-Acting-User", actor);
-        }
-
-        return request;
-    }
+    /// <summary>A write acting for an administrator unless told otherwise.</summary>
+    private Task<HttpResponseMessage> Write(HttpMethod method, string url, object? body, string? actor = "admin") => SendAsync(actor, method, url, body);
 
     private async Task<int> AuditCountAsync(string action)
     {
-        await using var scope = _app!.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEntries.CountAsync(a => a.Action == action);
     }
 
@@ -87,17 +60,17 @@ public abstract class CriteriaApiTests : IAsyncLifetime
     [Fact]
     public async Task An_indicator_is_added_given_a_threshold_and_every_change_is_audited()
     {
-        var added = await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "2.1", name = "Tỷ lệ đường xã được cứng hóa", kind = "Percent", defaultDepartmentKind = "xay-dung" }));
+        var added = await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "2.1", name = "Tỷ lệ đường xã được cứng hóa", kind = "Percent", defaultDepartmentKind = "xay-dung" });
         Assert.Equal(HttpStatusCode.OK, added.StatusCode);
         Assert.Equal(1, await AuditCountAsync("criteria.indicator.add"));
 
-        var threshold = await Client.SendAsync(Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/indicators/2.1/thresholds/nhom-1",
-            new { value = 100, source = "QĐ 51/2025/QĐ-TTg, Phụ lục I" }));
+        var threshold = await Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/indicators/2.1/thresholds/nhom-1",
+            new { value = 100, source = "QĐ 51/2025/QĐ-TTg, Phụ lục I" });
         Assert.Equal(HttpStatusCode.OK, threshold.StatusCode);
-        var edited = await Client.SendAsync(Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/indicators/2.1", new { verified = true }));
+        var edited = await Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/indicators/2.1", new { verified = true });
         Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
-        var renamed = await Client.SendAsync(Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/criteria/2", new { name = "Hạ tầng kinh tế - xã hội (đã đối chiếu)", verified = true }));
+        var renamed = await Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/criteria/2", new { name = "Hạ tầng kinh tế - xã hội (đã đối chiếu)", verified = true });
         Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
 
         var stored = await IndicatorAsync(Set2026, "2.1");
@@ -109,12 +82,12 @@ public abstract class CriteriaApiTests : IAsyncLifetime
         Assert.Equal(1, await AuditCountAsync("criteria.indicator.update"));
         Assert.Equal(1, await AuditCountAsync("criteria.criterion.update"));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendAsync(Write(HttpMethod.Delete, $"/api/criteria-sets/{Set2026}/indicators/2.1/thresholds/nhom-1", null))).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Write(HttpMethod.Delete, $"/api/criteria-sets/{Set2026}/indicators/2.1/thresholds/nhom-1", null)).StatusCode);
         Assert.Equal(1, await AuditCountAsync("criteria.threshold.remove"));
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Delete, $"/api/criteria-sets/{Set2026}/indicators/2.1/thresholds/nhom-1", null)), HttpStatusCode.NotFound, "no threshold");
+        await AssertProblemAsync(await Write(HttpMethod.Delete, $"/api/criteria-sets/{Set2026}/indicators/2.1/thresholds/nhom-1", null), HttpStatusCode.NotFound, "no threshold");
 
-        var owner = await Client.SendAsync(Write(HttpMethod.Put, $"/api/provinces/01/indicator-owners/{Set2026}/2.1",
-            new { departmentKind = "tai-chinh", validFrom = "2026-03-01", source = "QĐ 10/QĐ-UBND" }));
+        var owner = await Write(HttpMethod.Put, $"/api/provinces/01/indicator-owners/{Set2026}/2.1",
+            new { departmentKind = "tai-chinh", validFrom = "2026-03-01", source = "QĐ 10/QĐ-UBND" });
         Assert.Equal(HttpStatusCode.OK, owner.StatusCode);
         Assert.Equal(1, await AuditCountAsync("criteria.ownership.set"));
         var owners = await Client.GetFromJsonAsync<JsonElement>($"/api/provinces/01/indicator-owners?set={Set2026}&on=2026-03-02");
@@ -142,80 +115,48 @@ public abstract class CriteriaApiTests : IAsyncLifetime
     public async Task Bad_writes_get_a_problem_and_store_nothing()
     {
         var before = await Client.GetStringAsync($"/api/criteria-sets/{Set2026}");
-        await using (var scope = _app!.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEntries.CountAsync(a => a.Action.StartsWith("criteria.")));
         }
 
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "3.1", name = "Không người thực hiện", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: null)), HttpStatusCode.Unauthorized, "X-Acting-User");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "3.1", name = "Không phải quản trị", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: "xa.lan")), HttpStatusCode.Forbidden, "xa.lan");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, "/api/criteria-sets/khong-co/indicators",
-            new { number = "3.1", name = "Bộ không có", kind = "YesNo", defaultDepartmentKind = "y-te" })), HttpStatusCode.NotFound, "khong-co");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "3.1", name = "Sở không có", kind = "YesNo", defaultDepartmentKind = "so-khong-co" })), HttpStatusCode.BadRequest, "so-khong-co");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/criteria", new { number = 3, name = "Trùng" })), HttpStatusCode.Conflict, "criterion 3");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Put, "/api/criteria-sets/xa-ntm-2021-2025/indicators/11/thresholds/nhom-1",
-            new { value = 1.5, source = "Phụ lục" })), HttpStatusCode.BadRequest, "dong-bang-song-hong");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/indicators/9.9", new { name = "Không có" })), HttpStatusCode.NotFound, "9.9");
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Put, "/api/provinces/99/indicator-owners/xa-ntm-2021-2025/11",
-            new { departmentKind = "noi-vu", validFrom = "2025-07-01", source = "QĐ" })), HttpStatusCode.NotFound, "province");
+        await AssertProblemAsync(await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "3.1", name = "Không người thực hiện", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: null), HttpStatusCode.Unauthorized, "X-Acting-User");
+        await AssertProblemAsync(await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "3.1", name = "Không phải quản trị", kind = "YesNo", defaultDepartmentKind = "y-te" }, actor: "xa.lan"), HttpStatusCode.Forbidden, "xa.lan");
+        await AssertProblemAsync(await Write(HttpMethod.Post, "/api/criteria-sets/khong-co/indicators",
+            new { number = "3.1", name = "Bộ không có", kind = "YesNo", defaultDepartmentKind = "y-te" }), HttpStatusCode.NotFound, "khong-co");
+        await AssertProblemAsync(await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "3.1", name = "Sở không có", kind = "YesNo", defaultDepartmentKind = "so-khong-co" }), HttpStatusCode.BadRequest, "so-khong-co");
+        await AssertProblemAsync(await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/criteria", new { number = 3, name = "Trùng" }), HttpStatusCode.Conflict, "criterion 3");
+        await AssertProblemAsync(await Write(HttpMethod.Put, "/api/criteria-sets/xa-ntm-2021-2025/indicators/11/thresholds/nhom-1",
+            new { value = 1.5, source = "Phụ lục" }), HttpStatusCode.BadRequest, "dong-bang-song-hong");
+        await AssertProblemAsync(await Write(HttpMethod.Put, $"/api/criteria-sets/{Set2026}/indicators/9.9", new { name = "Không có" }), HttpStatusCode.NotFound, "9.9");
+        await AssertProblemAsync(await Write(HttpMethod.Put, "/api/provinces/99/indicator-owners/xa-ntm-2021-2025/11",
+            new { departmentKind = "noi-vu", validFrom = "2025-07-01", source = "QĐ" }), HttpStatusCode.NotFound, "province");
         Assert.Equal(before, await Client.GetStringAsync($"/api/criteria-sets/{Set2026}"));
 
         // A duplicate number is a conflict; the first one stays as it was.
-        Assert.Equal(HttpStatusCode.OK, (await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "3.1", name = "Có hợp tác xã hoạt động hiệu quả", kind = "YesNo", defaultDepartmentKind = "nong-nghiep-moi-truong" }))).StatusCode);
-        await AssertProblemAsync(await Client.SendAsync(Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
-            new { number = "3.1", name = "Trùng", kind = "Percent", defaultDepartmentKind = "y-te" })), HttpStatusCode.Conflict, "3.1");
+        Assert.Equal(HttpStatusCode.OK, (await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "3.1", name = "Có hợp tác xã hoạt động hiệu quả", kind = "YesNo", defaultDepartmentKind = "nong-nghiep-moi-truong" })).StatusCode);
+        await AssertProblemAsync(await Write(HttpMethod.Post, $"/api/criteria-sets/{Set2026}/indicators",
+            new { number = "3.1", name = "Trùng", kind = "Percent", defaultDepartmentKind = "y-te" }), HttpStatusCode.Conflict, "3.1");
         Assert.Equal("Có hợp tác xã hoạt động hiệu quả", (await IndicatorAsync(Set2026, "3.1")).GetProperty("name").GetString());
 
-        await using (var scope = _app!.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             var audit = await scope.ServiceProvider.GetRequiredService<AppDbContext>().AuditEntries.Where(a => a.Action.StartsWith("criteria.")).ToListAsync();
             var only = Assert.Single(audit);
             Assert.Equal(("admin", "criteria.indicator.add", $"criteria-set/{Set2026}/indicator/3.1"), (only.Actor, only.Action, only.Subject));
         }
     }
-
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
 }
 
-public sealed class CriteriaApiTests_Sqlite : CriteriaApiTests
-{
-    protected override Dictionary<string, string?> DatabaseSettings() => [];
-}
+public sealed class CriteriaApiTests_Sqlite : CriteriaApiTests;
 
 /// <summary>One fresh database per test: the tests count audit entries.</summary>
 [Trait("Db", "Postgres")]
-public sealed class CriteriaApiTests_Postgres : CriteriaApiTests, IAsyncLifetime
+public sealed class CriteriaApiTests_Postgres : CriteriaApiTests
 {
-    private PostgresTestDatabase? _database;
-
-    protected override Dictionary<string, string?> DatabaseSettings() => NtmWorkflowAppFactory.Postgres(_database!);
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        await InitializeAsync();
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    protected override bool OnPostgres => true;
 }

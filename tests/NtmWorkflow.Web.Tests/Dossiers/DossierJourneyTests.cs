@@ -4,10 +4,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Audit;
-using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Tests.Dossiers;
 
@@ -19,71 +17,13 @@ namespace NtmWorkflow.Web.Tests.Dossiers;
 /// generic task API; the chairman recognises it, and a later review revokes it. Every refusal on the way is
 /// checked to change nothing. On each provider.
 /// </summary>
-public abstract class DossierJourneyTests : IAsyncLifetime
+public abstract class DossierJourneyTests : ApiTestHost
 {
-    private const string Key = "test-api-key";
     private const string Commune = "00700";
-    private readonly TemporaryDirectory _data = new();
-    private NtmWorkflowAppFactory? _app;
-    private HttpClient? _client;
-
-    private HttpClient Client => _client!;
-
-    protected abstract Dictionary<string, string?> DatabaseSettings();
-
-    public virtual Task InitializeAsync()
-    {
-        var settings = DatabaseSettings();
-        settings["Api:Key"] = Key;
-        settings["Workflows:BackgroundWorkers"] = "false";
-        _app = new NtmWorkflowAppFactory(_data, settings);
-        _client = _app.CreateClient();
-        _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        return Task.CompletedTask;
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(string user, HttpMethod method, string url, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
-        request.Headers.Add("X-Acting-User", user);
-        return await Client.SendAsync(request);
-    }
-
-    private async Task<JsonElement> OkAsync(string user, HttpMethod method, string url, object? body = null, HttpStatusCode expected = HttpStatusCode.OK)
-    {
-        var response = await SendAsync(user, method, url, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {url} as {user}: {(int)response.StatusCode} {text}");
-        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    /// <summary>A refusal: the status, a ProblemDetails body, and its detail returned for further checks.</summary>
-    private async Task<JsonElement> RefusedAsync(HttpStatusCode status, string user, HttpMethod method, string url, object? body = null)
-    {
-        var response = await SendAsync(user, method, url, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{method} {url} as {user}: expected {(int)status}, got {(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(text).RootElement.Clone();
-        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("detail").GetString()));
-        return problem;
-    }
 
     private async Task CreateOfficialAsync(string userName, string unit, string role)
     {
-        await using (var scope = _app!.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
             if (await users.FindByNameAsync(userName) is null)
@@ -308,10 +248,8 @@ public abstract class DossierJourneyTests : IAsyncLifetime
         Assert.Contains(("system", "dossier.revoked"), actions);
         Assert.Contains(history.GetProperty("workflow").EnumerateArray(), e => e.GetProperty("elementId").GetString() == "checkIndicators");
 
-        await using var scope = _app!.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        Assert.Null(await AuditTrail.VerifyAsync(db, CancellationToken.None));
-        Assert.Equal(2, await db.DossierFindings.CountAsync(f => f.IndicatorNumber == "12.2" || (f.IndicatorNumber == "12.1" && f.Finding == "agree")));
+        Assert.Null(await QueryAsync(db => AuditTrail.VerifyAsync(db, CancellationToken.None)));
+        Assert.Equal(2, await QueryAsync(db => db.DossierFindings.CountAsync(f => f.IndicatorNumber == "12.2" || (f.IndicatorNumber == "12.1" && f.Finding == "agree"))));
     }
 
     [Fact]
@@ -328,37 +266,15 @@ public abstract class DossierJourneyTests : IAsyncLifetime
         var noUser = await Client.PostAsJsonAsync("/api/dossiers", new { communeCode = Commune });
         Assert.Equal(HttpStatusCode.Unauthorized, noUser.StatusCode);
 
-        await using var scope = _app!.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        Assert.Equal(0, await db.Dossiers.CountAsync());
-        Assert.Equal(0, await db.WorkflowInstances.CountAsync());
+        Assert.Equal(0, await QueryAsync(db => db.Dossiers.CountAsync()));
+        Assert.Equal(0, await QueryAsync(db => db.WorkflowInstances.CountAsync()));
     }
 }
 
-public sealed class DossierJourneyTests_Sqlite : DossierJourneyTests
-{
-    protected override Dictionary<string, string?> DatabaseSettings() => [];
-}
+public sealed class DossierJourneyTests_Sqlite : DossierJourneyTests;
 
 [Trait("Db", "Postgres")]
 public sealed class DossierJourneyTests_Postgres : DossierJourneyTests
 {
-    private PostgresTestDatabase? _database;
-
-    protected override Dictionary<string, string?> DatabaseSettings() => NtmWorkflowAppFactory.Postgres(_database!);
-
-    public override async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    protected override bool OnPostgres => true;
 }

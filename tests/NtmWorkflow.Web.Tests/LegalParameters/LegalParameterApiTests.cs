@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Engine.Calendar;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.LegalParameters;
 using NtmWorkflow.Web.Persistence;
 
@@ -15,59 +14,10 @@ namespace NtmWorkflow.Web.Tests.LegalParameters;
 /// nationally or for their province, with its source and verified flag; a task opened afterwards takes the
 /// new deadline and is no longer marked as resting on an unverified value. On each provider.
 /// </summary>
-public abstract class LegalParameterApiTests : IAsyncLifetime
+public abstract class LegalParameterApiTests : ApiTestHost
 {
-    private const string Key = "test-api-key";
-    private readonly TemporaryDirectory _data = new();
-    private NtmWorkflowAppFactory? _app;
-    private HttpClient? _client;
-
-    private HttpClient Client => _client!;
-
-    protected abstract Dictionary<string, string?> DatabaseSettings();
-
-    public virtual Task InitializeAsync()
-    {
-        var settings = DatabaseSettings();
-        settings["Api:Key"] = Key;
-        settings["Workflows:BackgroundWorkers"] = "false";
-        _app = new NtmWorkflowAppFactory(_data, settings);
-        _client = _app.CreateClient();
-        _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
-        return Task.CompletedTask;
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(string? user, HttpMethod method, string url, object? body = null)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body) };
-        if (user is not null)
-        {
-            request.Headers.Add("X-Acting-User", user);
-        }
-
-        return await Client.SendAsync(request);
-    }
-
-    private async Task<string> ProblemAsync(HttpStatusCode status, string? user, HttpMethod method, string url, object? body = null)
-    {
-        var response = await SendAsync(user, method, url, body);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == status, $"{method} {url}: expected {(int)status}, got {(int)response.StatusCode} {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        return JsonDocument.Parse(text).RootElement.GetProperty("detail").GetString()!;
-    }
+    private async Task<string> ProblemAsync(HttpStatusCode status, string? user, HttpMethod method, string url, object? body = null) =>
+        (await RefusedAsync(status, user, method, url, body)).GetProperty("detail").GetString()!;
 
     [Fact]
     public async Task Every_shipped_parameter_is_served_with_its_provenance()
@@ -128,7 +78,7 @@ public abstract class LegalParameterApiTests : IAsyncLifetime
 
         var after = await StartDossierAsync("08", "00700");
         Assert.Empty(after.GetProperty("dueUnverifiedParameters").EnumerateArray());
-        var calendar = _app!.Services.GetRequiredService<WorkingCalendar>();
+        var calendar = App.Services.GetRequiredService<WorkingCalendar>();
         var created = after.GetProperty("created").GetDateTimeOffset();
         Assert.Equal(calendar.AddWorkingDays(created, 3), after.GetProperty("due").GetDateTimeOffset());
         var elsewhere = await StartDossierAsync("01", "00004");
@@ -138,37 +88,17 @@ public abstract class LegalParameterApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, (await SendAsync("admin", HttpMethod.Delete, $"/api/legal-parameters/{name}/provinces/08")).StatusCode);
         Assert.Equal([name], (await StartDossierAsync("08", "00700")).GetProperty("dueUnverifiedParameters").EnumerateArray().Select(p => p.GetString()));
 
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var audited = await db.AuditEntries.Where(a => a.Action.StartsWith("legal-parameter.")).OrderBy(a => a.Sequence).Select(a => new { a.Actor, a.Action, a.Subject }).ToListAsync();
         Assert.Equal([("admin", "legal-parameter.set", $"{name}@08"), ("admin", "legal-parameter.clear", $"{name}@08")], audited.Select(a => (a.Actor, a.Action, a.Subject)));
     }
 }
 
-public sealed class LegalParameterApiTests_Sqlite : LegalParameterApiTests
-{
-    protected override Dictionary<string, string?> DatabaseSettings() => [];
-}
+public sealed class LegalParameterApiTests_Sqlite : LegalParameterApiTests;
 
 [Trait("Db", "Postgres")]
 public sealed class LegalParameterApiTests_Postgres : LegalParameterApiTests
 {
-    private PostgresTestDatabase? _database;
-
-    protected override Dictionary<string, string?> DatabaseSettings() => NtmWorkflowAppFactory.Postgres(_database!);
-
-    public override async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        await base.InitializeAsync();
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+    protected override bool OnPostgres => true;
 }

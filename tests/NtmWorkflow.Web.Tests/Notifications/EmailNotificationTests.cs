@@ -85,10 +85,10 @@ public sealed class EmailNotificationTests : IAsyncLifetime
     };
 
     [Fact]
-    public void Both_topics_are_registered()
+    public void The_app_registers_its_topics()
     {
         var registry = _host!.Services.GetRequiredService<HandlerRegistry>();
-        Assert.Equal(["ntm.escalate", "ntm.notify"], registry.Names);
+        Assert.Equal(["ntm.dossier.check", "ntm.escalate", "ntm.notify"], registry.Names);
     }
 
     [Fact]

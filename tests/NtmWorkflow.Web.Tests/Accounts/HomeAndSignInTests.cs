@@ -73,6 +73,28 @@ public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTest
         Assert.Contains("account.signedIn", await AuditedAsync("xa.lan"));
     }
 
+    [Fact]
+    public async Task The_home_page_lists_an_officials_tasks_and_marks_a_deadline_resting_on_an_unverified_value()
+    {
+        var engine = _app.Services.GetRequiredService<NtmWorkflow.Engine.Runtime.WorkflowEngine>();
+        await engine.StartAsync("ntm-commune-two-tier", new Dictionary<string, System.Text.Json.Nodes.JsonNode?>
+        {
+            ["communeCode"] = "00700", ["provinceCode"] = "08", ["departments"] = new System.Text.Json.Nodes.JsonArray(), ["councilMembers"] = new System.Text.Json.Nodes.JsonArray(),
+        }, "2025-NTM-00700-HOME");
+
+        using var lan = _app.CreateClient();
+        var html = await (await SignInAsync(lan, "xa.lan", "NtmDemo@2026")).Content.ReadAsStringAsync();
+        Assert.Contains("Việc cần xử lý", html, StringComparison.Ordinal);
+        Assert.Contains("Xã tự đánh giá mức đạt từng tiêu chí", html, StringComparison.Ordinal);
+        Assert.Contains("2025-NTM-00700-HOME", html, StringComparison.Ordinal);
+        Assert.Contains("Hạn dựa trên tham số pháp lý chưa được xác minh", html, StringComparison.Ordinal);
+        Assert.Contains("title=\"selfAssessment.workingDays\"", html, StringComparison.Ordinal);
+
+        using var hoa = _app.CreateClient();
+        var other = await (await SignInAsync(hoa, "so.hoa", "NtmDemo@2026")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("2025-NTM-00700-HOME", other, StringComparison.Ordinal);
+    }
+
     /// <summary>The audit actions recorded for a user's sign-ins.</summary>
     private async Task<List<string>> AuditedAsync(string userName)
     {

@@ -1,8 +1,12 @@
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.LegalParameters;
 
 namespace NtmWorkflow.Cli.Commands;
 
-/// <summary><c>ntm validate FILE…</c>: one JSON verdict per file; no host, no database.</summary>
+/// <summary>
+/// <c>ntm validate FILE…</c>: one JSON verdict per file; no host, no database. A <c>param('name')</c> must name
+/// a shipped legal parameter, as the app requires when it deploys the file.
+/// </summary>
 internal static class ValidateCommand
 {
     public static int Run(CliArguments arguments, TextWriter output)
@@ -16,7 +20,7 @@ internal static class ValidateCommand
         var allValid = true;
         foreach (var file in arguments.Words)
         {
-            var result = WorkflowEngine.ValidateFile(file);
+            var result = WorkflowEngine.ValidateFile(file, LegalParameterDefaults.AsProcessParameters());
             allValid &= result.Valid;
             output.WriteLine(CliJson.Serialize(new
             {

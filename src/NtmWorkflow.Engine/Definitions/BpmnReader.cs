@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Xml;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using NtmWorkflow.Engine.Expressions;
+using NtmWorkflow.Engine.Runtime;
 
 namespace NtmWorkflow.Engine.Definitions;
 
@@ -10,7 +12,7 @@ namespace NtmWorkflow.Engine.Definitions;
 /// would stop an executable process from running. Never throws on bad input: a file that is not XML,
 /// holds a DTD, is too large or too deep is one <c>file</c> error. External entities are never resolved.
 /// </summary>
-internal static class BpmnReader
+internal static partial class BpmnReader
 {
     public const long MaxFileBytes = 10 * 1024 * 1024;
     public const int MaxDepth = 200;
@@ -143,9 +145,26 @@ internal static class BpmnReader
 
     private sealed class TooDeepException : Exception;
 
+    /// <summary><c>param('name')</c> or <c>param("name")</c> with a literal name.</summary>
+    [GeneratedRegex("""\bparam\(\s*(['"])(?<name>[^'"\r\n]{1,200})\1\s*\)""")]
+    private static partial Regex ParameterCall();
+
+    /// <summary>
+    /// The literal <c>param('name')</c> calls of a model that <paramref name="parameters"/> does not define, as
+    /// validation errors on their elements: a definition that names an unknown legal parameter is refused.
+    /// </summary>
+    public static List<ValidationError> UnknownParameters(DefinitionsModel model, IProcessParameters parameters)
+    {
+        var none = new Dictionary<string, System.Text.Json.Nodes.JsonNode?>();
+        return [.. model.ParameterUses.Where(u => parameters.Find(u.Name, none) is null)
+            .DistinctBy(u => (u.ElementId, u.Name))
+            .Select(u => new ValidationError(u.ElementId, u.ElementType, u.Line, $"the parameter '{u.Name}' is not defined (no legal parameter of that name)"))];
+    }
+
     private sealed class Builder(XDocument document)
     {
         private readonly List<ValidationError> _errors = [];
+        private readonly List<ParameterUse> _parameterUses = [];
         private readonly Dictionary<string, string> _messages = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _signals = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _errorCodes = new(StringComparer.Ordinal);
@@ -212,7 +231,7 @@ internal static class BpmnReader
 
             var errors = _errors.OrderBy(e => e.Line ?? 0).ToList();
             var valid = errors.Count == 0;
-            return (valid ? new DefinitionsModel { Processes = processes } : null, new ValidationResult(valid, processIds, errors));
+            return (valid ? new DefinitionsModel { Processes = processes, ParameterUses = _parameterUses } : null, new ValidationResult(valid, processIds, errors));
         }
 
         private ProcessModel BuildProcess(XElement element)
@@ -912,6 +931,7 @@ internal static class BpmnReader
                 Error(element, id, $"the script does not parse: {problem}");
             }
 
+            NoteParameters(element, id, script);
             return script;
         }
 
@@ -941,6 +961,17 @@ internal static class BpmnReader
             if (Expression.Check(text) is { } problem)
             {
                 Error(element, id, $"the {what} does not parse: {problem}");
+                return;
+            }
+
+            NoteParameters(element, id, text);
+        }
+
+        private void NoteParameters(XElement element, string? id, string code)
+        {
+            foreach (Match match in ParameterCall().Matches(code))
+            {
+                _parameterUses.Add(new ParameterUse(id, element.Name.LocalName, Line(element), match.Groups["name"].Value));
             }
         }
 

@@ -37,7 +37,13 @@ internal enum NodeKind
 internal sealed class DefinitionsModel
 {
     public required IReadOnlyList<ProcessModel> Processes { get; init; }
+
+    /// <summary>Every <c>param('name')</c> with a literal name, where it stands: checked against the host's parameters on deployment.</summary>
+    public IReadOnlyList<ParameterUse> ParameterUses { get; init; } = [];
 }
+
+/// <summary>A literal <c>param('name')</c> in an element's expression or script.</summary>
+internal sealed record ParameterUse(string? ElementId, string ElementType, int? Line, string Name);
 
 /// <summary>A process or an embedded subprocess: a container of flow nodes with its own start.</summary>
 internal class ScopeModel

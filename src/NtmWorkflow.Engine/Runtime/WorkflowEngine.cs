@@ -116,13 +116,31 @@ public sealed class WorkflowEngine
     public static ValidationResult ValidateFile(string path) => BpmnReader.ReadFile(path).Result;
 
     /// <summary>
+    /// Checks a BPMN file as <see cref="ValidateFile(string)"/> does, and that every <c>param('name')</c> it
+    /// names is one of <paramref name="parameters"/>.
+    /// </summary>
+    public static ValidationResult ValidateFile(string path, IProcessParameters parameters) => WithParameters(BpmnReader.ReadFile(path), parameters);
+
+    private static ValidationResult WithParameters((DefinitionsModel? Model, ValidationResult Result) read, IProcessParameters? parameters)
+    {
+        if (read.Model is null || parameters is null || BpmnReader.UnknownParameters(read.Model, parameters) is not { Count: > 0 } unknown)
+        {
+            return read.Result;
+        }
+
+        return new ValidationResult(false, read.Result.Processes, [.. read.Result.Errors.Concat(unknown).OrderBy(e => e.Line ?? 0)]);
+    }
+
+    /// <summary>
     /// Deploys the executable processes of a BPMN document. A process whose content changed becomes a
-    /// new version; running instances keep the version they started on. An invalid document deploys nothing.
+    /// new version; running instances keep the version they started on. An invalid document, or one naming a
+    /// parameter the engine's <see cref="WorkflowEngineOptions.Parameters"/> lacks, deploys nothing.
     /// </summary>
     public DeploymentResult Deploy(byte[] bpmn)
     {
-        var (model, validation) = BpmnReader.Read(bpmn);
-        if (model is null)
+        var read = BpmnReader.Read(bpmn);
+        var (model, validation) = (read.Model, WithParameters(read, _options.Parameters));
+        if (model is null || !validation.Valid)
         {
             return new DeploymentResult(validation, []);
         }

@@ -43,10 +43,11 @@ public sealed class StartupInitializer(IServiceScopeFactory scopes, IOptions<Dem
                 await importer.ImportBundledAsync(ct);
             }
 
+            // The legal parameters first: a definition naming a parameter that does not exist is refused.
+            await services.GetRequiredService<Features.LegalParameters.LegalParameterService>().SeedMissingAsync(ct);
             await services.GetRequiredService<WorkflowDeployment>().SynchronizeAsync(db, ct);
             await MailTemplateSeeder.SeedMissingAsync(db, ct);
             await services.GetRequiredService<Features.Calendar.CalendarService>().SeedIfEmptyAsync(ct);
-            await services.GetRequiredService<Features.LegalParameters.LegalParameterService>().SeedMissingAsync(ct);
             await services.GetRequiredService<Features.Criteria.CriteriaCatalog>().SeedMissingAsync(ct);
 
             var accounts = services.GetRequiredService<DemoAccounts>();

@@ -76,19 +76,39 @@ public sealed class ParameterTests
     }
 
     [Fact]
-    public async Task An_unknown_parameter_or_an_engine_without_parameters_stops_the_step_with_an_incident()
+    public void A_definition_naming_an_unknown_parameter_is_refused_on_its_element_and_deploys_nothing()
     {
-        const string process = """
+        var engine = Engine(new FakeTimeProvider(TestEngine.Start));
+        var result = engine.Deploy(Encoding.UTF8.GetBytes(Bpmn.Document("""
             <bpmn:startEvent id="s"/>
-            <bpmn:userTask id="verify" camunda:dueDate="${addWorkingDays(now(), param('no.such.parameter'))}"/>
-            """;
+            <bpmn:userTask id="verify" camunda:dueDate="${addWorkingDays(now(), param('verification.workingDays'))}"/>
+            <bpmn:scriptTask id="tally" scriptFormat="javascript"><bpmn:script>execution.setVariable('q', param("council.quorom"));</bpmn:script></bpmn:scriptTask>
+            <bpmn:userTask id="decide" camunda:dueDate="${addWorkingDays(now(), param('decision.workingDays'))}"/>
+            """ + Bpmn.Chain("s", "verify", "tally", "decide"))));
+
+        Assert.False(result.Validation.Valid);
+        Assert.Empty(result.Processes);
+        Assert.Equal([("tally", "the parameter 'council.quorom' is not defined (no legal parameter of that name)"), ("decide", "the parameter 'decision.workingDays' is not defined (no legal parameter of that name)")],
+            result.Validation.Errors.Select(e => (e.Element, e.Message)));
+        Assert.Empty(engine.DeployedProcesses);
+    }
+
+    [Fact]
+    public async Task A_parameter_named_at_run_time_and_unknown_or_an_engine_without_parameters_stops_the_step_with_an_incident()
+    {
         var clock = new FakeTimeProvider(TestEngine.Start);
-        foreach (var engine in new[] { Engine(clock), new WorkflowEngine(new InMemoryWorkflowStore(), new WorkflowEngineOptions { Clock = clock }) })
+        var cases = new[]
         {
-            Assert.True(engine.Deploy(Encoding.UTF8.GetBytes(Bpmn.Document(process + Bpmn.Chain("s", "verify")))).Validation.Valid);
-            var instance = await engine.StartAsync("p");
+            (Engine(clock), "<bpmn:userTask id=\"verify\" camunda:dueDate=\"${addWorkingDays(now(), param(step + '.workingDays'))}\"/>", "the parameter 'no.such.workingDays' is not defined"),
+            (new WorkflowEngine(new InMemoryWorkflowStore(), new WorkflowEngineOptions { Clock = clock }),
+                "<bpmn:userTask id=\"verify\" camunda:dueDate=\"${addWorkingDays(now(), param('verification.workingDays'))}\"/>", "the parameter 'verification.workingDays' is not defined"),
+        };
+        foreach (var (engine, task, message) in cases)
+        {
+            Assert.True(engine.Deploy(Encoding.UTF8.GetBytes(Bpmn.Document("<bpmn:startEvent id=\"s\"/>" + task + Bpmn.Chain("s", "verify")))).Validation.Valid);
+            var instance = await engine.StartAsync("p", TestEngine.Vars(new { step = "no.such" }));
             Assert.Empty(instance.OpenTasks);
-            Assert.Contains("the parameter 'no.such.parameter' is not defined", Assert.Single(instance.Incidents).Message, StringComparison.Ordinal);
+            Assert.Contains(message, Assert.Single(instance.Incidents).Message, StringComparison.Ordinal);
         }
     }
 }

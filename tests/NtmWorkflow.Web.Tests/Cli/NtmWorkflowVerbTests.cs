@@ -71,13 +71,20 @@ public sealed class NtmWorkflowVerbTests
         await File.WriteAllTextAsync(broken, "<not-closed>");
         var model = Path.Combine(Root, "workflows", "ntm-commune-two-tier.bpmn");
 
-        var result = await NtmProcess.RunAsync(folder.Path, null, "validate", model, "broken.bpmn", "missing.bpmn");
+        // A misspelt legal parameter is refused on its element, as the app refuses to deploy it.
+        var misspelt = (await File.ReadAllTextAsync(model)).Replace("param('verification.workingDays')", "param('verification.workingDay')", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(folder.Path, "misspelt.bpmn"), misspelt);
+
+        var result = await NtmProcess.RunAsync(folder.Path, null, "validate", model, "broken.bpmn", "missing.bpmn", "misspelt.bpmn");
 
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Stderr);
         var lines = result.JsonLines();
-        Assert.Equal([model, "broken.bpmn", "missing.bpmn"], lines.Select(l => l.GetProperty("file").GetString()));
-        Assert.Equal([true, false, false], lines.Select(l => l.GetProperty("valid").GetBoolean()));
+        Assert.Equal([model, "broken.bpmn", "missing.bpmn", "misspelt.bpmn"], lines.Select(l => l.GetProperty("file").GetString()));
+        Assert.Equal([true, false, false, false], lines.Select(l => l.GetProperty("valid").GetBoolean()));
+        var unknown = Assert.Single(lines[3].GetProperty("errors").EnumerateArray());
+        Assert.Equal(("verification", "the parameter 'verification.workingDay' is not defined (no legal parameter of that name)"),
+            (unknown.GetProperty("element").GetString(), unknown.GetProperty("message").GetString()));
         Assert.Equal(["ntm-commune-two-tier"], lines[0].GetProperty("processes").EnumerateArray().Select(p => p.GetString()));
         var error = lines[1].GetProperty("errors")[0];
         Assert.Equal(("file", System.Text.Json.JsonValueKind.Null, System.Text.Json.JsonValueKind.Null),

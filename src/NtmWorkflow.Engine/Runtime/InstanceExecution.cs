@@ -139,6 +139,13 @@ internal sealed class InstanceExecution(InstanceState state, ProcessModel proces
         await RunAsync(ct);
     }
 
+    /// <summary>Sets or clears a task's assignee; the task stays open where it is.</summary>
+    public void Assign(TaskState task, string? assignee)
+    {
+        task.Assignee = assignee;
+        Emit("taskAssigned", task.ElementId, $"{task.Id} {assignee ?? "-"}");
+    }
+
     public void Cancel(string? reason)
     {
         var root = RootScope();

@@ -235,6 +235,27 @@ public sealed class WorkflowEngine
     }
 
     /// <summary>
+    /// Claims, delegates or releases an open task: sets its assignee, or with null gives it back to its
+    /// candidates. Who may do so is the host's rule; the engine records it as <c>taskAssigned</c>.
+    /// </summary>
+    public async Task AssignTaskAsync(Guid taskId, string? assignee, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        if (assignee is { Length: 0 or > 256 })
+        {
+            throw new WorkflowException("An assignee is a user name of 1 to 256 characters, or null to release the task.");
+        }
+
+        var stored = await _store.LoadInstanceOfTaskAsync(taskId, cancellationToken)
+                     ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
+        await UpdateAsync(stored.Id, actor, execution =>
+        {
+            var task = execution.State.Tasks.FirstOrDefault(t => t.Id == taskId) ?? throw new WorkflowException($"Task {taskId} is not open.", WorkflowErrorKind.NotFound);
+            execution.Assign(task, assignee);
+            return Task.CompletedTask;
+        }, cancellationToken, preloaded: stored);
+    }
+
+    /// <summary>
     /// Delivers a message to the instance that has waited for it longest (narrowed to
     /// <paramref name="correlationKey"/> as business key), or starts a process at a matching message
     /// start event. Returns the instance; throws when nothing waits for the message.

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NtmWorkflow.Engine.Calendar;
@@ -139,6 +140,28 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         Assert.Contains(history, h => h.Event == "timerFired" && h.ElementId == "late" && h.Time == Start.AddDays(1));
         Assert.Contains(history, h => h.Event == "taskCompleted" && h.Actor == "minh");
         Assert.Equal(4, (await store.LoadAsync(instance.Id, CancellationToken.None))!.Revision);
+    }
+
+    [Fact]
+    public async Task A_task_is_claimed_delegated_and_released_in_place_and_each_change_is_audited()
+    {
+        var (engine, _, _, _) = CreateEngine();
+        var instance = await engine.StartAsync("approval", businessKey: "HS-ASSIGN");
+        var task = Assert.Single(await engine.ListTasksAsync(instance.Id));
+        Assert.Null(task.Assignee);
+
+        await engine.AssignTaskAsync(task.Id, "xa.lan", actor: "xa.lan");
+        Assert.Equal("xa.lan", Assert.Single(await engine.ListTasksAsync(instance.Id)).Assignee);
+        await engine.AssignTaskAsync(task.Id, "xa.minh", actor: "xa.lan");
+        var delegated = Assert.Single(await engine.ListTasksAsync(instance.Id));
+        Assert.Equal((task.Id, "xa.minh"), (delegated.Id, delegated.Assignee));
+        await engine.AssignTaskAsync(task.Id, null, actor: "xa.minh");
+        Assert.Null(Assert.Single(await engine.ListTasksAsync(instance.Id)).Assignee);
+        await Assert.ThrowsAsync<WorkflowException>(() => engine.AssignTaskAsync(Guid.NewGuid(), "xa.lan"));
+
+        await using var db = database.CreateContext();
+        var audited = await db.AuditEntries.Where(a => a.Subject == $"instance/{instance.Id}" && a.Action == "workflow.taskAssigned").OrderBy(a => a.Sequence).Select(a => a.Actor).ToListAsync();
+        Assert.Equal(["xa.lan", "xa.lan", "xa.minh"], audited);
     }
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed class EfWorkflowStore(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The events a person causes (the engine's own steps, like timers firing, are not audited).</summary>
-    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "messageCorrelated", "instanceEnded" };
+    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "taskAssigned", "messageCorrelated", "instanceEnded" };
 
     public async Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken)
     {
@@ -77,8 +77,9 @@ public sealed class EfWorkflowStore(
             row.UpdatedAt = now;
         }
 
-        // Only the index rows that changed are written: a timer, subscription or task never changes once
-        // made (a rescheduled timer is a new one), so the difference is what was added and removed.
+        // Only the index rows that changed are written: a timer or subscription never changes once made (a
+        // rescheduled timer is a new one), and a task only its assignee, so the difference is what was added
+        // and removed, plus reassigned tasks.
         var timers = Difference(loaded?.Timers ?? [], instance.Timers, t => t.TimerId);
         db.WorkflowTimers.RemoveRange(timers.Removed.Select(t => Attach(db, new WorkflowTimerRow { InstanceId = instance.Id, TimerId = t.TimerId, ElementId = t.ElementId })));
         db.WorkflowTimers.AddRange(timers.Added.Select(t => new WorkflowTimerRow
@@ -94,6 +95,14 @@ public sealed class EfWorkflowStore(
         }));
 
         var tasks = Difference(loaded?.Tasks ?? [], instance.Tasks, t => t.Id.ToString());
+
+        // A task changes only its assignee (claimed, delegated, released): that column is updated in place.
+        foreach (var (before, after) in (loaded?.Tasks ?? []).Join(instance.Tasks, t => t.Id, t => t.Id, (b, a) => (b, a)).Where(p => p.b.Assignee != p.a.Assignee))
+        {
+            var row = Attach(db, new WorkflowTaskRow { Id = after.Id, InstanceId = instance.Id, ElementId = after.ElementId, Assignee = before.Assignee, CandidateUsers = "", CandidateGroups = "", Properties = "" });
+            row.Assignee = after.Assignee;
+        }
+
         db.WorkflowTasks.RemoveRange(tasks.Removed.Select(t => Attach(db, new WorkflowTaskRow { Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, CandidateUsers = "", CandidateGroups = "", Properties = "" })));
         db.WorkflowTasks.AddRange(tasks.Added.Select(t => new WorkflowTaskRow
         {

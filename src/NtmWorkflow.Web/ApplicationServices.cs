@@ -43,6 +43,7 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Organisation.OrganisationService>();
         builder.Services.AddScoped<Features.Criteria.CriteriaCatalog>();
         builder.Services.AddScoped<Features.Dossiers.DossierService>();
+        builder.Services.AddScoped<Features.Inbox.InboxService>();
         builder.AddWorkflows();
         return builder;
     }

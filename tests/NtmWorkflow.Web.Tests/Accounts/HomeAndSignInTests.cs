@@ -1,12 +1,11 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Testing;
 
 namespace NtmWorkflow.Web.Tests.Accounts;
 
-public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTests.App>
+public sealed class HomeAndSignInTests : IClassFixture<HomeAndSignInTests.App>
 {
     private readonly App _app;
 
@@ -122,20 +121,7 @@ public sealed partial class HomeAndSignInTests : IClassFixture<HomeAndSignInTest
         Assert.Contains("Vui lòng nhập Mật khẩu.", html, StringComparison.Ordinal);
     }
 
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string userName, string password)
-    {
-        var form = await client.GetStringAsync("/account/sign-in");
-        var token = AntiforgeryToken().Match(form).Groups[1].Value;
-        return await client.PostAsync("/account/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.UserName"] = userName,
-            ["Input.Password"] = password,
-            ["__RequestVerificationToken"] = token,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryToken();
+    private static Task<HttpResponseMessage> SignInAsync(HttpClient client, string userName, string password) => PageForms.SignInAsync(client, userName, password);
 
     public sealed class App : IAsyncLifetime
     {

@@ -72,6 +72,7 @@ app.UseStaticFiles();
 app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseMiddleware<NtmWorkflow.Web.Infrastructure.ApiCallerMiddleware>();
 
 app.MapHealth();
 app.MapOpenApi();

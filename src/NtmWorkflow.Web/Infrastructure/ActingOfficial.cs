@@ -1,39 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
 using NtmWorkflow.Web.Features.Organisation;
 
 namespace NtmWorkflow.Web.Infrastructure;
 
-/// <summary>
-/// The official an API call acts for. A caller holding the API key (a trusted system: the provincial portal,
-/// the one-stop shop) names the official in <c>X-Acting-User</c>; rights are then those of that official's
-/// roles at their units on the day. Runs after <see cref="ApiKeyFilter"/>.
-/// </summary>
-internal sealed class ActingOfficialFilter : IEndpointFilter
+/// <summary>Endpoint metadata: the caller must send the API key (<c>Api:Key</c>) in <c>X-Api-Key</c>.</summary>
+public sealed class RequiresApiKey;
+
+/// <summary>Endpoint metadata: the call acts for the official named in <c>X-Acting-User</c>, whose roles decide.</summary>
+public sealed class ActsForOfficial;
+
+public static class ApiCallerConventions
 {
-    public const string Header = "X-Acting-User";
+    public const string ApiKeyHeader = "X-Api-Key";
+    public const string ActingUserHeader = "X-Acting-User";
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var name = http.Request.Headers[Header].ToString().Trim();
-        if (name.Length is 0 or > 256)
-        {
-            return TypedResults.Problem(statusCode: 401, title: "Who is acting?", detail: $"Name the official this call acts for in the {Header} header.");
-        }
+    /// <summary>The API's guard until officials sign in to it: a trusted system's key; no key configured means the API is closed.</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new RequiresApiKey());
 
-        var official = await http.RequestServices.GetRequiredService<OrganisationService>().FindOfficialAsync(name, null, http.RequestAborted);
-        if (official is null)
-        {
-            return TypedResults.Problem(statusCode: 403, title: "Unknown official", detail: $"There is no user '{name}'.");
-        }
+    /// <summary>
+    /// The calls act for an official: a caller holding the API key (the provincial portal, the one-stop shop) names
+    /// them in <c>X-Acting-User</c>; rights are then that official's roles at their units on the day.
+    /// </summary>
+    public static TBuilder ActForOfficial<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ActsForOfficial());
 
-        http.Items[typeof(Official)] = official;
-        return await next(context);
-    }
+    /// <summary>The official resolved for this call (<see cref="ActForOfficial"/>).</summary>
+    public static Official ActingOfficial(this HttpContext http) =>
+        http.Items[typeof(Official)] as Official ?? throw new InvalidOperationException("The endpoint does not act for an official.");
 }
 
-public static class ActingOfficialExtensions
+/// <summary>
+/// Checks the API key and the acting official before the endpoint binds its parameters, so an unknown caller
+/// learns nothing from a malformed request (401, not 400) and is never told about the resource (403 after 401).
+/// </summary>
+internal sealed class ApiCallerMiddleware(RequestDelegate next, IConfiguration configuration)
 {
-    /// <summary>The official resolved by the acting-official filter of this endpoint.</summary>
-    public static Official ActingOfficial(this HttpContext http) =>
-        http.Items[typeof(Official)] as Official ?? throw new InvalidOperationException("The endpoint has no acting-official filter.");
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var endpoint = http.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<RequiresApiKey>() is not null && KeyProblem(http) is { } problem)
+        {
+            await problem.ExecuteAsync(http);
+            return;
+        }
+
+        if (endpoint?.Metadata.GetMetadata<ActsForOfficial>() is not null)
+        {
+            var name = http.Request.Headers[ApiCallerConventions.ActingUserHeader].ToString().Trim();
+            if (name.Length is 0 or > 256)
+            {
+                await TypedResults.Problem(statusCode: 401, title: "Who is acting?",
+                    detail: $"Name the official this call acts for in the {ApiCallerConventions.ActingUserHeader} header.").ExecuteAsync(http);
+                return;
+            }
+
+            var official = await http.RequestServices.GetRequiredService<OrganisationService>().FindOfficialAsync(name, null, http.RequestAborted);
+            if (official is null)
+            {
+                await TypedResults.Problem(statusCode: 403, title: "Unknown official", detail: $"There is no user '{name}'.").ExecuteAsync(http);
+                return;
+            }
+
+            http.Items[typeof(Official)] = official;
+        }
+
+        await next(http);
+    }
+
+    private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? KeyProblem(HttpContext http)
+    {
+        var expected = configuration["Api:Key"];
+        if (string.IsNullOrEmpty(expected))
+        {
+            return TypedResults.Problem(statusCode: 401, title: "The API is closed", detail: "No API key is configured (setting Api:Key).");
+        }
+
+        var given = http.Request.Headers[ApiCallerConventions.ApiKeyHeader].ToString();
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected))
+            ? null
+            : TypedResults.Problem(statusCode: 401, title: "Unauthorized", detail: $"Send the API key in the {ApiCallerConventions.ApiKeyHeader} header.");
+    }
 }

@@ -15,7 +15,7 @@ public static class CalendarApi
 {
     public static IEndpointRouteBuilder MapCalendarApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/calendar").AddEndpointFilter<ApiKeyFilter>().WithTags("Calendar");
+        var api = app.MapGroup("/api/calendar").RequireApiKey().WithTags("Calendar");
         api.MapGet("/days-off", List).WithSummary("The days-off table (lịch nghỉ), of one year when ?year= is given");
         api.MapPut("/days-off/{date}", Put).WithSummary("Sets the entry of a date (yyyy-MM-dd)");
         api.MapDelete("/days-off/{date}", Delete).WithSummary("Removes the entry of a date");

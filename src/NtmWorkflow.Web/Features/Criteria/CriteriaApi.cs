@@ -37,7 +37,7 @@ public static class CriteriaApi
 {
     public static IEndpointRouteBuilder MapCriteriaApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().WithTags("Criteria");
+        var api = app.MapGroup("/api").RequireApiKey().WithTags("Criteria");
         api.MapGet("/criteria-sets", ListSets).WithSummary("The criteria sets (bộ tiêu chí) with their validity and counts");
         api.MapGet("/criteria-sets/{code}", GetSet).WithSummary("A set with its criteria, indicators, thresholds and verified flags");
         api.MapGet("/department-kinds", DepartmentKinds).WithSummary("The kinds of provincial department, with the 2025 mergers");
@@ -46,7 +46,7 @@ public static class CriteriaApi
 
         // All writes in one group, so authorization is added in one place: the acting official must administer
         // the province whose ownership changes, or be a national administrator for the national sets.
-        var write = api.MapGroup("").AddEndpointFilter<ActingOfficialFilter>().AddEndpointFilter(RequireAdministrator);
+        var write = api.MapGroup("").ActForOfficial().AddEndpointFilter(RequireAdministrator);
         write.MapPost("/criteria-sets/{code}/criteria", AddCriterion).WithSummary("Adds a criterion");
         write.MapPut("/criteria-sets/{code}/criteria/{number:int}", UpdateCriterion).WithSummary("Renames a criterion or sets its verified flag");
         write.MapPut("/criteria-sets/{code}/verified", SetVerified).WithSummary("Marks the set as checked (or not) against the official text");

@@ -28,23 +28,27 @@ public static class DossierApi
 {
     public static IEndpointRouteBuilder MapDossierApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/dossiers").AddEndpointFilter<ApiKeyFilter>().AddEndpointFilter<ActingOfficialFilter>()
+        var api = app.MapGroup("/api/dossiers").RequireApiKey().ActForOfficial()
             .AddEndpointFilter<DossierProblemFilter>().WithTags("Dossiers");
         api.MapPost("/", Open).WithSummary("Opens a dossier: the criteria set and the workflow follow the opening date");
-        api.MapGet("/{id:guid}", Get).WithSummary("A dossier with its self-assessment, conditions and open tasks");
-        api.MapGet("/{id:guid}/history", History).WithSummary("Who did what: audit entries, findings per step, workflow history");
-        api.MapPut("/{id:guid}/indicators/{number}", SetIndicator).WithSummary("Sets the commune's value (and, where no threshold is known, whether it is met) of an indicator");
-        api.MapPost("/{id:guid}/indicators/{number}/evidence", AddEvidence).WithSummary("Adds an evidence reference to an indicator");
-        api.MapPut("/{id:guid}/conditions", SetConditions).WithSummary("Records the satisfaction survey, posting, construction debt and security-and-order status");
-        api.MapPost("/{id:guid}/self-assessment/complete", (Guid id, HttpContext http, DossierService dossiers, CancellationToken ct) => Complete(id, CommuneStep.SelfAssessment, http, dossiers, ct))
+
+        // Everything about one dossier first needs an official who may see it: anyone else gets 403 before
+        // learning anything about its state.
+        var one = api.MapGroup("/{id:guid}").AddEndpointFilter(RequireReader);
+        one.MapGet("", Get).WithSummary("A dossier with its self-assessment, conditions and open tasks");
+        one.MapGet("/history", History).WithSummary("Who did what: audit entries, findings per step, workflow history");
+        one.MapPut("/indicators/{number}", SetIndicator).WithSummary("Sets the commune's value (and, where no threshold is known, whether it is met) of an indicator");
+        one.MapPost("/indicators/{number}/evidence", AddEvidence).WithSummary("Adds an evidence reference to an indicator");
+        one.MapPut("/conditions", SetConditions).WithSummary("Records the satisfaction survey, posting, construction debt and security-and-order status");
+        one.MapPost("/self-assessment/complete", (Guid id, HttpContext http, DossierService dossiers, CancellationToken ct) => Complete(id, CommuneStep.SelfAssessment, http, dossiers, ct))
             .WithSummary("Completes the self-assessment: every indicator assessed");
-        api.MapPost("/{id:guid}/posting/complete", (Guid id, HttpContext http, DossierService dossiers, CancellationToken ct) => Complete(id, CommuneStep.PostingAndSurvey, http, dossiers, ct))
+        one.MapPost("/posting/complete", (Guid id, HttpContext http, DossierService dossiers, CancellationToken ct) => Complete(id, CommuneStep.PostingAndSurvey, http, dossiers, ct))
             .WithSummary("Completes the posting and satisfaction survey: results recorded");
-        api.MapPost("/{id:guid}/submit", (Guid id, HttpContext http, DossierService dossiers, CancellationToken ct) => Complete(id, CommuneStep.Submit, http, dossiers, ct))
+        one.MapPost("/submit", (Guid id, HttpContext http, DossierService dossiers, CancellationToken ct) => Complete(id, CommuneStep.Submit, http, dossiers, ct))
             .WithSummary("Submits (or resubmits after a return): 100 % of indicators met and every recognition condition holding");
-        api.MapPost("/{id:guid}/tasks/{taskId:guid}/review", Review).WithSummary("A reviewer's findings per indicator and decision (forward, return, reject)");
-        api.MapPost("/{id:guid}/decision", Decide).WithSummary("The chairman's recognition decision (number and date)");
-        api.MapPost("/{id:guid}/revocation", OpenRevocation).WithSummary("Opens the review of a recognition for revocation, with the criteria no longer met");
+        one.MapPost("/tasks/{taskId:guid}/review", Review).WithSummary("A reviewer's findings per indicator and decision (forward, return, reject)");
+        one.MapPost("/decision", Decide).WithSummary("The chairman's recognition decision (number and date)");
+        one.MapPost("/revocation", OpenRevocation).WithSummary("Opens the review of a recognition for revocation, with the criteria no longer met");
         return app;
     }
 
@@ -54,15 +58,12 @@ public static class DossierApi
         return TypedResults.Created($"/api/dossiers/{dossier.Id}", await ViewAsync(dossier, dossiers, ct));
     }
 
-    public static async Task<Ok<DossierView>> Get(Guid id, HttpContext http, DossierService dossiers, CancellationToken ct)
-    {
-        var dossier = await ReadableAsync(id, http, dossiers, ct);
-        return TypedResults.Ok(await ViewAsync(await dossiers.RefreshStatusAsync(dossier, ct), dossiers, ct));
-    }
+    public static async Task<Ok<DossierView>> Get(Guid id, DossierService dossiers, CancellationToken ct) =>
+        TypedResults.Ok(await ViewAsync(await dossiers.RefreshStatusAsync(await dossiers.LoadAsync(id, ct), ct), dossiers, ct));
 
-    public static async Task<Ok<DossierHistoryView>> History(Guid id, HttpContext http, DossierService dossiers, IWorkflowStore store, CancellationToken ct)
+    public static async Task<Ok<DossierHistoryView>> History(Guid id, DossierService dossiers, IWorkflowStore store, CancellationToken ct)
     {
-        var dossier = await ReadableAsync(id, http, dossiers, ct);
+        var dossier = await dossiers.LoadAsync(id, ct);
         var audit = await dossiers.AuditAsync(id, ct);
         var workflow = dossier.InstanceId is { } instance ? await store.ReadHistoryAsync(instance, ct) : [];
         return TypedResults.Ok(new DossierHistoryView(
@@ -102,12 +103,18 @@ public static class DossierApi
         return TypedResults.Ok(await ViewAsync(await dossiers.LoadAsync(id, ct), dossiers, ct));
     }
 
-    private static async Task<DossierRow> ReadableAsync(Guid id, HttpContext http, DossierService dossiers, CancellationToken ct)
+    private static async ValueTask<object?> RequireReader(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var dossier = await dossiers.LoadAsync(id, ct);
+        var http = context.HttpContext;
+        if (http.GetRouteValue("id") is not string text || !Guid.TryParse(text, out var id))
+        {
+            return TypedResults.Problem(statusCode: 404, title: "Not found", detail: "No dossier is named.");
+        }
+
+        var dossier = await http.RequestServices.GetRequiredService<DossierService>().LoadAsync(id, http.RequestAborted);
         return DossierService.MayRead(http.ActingOfficial(), dossier)
-            ? dossier
-            : throw new DossierException(403, "Not yours", $"{http.ActingOfficial().UserName} has no role at {dossier.CommuneName} or its province.");
+            ? await next(context)
+            : TypedResults.Problem(statusCode: 403, title: "Not yours", detail: $"{http.ActingOfficial().UserName} has no role at {dossier.CommuneName} or its province.");
     }
 
     private static async Task<DossierView> ViewAsync(DossierRow d, DossierService dossiers, CancellationToken ct)

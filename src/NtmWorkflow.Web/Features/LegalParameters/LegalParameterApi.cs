@@ -15,10 +15,10 @@ public static class LegalParameterApi
 {
     public static IEndpointRouteBuilder MapLegalParameterApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/legal-parameters").AddEndpointFilter<ApiKeyFilter>().WithTags("Legal parameters");
+        var api = app.MapGroup("/api/legal-parameters").RequireApiKey().WithTags("Legal parameters");
         api.MapGet("/", List).WithSummary("Every parameter with value, unit, source and verified flag; ?province= adds that province's overrides");
         api.MapGet("/{name}", Get).WithSummary("One parameter: the national value and every province's override");
-        var edit = api.MapGroup("").AddEndpointFilter<ActingOfficialFilter>();
+        var edit = api.MapGroup("").ActForOfficial();
         edit.MapPut("/{name}", (string name, LegalParameterChange change, HttpContext http, LegalParameterService service, CancellationToken ct) => Set(name, null, change, http, service, ct))
             .WithSummary("Sets the national value with its source and verified flag (administrator)");
         edit.MapPut("/{name}/provinces/{provinceCode}", (string name, string provinceCode, LegalParameterChange change, HttpContext http, LegalParameterService service, CancellationToken ct) =>

@@ -15,7 +15,7 @@ public static class NotificationsApi
 {
     public static IEndpointRouteBuilder MapNotificationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().WithTags("Notifications");
+        var api = app.MapGroup("/api").RequireApiKey().WithTags("Notifications");
         api.MapGet("/outbox", ListOutbox).WithSummary("Outbox messages, newest first; ?status=Pending|Sent|Dead, ?instanceId=");
         api.MapPost("/outbox/{id:long}/resend", Resend).WithSummary("Puts a dead letter back in the queue (same dedup key, same Message-ID)");
         api.MapGet("/mail-templates", ListTemplates).WithSummary("The mail templates (Liquid), by key and language");

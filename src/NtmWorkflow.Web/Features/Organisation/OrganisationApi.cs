@@ -15,10 +15,10 @@ public static class OrganisationApi
 {
     public static IEndpointRouteBuilder MapOrganisationApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/users").AddEndpointFilter<ApiKeyFilter>().WithTags("Units and roles");
+        var api = app.MapGroup("/api/users").RequireApiKey().WithTags("Units and roles");
         api.MapGet("/{userName}/roles", List).WithSummary("A user's role assignments, past and present");
         api.MapGet("/{userName}/groups", Groups).WithSummary("The workflow candidate groups a user is in today");
-        var edit = api.MapGroup("").AddEndpointFilter<ActingOfficialFilter>();
+        var edit = api.MapGroup("").ActForOfficial();
         edit.MapPost("/{userName}/roles", Assign).WithSummary("Gives a user a role at a unit from a day");
         edit.MapPost("/{userName}/roles/{assignmentId:int}/end", End).WithSummary("Ends a role assignment on a day");
         return app;
@@ -44,6 +44,11 @@ public static class OrganisationApi
     public static async Task<Results<Created<RoleAssignmentRow>, ProblemHttpResult>> Assign(string userName, AssignRoleRequest request, HttpContext http,
         OrganisationService organisation, CancellationToken ct)
     {
+        if (NotAnAdministrator(http) is { } refused)
+        {
+            return refused;
+        }
+
         if (!UnitKey.TryParse(request.Unit, out var unit) || string.IsNullOrWhiteSpace(request.Role))
         {
             return TypedResults.Problem(statusCode: 400, title: "Bad request",
@@ -65,6 +70,11 @@ public static class OrganisationApi
     public static async Task<Results<Ok<RoleAssignmentRow>, ProblemHttpResult>> End(string userName, int assignmentId, EndRoleRequest? request, HttpContext http,
         OrganisationService organisation, CancellationToken ct)
     {
+        if (NotAnAdministrator(http) is { } refused)
+        {
+            return refused;
+        }
+
         var current = (await organisation.AssignmentsOfAsync(userName, ct)).SingleOrDefault(a => a.Id == assignmentId);
         if (current is null || !UnitKey.TryParse(current.UnitKey, out var unit))
         {
@@ -78,6 +88,11 @@ public static class OrganisationApi
 
         return await Run(async () => TypedResults.Ok(await organisation.EndAsync(userName, assignmentId, request?.LastDay, http.ActingOfficial().UserName, ct)));
     }
+
+    /// <summary>Someone who administers nothing is refused before anything is looked up.</summary>
+    private static ProblemHttpResult? NotAnAdministrator(HttpContext http) =>
+        http.ActingOfficial().Assignments.Any(a => a.Role == Features.Accounts.Roles.Administrator) ? null
+            : TypedResults.Problem(statusCode: 403, title: "Not an administrator", detail: $"{http.ActingOfficial().UserName} administers no unit.");
 
     private static ProblemHttpResult? Denied(HttpContext http, string? provinceCode, UnitKey unit)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Infrastructure;
 
 namespace NtmWorkflow.Web.Features.Workflows;
 
@@ -27,11 +28,11 @@ public sealed record SignalBroadcast(int Triggered);
 /// </summary>
 public static class WorkflowApi
 {
-    public const string ApiKeyHeader = Infrastructure.ApiKeyFilter.Header;
+    public const string ApiKeyHeader = Infrastructure.ApiCallerConventions.ApiKeyHeader;
 
     public static IEndpointRouteBuilder MapWorkflowApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<Infrastructure.ApiKeyFilter>().WithTags("Workflows");
+        var api = app.MapGroup("/api").RequireApiKey().WithTags("Workflows");
         api.MapGet("/definitions", ListDefinitions).WithSummary("The latest version of every deployed process, and files that failed to deploy");
         api.MapPost("/processes/{processId}/instances", StartInstance).WithSummary("Starts an instance of a process");
         api.MapGet("/instances/{instanceId:guid}", GetInstance).WithSummary("An instance with its variables, open tasks, incidents, timers and history");

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Net.Http.Json;
+
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Testing;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.Dossiers;
+using NtmWorkflow.Web.Features.Organisation;
+
+namespace NtmWorkflow.Web.Tests.Security;
+
+/// <summary>
+/// Every route of the app × who calls it → the status expected: anonymous (no API key, no sign-in), an
+/// official of the dossier's own unit (Xã Ngọc Đường, 00700), of another unit of the province (Xã Phú Linh,
+/// 00706), and of another province (Xã Sóc Sơn, Hà Nội). The route list is read from the app itself: a new
+/// route without a row here fails, so every route gets a rule when it is added. Later issues add their rows.
+/// </summary>
+public sealed class AuthorizationMatrixTests : IAsyncLifetime
+{
+    private const string Key = "matrix-api-key";
+    private readonly TemporaryDirectory _data = new();
+    private NtmWorkflowAppFactory? _app;
+    private Guid _dossier;
+    private Guid _task;
+
+    /// <summary>A status, or null where the caller kind does not apply to the route (a trusted system's call).</summary>
+    private sealed record Rule(string Path, int Anonymous, int? Own = null, int? OtherUnit = null, int? OtherProvince = null, object? Body = null);
+
+    /// <summary>
+    /// The rules, by method and route pattern as the app declares them. Paths may name {dossier} and {task}:
+    /// the fixture's dossier of 00700 and its open task.
+    /// </summary>
+    private static readonly Dictionary<string, Rule> Rules = new(StringComparer.Ordinal)
+    {
+        // Public pages and probes.
+        // A page's POST without the antiforgery token of its form is refused (400) for everyone.
+        ["GET /"] = new("/", 200, 200, 200, 200),
+        ["POST /"] = new("/", 400),
+        ["GET /Index"] = new("/Index", 200),
+        ["POST /Index"] = new("/Index", 400),
+        ["GET /Error"] = new("/Error", 200),
+        ["POST /Error"] = new("/Error", 200), // the error page also serves failed POSTs (re-executed), so it takes no token
+        ["GET /account/sign-in"] = new("/account/sign-in", 200),
+        ["GET /Account/SignIn"] = new("/Account/SignIn", 200),
+        ["POST /account/sign-in"] = new("/account/sign-in", 400),
+        ["POST /Account/SignIn"] = new("/Account/SignIn", 400),
+        ["GET /account/sign-out"] = new("/account/sign-out", 302),
+        ["POST /account/sign-out"] = new("/account/sign-out", 400),
+        ["GET /culture/{name}"] = new("/culture/en?returnUrl=/", 302),
+        ["GET /health/live"] = new("/health/live", 200),
+        ["POST /health/live"] = new("/health/live", 200),
+        ["GET /health/ready"] = new("/health/ready", 200),
+        ["POST /health/ready"] = new("/health/ready", 200),
+        ["GET /openapi/{documentName}.json"] = new("/openapi/v1.json", 200),
+        ["GET /scalar/{documentName?}"] = new("/scalar/v1", 200),
+        ["GET /scalar/favicon.svg"] = new("/scalar/favicon.svg", 200),
+        ["GET /scalar/scalar.js"] = new("/scalar/scalar.js", 200),
+        ["GET /scalar/scalar.aspnetcore.js"] = new("/scalar/scalar.aspnetcore.js", 200),
+
+        // Officials' pages: signed in, everyone sees only their own tasks.
+        ["GET /inbox"] = new("/inbox", 302, 200, 200, 200),
+        ["POST /inbox"] = new("/inbox?handler=Claim", 302),
+
+        // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
+        ["GET /api/definitions"] = new("/api/definitions", 401),
+        ["POST /api/processes/{processId}/instances"] = new("/api/processes/ntm-village/instances", 401),
+        ["GET /api/instances/{instanceId:guid}"] = new("/api/instances/{instance}", 401),
+        ["POST /api/instances/{instanceId:guid}/cancel"] = new("/api/instances/{instance}/cancel", 401),
+        ["POST /api/instances/{instanceId:guid}/incidents/{incidentId}/retry"] = new("/api/instances/{instance}/incidents/x/retry", 401),
+        ["GET /api/tasks"] = new("/api/tasks", 401),
+        ["POST /api/tasks/{taskId:guid}/complete"] = new("/api/tasks/{task}/complete", 401),
+        ["POST /api/messages/{messageName}"] = new("/api/messages/x", 401),
+        ["POST /api/signals/{signalName}"] = new("/api/signals/x", 401),
+        ["GET /api/calendar/days-off"] = new("/api/calendar/days-off", 401),
+        ["PUT /api/calendar/days-off/{date}"] = new("/api/calendar/days-off/2027-01-01", 401),
+        ["DELETE /api/calendar/days-off/{date}"] = new("/api/calendar/days-off/2027-01-01", 401),
+        ["GET /api/calendar/export"] = new("/api/calendar/export", 401),
+        ["POST /api/calendar/import"] = new("/api/calendar/import", 401),
+        ["GET /api/calendar/working-days"] = new("/api/calendar/working-days?from=2026-01-01&to=2026-01-31", 401),
+        ["GET /api/outbox"] = new("/api/outbox", 401),
+        ["POST /api/outbox/{id:long}/resend"] = new("/api/outbox/1/resend", 401),
+        ["GET /api/mail-templates"] = new("/api/mail-templates", 401),
+        ["PUT /api/mail-templates/{key}/{culture}"] = new("/api/mail-templates/task-due/vi", 401),
+        ["GET /api/criteria-sets"] = new("/api/criteria-sets", 401, 200, 200, 200),
+        ["GET /api/criteria-sets/{code}"] = new("/api/criteria-sets/xa-ntm-2021-2025", 401, 200, 200, 200),
+        ["GET /api/department-kinds"] = new("/api/department-kinds", 401, 200, 200, 200),
+        ["GET /api/threshold-scopes"] = new("/api/threshold-scopes", 401, 200, 200, 200),
+        ["GET /api/provinces/{provinceCode}/indicator-owners"] = new("/api/provinces/08/indicator-owners?set=xa-ntm-2021-2025", 401, 200, 200, 200),
+        ["GET /api/legal-parameters/"] = new("/api/legal-parameters", 401, 200, 200, 200),
+        ["GET /api/legal-parameters/{name}"] = new("/api/legal-parameters/intake.workingDays", 401, 200, 200, 200),
+        ["GET /api/users/{userName}/roles"] = new("/api/users/xa.lan/roles", 401, 200, 200, 200),
+        ["GET /api/users/{userName}/groups"] = new("/api/users/xa.lan/groups", 401, 200, 200, 200),
+
+        // Administration: none of these officials administers anything.
+        ["POST /api/criteria-sets/{code}/criteria"] = new("/api/criteria-sets/xa-ntm-2026-2030/criteria", 401, 403, 403, 403, new { number = 11, name = "x" }),
+        ["PUT /api/criteria-sets/{code}/criteria/{number:int}"] = new("/api/criteria-sets/xa-ntm-2026-2030/criteria/1", 401, 403, 403, 403, new { name = "x" }),
+        ["PUT /api/criteria-sets/{code}/verified"] = new("/api/criteria-sets/xa-ntm-2026-2030/verified", 401, 403, 403, 403, new { verified = true }),
+        ["POST /api/criteria-sets/{code}/indicators"] = new("/api/criteria-sets/xa-ntm-2026-2030/indicators", 401, 403, 403, 403, new { number = "1.1", name = "x", kind = "YesNo", defaultDepartmentKind = "xay-dung" }),
+        ["PUT /api/criteria-sets/{code}/indicators/{number}"] = new("/api/criteria-sets/xa-ntm-2021-2025/indicators/1.1", 401, 403, 403, 403, new { name = "x" }),
+        ["PUT /api/criteria-sets/{code}/indicators/{number}/thresholds/{scope}"] = new("/api/criteria-sets/xa-ntm-2021-2025/indicators/2.1/thresholds/*", 401, 403, 403, 403, new { value = 50, source = "x" }),
+        ["DELETE /api/criteria-sets/{code}/indicators/{number}/thresholds/{scope}"] = new("/api/criteria-sets/xa-ntm-2021-2025/indicators/2.1/thresholds/*", 401, 403, 403, 403),
+        ["PUT /api/provinces/{provinceCode}/indicator-owners/{setCode}/{indicatorNumber}"] = new("/api/provinces/08/indicator-owners/xa-ntm-2021-2025/1.1", 401, 403, 403, 403,
+            new { departmentKind = "xay-dung", validFrom = "2026-01-01", source = "x" }),
+        ["PUT /api/legal-parameters/{name}"] = new("/api/legal-parameters/intake.workingDays", 401, 403, 403, 403, new { value = 4, source = "x" }),
+        ["PUT /api/legal-parameters/{name}/provinces/{provinceCode}"] = new("/api/legal-parameters/intake.workingDays/provinces/08", 401, 403, 403, 403, new { value = 4, source = "x" }),
+        ["DELETE /api/legal-parameters/{name}/provinces/{provinceCode}"] = new("/api/legal-parameters/intake.workingDays/provinces/08", 401, 403, 403, 403),
+        ["POST /api/users/{userName}/roles"] = new("/api/users/xa.lan/roles", 401, 403, 403, 403, new { unit = "commune:00706", role = "CommuneOfficer" }),
+        ["POST /api/users/{userName}/roles/{assignmentId:int}/end"] = new("/api/users/xa.lan/roles/1/end", 401, 403, 403, 403, new { }),
+
+        // Dossiers: the commune's own officer works on it; another commune's, or another province's, sees nothing.
+        ["POST /api/dossiers/"] = new("/api/dossiers", 401, 409, 403, 403, new { communeCode = "00700", tier = "Ntm", year = 2025, openedOn = "2025-09-15", thresholdScope = "*" }),
+        ["GET /api/dossiers/{id:guid}/"] = new("/api/dossiers/{dossier}", 401, 200, 403, 403),
+        ["GET /api/dossiers/{id:guid}/history"] = new("/api/dossiers/{dossier}/history", 401, 200, 403, 403),
+        ["PUT /api/dossiers/{id:guid}/indicators/{number}"] = new("/api/dossiers/{dossier}/indicators/1.1", 401, 200, 403, 403, new { value = true, met = true }),
+        ["POST /api/dossiers/{id:guid}/indicators/{number}/evidence"] = new("/api/dossiers/{dossier}/indicators/1.1/evidence", 401, 200, 403, 403, new { name = "QĐ", uri = "https://example.org/a.pdf" }),
+        ["PUT /api/dossiers/{id:guid}/conditions"] = new("/api/dossiers/{dossier}/conditions", 401, 200, 403, 403, new { commentsReceived = 1 }),
+        ["POST /api/dossiers/{id:guid}/self-assessment/complete"] = new("/api/dossiers/{dossier}/self-assessment/complete", 401, 422, 403, 403),
+        ["POST /api/dossiers/{id:guid}/posting/complete"] = new("/api/dossiers/{dossier}/posting/complete", 401, 409, 403, 403),
+        ["POST /api/dossiers/{id:guid}/submit"] = new("/api/dossiers/{dossier}/submit", 401, 409, 403, 403),
+        ["POST /api/dossiers/{id:guid}/tasks/{taskId:guid}/review"] = new("/api/dossiers/{dossier}/tasks/{task}/review", 401, 409, 403, 403, new { decision = "forward" }),
+        ["POST /api/dossiers/{id:guid}/decision"] = new("/api/dossiers/{dossier}/decision", 401, 409, 403, 403, new { decisionNumber = "1/QĐ", decisionDate = "2025-12-01" }),
+        ["POST /api/dossiers/{id:guid}/revocation"] = new("/api/dossiers/{dossier}/revocation", 401, 403, 403, 403, new { failingCriteria = new[] { "10" } }),
+    };
+
+    public async Task InitializeAsync()
+    {
+        _app = new NtmWorkflowAppFactory(_data, new Dictionary<string, string?> { ["Api:Key"] = Key, ["Workflows:BackgroundWorkers"] = "false" });
+        await using var scope = _app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var organisation = scope.ServiceProvider.GetRequiredService<OrganisationService>();
+        foreach (var (name, commune) in new[] { ("xa.khac", "commune:00706"), ("xa.hanoi", "commune:00376") })
+        {
+            Assert.True((await users.CreateAsync(new AppUser { UserName = name, FullName = name, Email = $"{name}@test.local" }, "NtmDemo@2026")).Succeeded);
+            await organisation.AssignAsync(name, commune, Roles.CommuneOfficer, null, "admin", CancellationToken.None);
+        }
+
+        var lan = (await organisation.FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+        var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
+        _dossier = dossier.Id;
+        _task = (await dossiers.OpenTasksAsync(dossier, CancellationToken.None)).Single().Id;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    /// <summary>Each endpoint as "METHOD pattern"; a page answers GET and POST.</summary>
+    private IEnumerable<string> Routes() =>
+        _app!.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"])
+                .Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}"))
+            .Distinct(StringComparer.Ordinal);
+
+    [Fact]
+    public void Every_route_has_a_rule()
+    {
+        var missing = Routes().Where(r => !Rules.ContainsKey(r)).Order(StringComparer.Ordinal).ToList();
+        var stale = Rules.Keys.Except(Routes(), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        Assert.True(missing.Count + stale.Count == 0,
+            "Routes without a rule in the authorization matrix:\n" + string.Join("\n", missing) + "\nRules for routes the app no longer has:\n" + string.Join("\n", stale));
+    }
+
+    [Fact]
+    public async Task Every_route_answers_each_kind_of_caller_as_its_rule_says()
+    {
+        var instance = (await Query()).InstanceId;
+        var failures = new List<string>();
+        foreach (var (route, rule) in Rules.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var method = new HttpMethod(route[..route.IndexOf(' ', StringComparison.Ordinal)]);
+            var path = rule.Path.Replace("{dossier}", _dossier.ToString(), StringComparison.Ordinal).Replace("{task}", _task.ToString(), StringComparison.Ordinal)
+                .Replace("{instance}", instance.ToString(), StringComparison.Ordinal);
+            foreach (var (caller, expected) in new[] { ("anonymous", (int?)rule.Anonymous), ("xa.lan", rule.Own), ("xa.khac", rule.OtherUnit), ("xa.hanoi", rule.OtherProvince) })
+            {
+                if (expected is null)
+                {
+                    continue;
+                }
+
+                var status = (int)(await SendAsync(caller, method, path, rule.Body)).StatusCode;
+                if (status != expected)
+                {
+                    failures.Add($"{route} as {caller}: expected {expected}, got {status}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    private async Task<DossierRow> Query()
+    {
+        await using var scope = _app!.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<DossierService>().LoadAsync(_dossier, CancellationToken.None);
+    }
+
+    /// <summary>An API route is called with the key and the official named; a page with the official signed in.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string caller, HttpMethod method, string path, object? body)
+    {
+        using var client = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        var api = path.StartsWith("/api/", StringComparison.Ordinal);
+        if (caller != "anonymous" && !api)
+        {
+            var signedIn = await PageForms.SignInAsync(client, caller);
+            Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        }
+
+        using var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
+        if (caller != "anonymous" && api)
+        {
+            request.Headers.Add("X-Api-Key", Key);
+            request.Headers.Add("X-Acting-User", caller);
+        }
+
+        return await client.SendAsync(request);
+    }
+}

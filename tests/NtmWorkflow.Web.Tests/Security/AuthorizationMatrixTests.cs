@@ -64,6 +64,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         // Officials' pages: signed in, everyone sees only their own tasks.
         ["GET /inbox"] = new("/inbox", 302, 200, 200, 200),
         ["POST /inbox"] = new("/inbox?handler=Claim", 302),
+        ["GET /dossiers/{id:guid}"] = new("/dossiers/{dossier}", 302, 200, 403, 403),
+        ["POST /dossiers/{id:guid}"] = new("/dossiers/{dossier}", 302),
 
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),

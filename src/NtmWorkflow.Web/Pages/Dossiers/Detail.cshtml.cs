@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.Dossiers;
+using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Persistence;
+
+namespace NtmWorkflow.Web.Pages.Dossiers;
+
+/// <summary>One indicator's row on the dossier page: the commune's value and every level's finding side by side.</summary>
+public sealed record IndicatorLine(int Criterion, string CriterionName, string Number, string Name, string Kind, string? Value, bool? Met, bool MetComputed,
+    string? Note, int EvidenceCount, bool Reopened, IReadOnlyDictionary<string, DossierFindingRow> FindingsByStep);
+
+public sealed record TimelineEntry(DateTimeOffset At, string? Actor, string Key, string Detail);
+
+/// <summary>
+/// A dossier as officials read it: summary, current steps and their holders and deadlines, the indicators with
+/// each level's findings side by side, the recognition conditions, and the timeline of the history journal.
+/// </summary>
+[Authorize]
+public sealed class DetailModel(DossierService dossiers, OrganisationService organisation, AppDbContext db, IWorkflowStore store) : PageModel
+{
+    public DossierRow Dossier { get; private set; } = null!;
+
+    public IReadOnlyList<TaskView> OpenTasks { get; private set; } = [];
+
+    public IReadOnlyList<IndicatorLine> Indicators { get; private set; } = [];
+
+    /// <summary>The review steps that gave findings in the current round, in the order they first did.</summary>
+    public IReadOnlyList<string> Steps { get; private set; } = [];
+
+    /// <summary>What happened, oldest first: reviewers' decisions and the workflow's human steps. Key is a resource name.</summary>
+    public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        var ct = HttpContext.RequestAborted;
+        var official = await organisation.FindOfficialAsync(User.Identity!.Name!, null, ct);
+        DossierRow dossier;
+        try
+        {
+            dossier = await dossiers.LoadAsync(id, ct);
+        }
+        catch (DossierException)
+        {
+            return NotFound();
+        }
+
+        // A readable "not allowed" page, not a redirect: the official is signed in, the dossier is not theirs.
+        if (official is null || !DossierService.MayRead(official, dossier))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        Dossier = await dossiers.RefreshStatusAsync(dossier, ct);
+        OpenTasks = await dossiers.OpenTasksAsync(dossier, ct);
+        var findings = await dossiers.FindingsAsync(id, ct);
+        var current = findings.Where(f => f.Round == dossier.Round).ToList();
+        Steps = [.. current.Where(f => f.IndicatorNumber != "*").Select(f => f.DepartmentKind is null ? f.Step : $"{f.Step}:{f.DepartmentKind}").Distinct()];
+        var catalogue = await db.Indicators.AsNoTracking().Include(i => i.Criterion).Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
+        Indicators = [.. dossier.Indicators.Select(i =>
+        {
+            var indicator = catalogue[i.IndicatorId];
+            var byStep = current.Where(f => f.IndicatorNumber == i.Number)
+                .GroupBy(f => f.DepartmentKind is null ? f.Step : $"{f.Step}:{f.DepartmentKind}").ToDictionary(g => g.Key, g => g.Last());
+            return new IndicatorLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, indicator.Kind.ToString(), i.Value, i.Met, i.MetComputed,
+                i.Note, System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, i.Reopened, byStep);
+        })];
+        var events = dossier.InstanceId is { } instance ? await store.ReadHistoryAsync(instance, ct) : [];
+        Timeline = [.. findings.Where(f => f.IndicatorNumber == "*").Select(f => new TimelineEntry(f.At, f.Actor, "Decision_" + f.Finding, $"{f.Step} {f.Reason}".Trim()))
+            .Concat(events.Where(e => e.Event is "instanceStarted" or "taskCreated" or "taskCompleted" or "taskAssigned" or "instanceEnded")
+                .Select(e => new TimelineEntry(e.Time, e.Actor, "Event_" + e.Event, e.ElementId ?? "")))
+            .OrderBy(e => e.At)];
+        return Page();
+    }
+}

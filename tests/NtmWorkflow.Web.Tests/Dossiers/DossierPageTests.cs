@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Testing;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.Dossiers;
+using NtmWorkflow.Web.Features.Organisation;
+
+namespace NtmWorkflow.Web.Tests.Dossiers;
+
+/// <summary>The dossier page on the real app (SQLite, demo data): what its commune's officer reads, and that nobody else reads it.</summary>
+public sealed class DossierPageTests : IAsyncLifetime
+{
+    private readonly TemporaryDirectory _data = new();
+    private NtmWorkflowAppFactory? _app;
+    private Guid _dossier;
+
+    public async Task InitializeAsync()
+    {
+        _app = new NtmWorkflowAppFactory(_data, new Dictionary<string, string?> { ["Workflows:BackgroundWorkers"] = "false" });
+        await using var scope = _app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var organisation = scope.ServiceProvider.GetRequiredService<OrganisationService>();
+        Assert.True((await users.CreateAsync(new AppUser { UserName = "xa.khac", FullName = "xa.khac", Email = "xa.khac@test.local" }, "NtmDemo@2026")).Succeeded);
+        await organisation.AssignAsync("xa.khac", "commune:00706", Roles.CommuneOfficer, null, "admin", CancellationToken.None);
+
+        var lan = (await organisation.FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+        _dossier = (await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None)).Id;
+        await dossiers.SetIndicatorAsync(lan, _dossier, "1.1", new IndicatorValueRequest(JsonDocument.Parse("true").RootElement, true, "Quy hoạch được duyệt năm 2023"), CancellationToken.None);
+        await dossiers.SetIndicatorAsync(lan, _dossier, "17.10", new IndicatorValueRequest(JsonDocument.Parse("40").RootElement, false, null), CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    private async Task<HttpClient> SignedInAsync(string userName)
+    {
+        var client = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await PageForms.SignInAsync(client, userName)).StatusCode);
+        return client;
+    }
+
+    [Fact]
+    public async Task The_communes_officer_reads_the_dossier_with_its_indicators_step_and_timeline()
+    {
+        using var lan = await SignedInAsync("xa.lan");
+        var response = await lan.GetAsync($"/dossiers/{_dossier}");
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("2025-NTM-00700 · Xã Ngọc Đường", html, StringComparison.Ordinal);
+        Assert.Contains("Đang xét", html, StringComparison.Ordinal);
+        Assert.Contains("Xã tự đánh giá mức đạt từng tiêu chí", html, StringComparison.Ordinal);
+        Assert.Contains("1. Quy hoạch", html, StringComparison.Ordinal);
+        Assert.Contains("19. Quốc phòng và An ninh", html, StringComparison.Ordinal);
+        Assert.Contains("data-indicator=\"17.10\"", html, StringComparison.Ordinal);
+        Assert.Contains("class=\"unmet\" data-indicator=\"17.10\"", html, StringComparison.Ordinal);
+        Assert.Contains("Mở hồ sơ", html, StringComparison.Ordinal);
+        Assert.Contains("Hạn dựa trên tham số pháp lý chưa được xác minh", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Another_communes_officer_is_refused_with_a_readable_page_and_an_unknown_dossier_is_not_found()
+    {
+        using var other = await SignedInAsync("xa.khac");
+        var refused = await other.GetAsync($"/dossiers/{_dossier}");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.DoesNotContain("Xã Ngọc Đường", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/dossiers/{Guid.NewGuid()}")).StatusCode);
+
+        using var visitor = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        Assert.Equal(HttpStatusCode.Redirect, (await visitor.GetAsync($"/dossiers/{_dossier}")).StatusCode);
+    }
+}

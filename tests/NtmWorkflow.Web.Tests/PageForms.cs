@@ -11,10 +11,13 @@ public static partial class PageForms
     /// <summary>Reads <paramref name="pageUrl"/> for its antiforgery token, then posts <paramref name="fields"/> to <paramref name="action"/>.</summary>
     public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pageUrl, string action, Dictionary<string, string> fields)
     {
-        var page = await client.GetStringAsync(pageUrl);
-        fields["__RequestVerificationToken"] = AntiforgeryToken().Match(page).Groups[1].Value;
+        fields["__RequestVerificationToken"] = await TokenAsync(client, pageUrl);
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
+
+    /// <summary>The antiforgery token of the first form on a page.</summary>
+    public static async Task<string> TokenAsync(HttpClient client, string pageUrl) =>
+        AntiforgeryToken().Match(await client.GetStringAsync(pageUrl)).Groups[1].Value;
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryToken();

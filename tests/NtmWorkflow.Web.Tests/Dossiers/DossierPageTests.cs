@@ -71,6 +71,43 @@ public sealed class DossierPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_officer_saves_indicators_one_by_one_and_completing_names_every_missing_item()
+    {
+        using var lan = await SignedInAsync("xa.lan");
+        var page = $"/dossiers/{_dossier}/self-assessment";
+        var html = await lan.GetStringAsync(page);
+        Assert.Contains("data-indicator=\"2.1\"", html, StringComparison.Ordinal);
+        Assert.Contains("Quy hoạch được duyệt năm 2023", html, StringComparison.Ordinal);
+
+        // A row saved by its button (no script): a Vietnamese decimal comma reads as a number.
+        var saved = await PageForms.PostFormAsync(lan, page, $"{page}?handler=Indicator", new() { ["number"] = "2.1", ["value"] = "92,5", ["met"] = "true" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        Assert.Contains("value=\"92.5\"", await lan.GetStringAsync(page), StringComparison.Ordinal);
+
+        // The page's script saves with fetch and gets the refusal as JSON; nothing is stored.
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{page}?handler=Indicator");
+        var token = await PageForms.TokenAsync(lan, page);
+        request.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["number"] = "2.1", ["value"] = "140", ["met"] = "true", ["__RequestVerificationToken"] = token });
+        request.Headers.Add("X-Requested-With", "fetch");
+        var refused = await lan.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var answer = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
+        Assert.False(answer.GetProperty("ok").GetBoolean());
+        Assert.Contains("2.1", answer.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("value=\"92.5\"", await lan.GetStringAsync(page), StringComparison.Ordinal);
+
+        // Completing too early lists every missing indicator and leaves the step where it was.
+        var complete = await PageForms.PostFormAsync(lan, page, $"{page}?handler=Complete", []);
+        Assert.Equal(HttpStatusCode.Redirect, complete.StatusCode);
+        var problems = await lan.GetStringAsync(page);
+        Assert.Contains("Chưa thể hoàn thành: còn 55 mục cần bổ sung", problems, StringComparison.Ordinal);
+        Assert.Contains("indicator 19.2 has no value", problems, StringComparison.Ordinal);
+
+        using var other = await SignedInAsync("xa.khac");
+        Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(page)).StatusCode);
+    }
+
+    [Fact]
     public async Task Another_communes_officer_is_refused_with_a_readable_page_and_an_unknown_dossier_is_not_found()
     {
         using var other = await SignedInAsync("xa.khac");

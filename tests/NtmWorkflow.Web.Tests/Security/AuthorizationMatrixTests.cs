@@ -66,6 +66,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /inbox"] = new("/inbox?handler=Claim", 302),
         ["GET /dossiers/{id:guid}"] = new("/dossiers/{dossier}", 302, 200, 403, 403),
         ["POST /dossiers/{id:guid}"] = new("/dossiers/{dossier}", 302),
+        ["GET /dossiers/{id:guid}/self-assessment"] = new("/dossiers/{dossier}/self-assessment", 302, 200, 403, 403),
+        ["POST /dossiers/{id:guid}/self-assessment"] = new("/dossiers/{dossier}/self-assessment?handler=Indicator", 302),
 
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),

@@ -733,7 +733,8 @@ public sealed class DossierService(
         return unmet;
     }
 
-    private async Task<(IReadOnlyList<TaskView> Tasks, bool Supplement)> CommuneEditableAsync(Official official, DossierRow dossier, CancellationToken ct)
+    /// <summary>The commune's open steps when the official may edit the dossier now (its commune's officer, the dossier with the commune); else a refusal.</summary>
+    public async Task<(IReadOnlyList<TaskView> Tasks, bool Supplement)> CommuneEditableAsync(Official official, DossierRow dossier, CancellationToken ct)
     {
         if (!official.Holds(Roles.CommuneOfficer, new UnitKey(UnitKey.Commune, dossier.CommuneCode)))
         {

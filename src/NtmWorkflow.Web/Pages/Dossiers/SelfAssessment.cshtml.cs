@@ -1,0 +1,171 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.Dossiers;
+using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Persistence;
+
+namespace NtmWorkflow.Web.Pages.Dossiers;
+
+/// <summary>One indicator as the commune fills it in.</summary>
+public sealed record AssessmentLine(int Criterion, string CriterionName, string Number, string Name, MeasurementKind Kind, string? Unit, bool HasThreshold,
+    string? Value, bool? Met, bool MetComputed, string? Note, bool Editable, bool Reopened);
+
+/// <summary>
+/// The commune's self-assessment (tự đánh giá): every indicator of the dossier's set with its value, met or not,
+/// and a note. Each row saves on its own (with a button, or as the official types when scripts run), so a
+/// dropped connection loses at most the row being typed; completing names every item still missing.
+/// </summary>
+[Authorize]
+public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationService organisation, AppDbContext db) : PageModel
+{
+    public DossierRow Dossier { get; private set; } = null!;
+
+    public IReadOnlyList<AssessmentLine> Lines { get; private set; } = [];
+
+    /// <summary>Why the dossier cannot be changed now, when it cannot.</summary>
+    public string? ReadOnlyReason { get; private set; }
+
+    public bool Supplement { get; private set; }
+
+    [TempData]
+    public string? Notice { get; set; }
+
+    [TempData]
+    public string? Problems { get; set; }
+
+    public async Task<IActionResult> OnGetAsync(Guid id)
+    {
+        if (await LoadAsync(id) is { } refused)
+        {
+            return refused;
+        }
+
+        return Page();
+    }
+
+    /// <summary>Saves one indicator; answers JSON to the page's script, else returns to the page.</summary>
+    public async Task<IActionResult> OnPostIndicatorAsync(Guid id, string number, string? value, string? met, string? note)
+    {
+        var official = await OfficialAsync();
+        var dossier = await dossiers.LoadAsync(id, HttpContext.RequestAborted);
+        var indicatorId = dossier.Indicators.FirstOrDefault(r => r.Number == number)?.IndicatorId;
+        var kind = await db.Indicators.AsNoTracking().Where(i => i.Id == indicatorId).Select(i => (MeasurementKind?)i.Kind).FirstOrDefaultAsync(HttpContext.RequestAborted);
+        try
+        {
+            var row = await dossiers.SetIndicatorAsync(official, id, number, new IndicatorValueRequest(Json(value, kind), met switch { "true" => true, "false" => false, _ => null }, note),
+                HttpContext.RequestAborted);
+            return Answer(true, row.Met, null);
+        }
+        catch (DossierException e)
+        {
+            return Answer(false, null, e.Message, e.Status);
+        }
+    }
+
+    public async Task<IActionResult> OnPostCompleteAsync(Guid id)
+    {
+        try
+        {
+            // After a return the same page resubmits the supplemented dossier; otherwise it completes the self-assessment.
+            var official = await OfficialAsync();
+            var (_, supplement) = await dossiers.CommuneEditableAsync(official, await dossiers.LoadAsync(id, HttpContext.RequestAborted), HttpContext.RequestAborted);
+            await dossiers.CompleteCommuneStepAsync(official, id, supplement ? CommuneStep.Submit : CommuneStep.SelfAssessment, HttpContext.RequestAborted);
+            Notice = "SelfAssessment_Completed";
+            return RedirectToPage("/Dossiers/Detail", new { id });
+        }
+        catch (DossierException e)
+        {
+            Problems = JsonSerializer.Serialize(e.Problems.Count > 0 ? e.Problems : [e.Message]);
+            return RedirectToPage(new { id });
+        }
+    }
+
+    public IReadOnlyList<string> ProblemList => Problems is null ? [] : JsonSerializer.Deserialize<List<string>>(Problems) ?? [];
+
+    private IActionResult Answer(bool ok, bool? met, string? error, int status = 200)
+    {
+        if (Request.Headers.XRequestedWith == "fetch")
+        {
+            return new JsonResult(new { ok, met, error }) { StatusCode = ok ? 200 : status };
+        }
+
+        if (ok)
+        {
+            Notice = "SelfAssessment_Saved";
+        }
+        else
+        {
+            Problems = JsonSerializer.Serialize(new[] { error });
+        }
+
+        return RedirectToPage(new { id = RouteData.Values["id"] });
+    }
+
+    /// <summary>A typed value as the API takes it: Vietnamese decimals (92,5) read as numbers; yes/no as booleans.</summary>
+    private static JsonElement? Json(string? value, MeasurementKind? kind)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var text = value.Trim();
+        if (kind is MeasurementKind.Percent or MeasurementKind.Amount or MeasurementKind.Points)
+        {
+            text = text.Replace(',', '.');
+            return decimal.TryParse(text, NumberStyles.Number, CultureInfo.InvariantCulture, out _) ? JsonDocument.Parse(text).RootElement : JsonSerializer.SerializeToElement(text);
+        }
+
+        return kind == MeasurementKind.YesNo && text is "true" or "false" ? JsonDocument.Parse(text).RootElement : JsonSerializer.SerializeToElement(text);
+    }
+
+    private async Task<IActionResult?> LoadAsync(Guid id)
+    {
+        var ct = HttpContext.RequestAborted;
+        var official = await OfficialAsync();
+        try
+        {
+            Dossier = await dossiers.LoadAsync(id, ct);
+        }
+        catch (DossierException)
+        {
+            return NotFound();
+        }
+
+        if (!official.Holds(Features.Accounts.Roles.CommuneOfficer, new UnitKey(UnitKey.Commune, Dossier.CommuneCode)))
+        {
+            return StatusCode(StatusCodes.Status403Forbidden);
+        }
+
+        try
+        {
+            Supplement = (await dossiers.CommuneEditableAsync(official, Dossier, ct)).Supplement;
+        }
+        catch (DossierException e)
+        {
+            ReadOnlyReason = e.Message;
+        }
+
+        var anyReopened = Dossier.Indicators.Any(i => i.Reopened);
+        var catalogue = await db.Indicators.AsNoTracking().Include(i => i.Criterion).Include(i => i.Thresholds)
+            .Where(i => i.Criterion.CriteriaSetId == Dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
+        Lines = [.. Dossier.Indicators.Select(i =>
+        {
+            var indicator = catalogue[i.IndicatorId];
+            var hasThreshold = indicator.Thresholds.Any(t => t.Scope == "*" || t.Scope == Dossier.ThresholdScope);
+            var editable = ReadOnlyReason is null && (!Supplement || !anyReopened || i.Reopened);
+            return new AssessmentLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, indicator.Kind, indicator.Unit, hasThreshold,
+                i.Value, i.Met, i.MetComputed, i.Note, editable, i.Reopened);
+        })];
+        return null;
+    }
+
+    private async Task<Official> OfficialAsync() =>
+        await organisation.FindOfficialAsync(User.Identity!.Name!, null, HttpContext.RequestAborted)
+        ?? throw new InvalidOperationException("The signed-in user no longer exists.");
+}

@@ -97,7 +97,9 @@ try
 finally
 {
     NpgsqlConnection.ClearAllPools();
-    await ExecuteAsync(postgres, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+    await using var admin = new NpgsqlConnection(postgres);
+    await admin.OpenAsync();
+    await NtmWorkflow.Testing.PostgresDrop.DropDatabaseAsync(admin, database);
 }
 
 return 0;

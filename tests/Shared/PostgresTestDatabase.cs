@@ -43,21 +43,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     {
         NpgsqlConnection.ClearAllPools();
         await using var admin = await OpenAdminAsync();
-
-        // An autovacuum worker on the database belongs to the server, not to us, and FORCE cannot end it:
-        // wait for it a little (bounded) instead of failing the test that used the database.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
-                return;
-            }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 20)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250));
-            }
-        }
+        await PostgresDrop.DropDatabaseAsync(admin, Name);
     }
 
     public PostgresAppDbContext CreateContext() =>
@@ -84,7 +70,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
                 {
                     foreach (var stale in existing.Concat(await ListDatabasesAsync(admin, "ntm_test_%")))
                     {
-                        await ExecuteAsync(admin, $"DROP DATABASE IF EXISTS \"{stale}\" WITH (FORCE)");
+                        await PostgresDrop.DropDatabaseAsync(admin, stale);
                     }
 
                     await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");

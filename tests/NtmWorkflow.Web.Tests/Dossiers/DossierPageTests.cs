@@ -108,6 +108,59 @@ public sealed class DossierPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_coordination_office_reviews_on_the_review_page_and_a_department_sees_only_its_indicators()
+    {
+        await using (var scope = _app!.Services.CreateAsyncScope())
+        {
+            // The commune has filled in, posted and submitted (through the service, as the API journey test does on the API).
+            var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+            var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+            var set = await scope.ServiceProvider.GetRequiredService<CriteriaCatalog>().GetSetAsync("xa-ntm-2021-2025", CancellationToken.None);
+            foreach (var indicator in set!.Criteria.SelectMany(c => c.Indicators))
+            {
+                var value = indicator.Kind switch { MeasurementKind.YesNo => "true", MeasurementKind.Rating => "\"Hoàn thành tốt\"", _ => "80" };
+                await dossiers.SetIndicatorAsync(lan, _dossier, indicator.Number, new IndicatorValueRequest(JsonDocument.Parse(value).RootElement, true, null), CancellationToken.None);
+            }
+
+            await dossiers.CompleteCommuneStepAsync(lan, _dossier, CommuneStep.SelfAssessment, CancellationToken.None);
+            await dossiers.SetConditionsAsync(lan, _dossier, new ConditionsRequest(95, 900, true, SecurityOrderStatus.NotComplicated,
+                new DateOnly(2025, 10, 1), new DateOnly(2025, 10, 20), 0, null), CancellationToken.None);
+            await dossiers.CompleteCommuneStepAsync(lan, _dossier, CommuneStep.PostingAndSurvey, CancellationToken.None);
+            await dossiers.CompleteCommuneStepAsync(lan, _dossier, CommuneStep.Submit, CancellationToken.None);
+        }
+
+        using var vpdp = await SignedInAsync("vpdp");
+        var intake = await TaskAsync("intake");
+        var page = $"/dossiers/{_dossier}/review/{intake}";
+        var html = await vpdp.GetStringAsync(page);
+        Assert.Contains("data-indicator=\"19.2\"", html, StringComparison.Ordinal);
+        Assert.Contains("Trả lại bổ sung", html, StringComparison.Ordinal);
+
+        // A return without saying what to fix is refused on the page; with a disagreed indicator it goes back to the commune.
+        Assert.Equal(HttpStatusCode.Redirect, (await PageForms.PostFormAsync(vpdp, page, page, new() { ["decision"] = "return" })).StatusCode);
+        Assert.Contains("a return needs a reason or the list of items to fix", await vpdp.GetStringAsync(page), StringComparison.Ordinal);
+        var returned = await PageForms.PostFormAsync(vpdp, page, page, new()
+        {
+            ["decision"] = "return", ["finding-17.10"] = "disagree", ["reason-17.10"] = "Thiếu biên bản kiểm tra phân loại rác", ["finding-1.1"] = "agree",
+        });
+        Assert.Equal($"/dossiers/{_dossier}", returned.Headers.Location?.OriginalString);
+        var dossier = await vpdp.GetStringAsync($"/dossiers/{_dossier}");
+        Assert.Contains("Xã bổ sung, hoàn thiện hồ sơ", dossier, StringComparison.Ordinal);
+        Assert.Contains("Trả lại bổ sung", dossier, StringComparison.Ordinal);
+
+        // The commune's officer may not take the review page of the office's task.
+        using var lanClient = await SignedInAsync("xa.lan");
+        Assert.Equal(HttpStatusCode.NotFound, (await lanClient.GetAsync(page)).StatusCode);
+    }
+
+    private async Task<Guid> TaskAsync(string elementId)
+    {
+        await using var scope = _app!.Services.CreateAsyncScope();
+        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+        return (await dossiers.OpenTasksAsync(await dossiers.LoadAsync(_dossier, CancellationToken.None), CancellationToken.None)).Single(t => t.ElementId == elementId).Id;
+    }
+
+    [Fact]
     public async Task Another_communes_officer_is_refused_with_a_readable_page_and_an_unknown_dossier_is_not_found()
     {
         using var other = await SignedInAsync("xa.khac");

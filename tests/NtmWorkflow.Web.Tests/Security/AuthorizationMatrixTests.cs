@@ -68,6 +68,8 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /dossiers/{id:guid}"] = new("/dossiers/{dossier}", 302),
         ["GET /dossiers/{id:guid}/self-assessment"] = new("/dossiers/{dossier}/self-assessment", 302, 200, 403, 403),
         ["POST /dossiers/{id:guid}/self-assessment"] = new("/dossiers/{dossier}/self-assessment?handler=Indicator", 302),
+        ["GET /dossiers/{id:guid}/review/{taskId:guid}"] = new("/dossiers/{dossier}/review/{task}", 302, 404, 403, 403), // the fixture's task is no review
+        ["POST /dossiers/{id:guid}/review/{taskId:guid}"] = new("/dossiers/{dossier}/review/{task}", 302),
 
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),

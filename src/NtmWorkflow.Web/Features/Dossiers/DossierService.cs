@@ -411,30 +411,15 @@ public sealed class DossierService(
             throw Forbidden($"{official.UserName} is not among the officials of task '{task.Name}' ({string.Join(", ", task.CandidateGroups)}).");
         }
 
-        var decisions = task.FormKey switch
-        {
-            "ntm:intake" or "ntm:district-verification" or "ntm:department-review" or "ntm:village-verification" => ["forward", "return"],
-            "ntm:verification" => new[] { "forward", "return", "reject" },
-            _ => throw new DossierException(409, "Not a review", $"Task '{task.Name}' is not a review step; complete it through its own action."),
-        };
+        var decisions = ReviewDecisions(task.FormKey)
+                        ?? throw new DossierException(409, "Not a review", $"Task '{task.Name}' is not a review step; complete it through its own action.");
         var decision = request.Decision?.Trim().ToLowerInvariant();
         if (decision is null || !decisions.Contains(decision))
         {
             throw Bad($"decision is one of {string.Join(", ", decisions)} for '{task.Name}'.");
         }
 
-        // A department judges only its own indicators (its kind is in the task's candidate group).
-        var departmentKind = task.FormKey == "ntm:department-review"
-            ? task.CandidateGroups.Select(CandidateGroups.Parse).FirstOrDefault(p => p?.Unit.Kind == UnitKey.Department)?.Unit.Code.Split('/')[1]
-            : null;
-        HashSet<string>? own = null;
-        if (departmentKind is not null)
-        {
-            var set = await db.CriteriaSets.AsNoTracking().Include(s => s.Criteria).ThenInclude(c => c.Indicators).ThenInclude(i => i.Thresholds).SingleAsync(s => s.Id == dossier.CriteriaSetId, ct);
-            own = (await catalog.IndicatorsByDepartmentAsync(dossier.ProvinceCode, set, Today, ct)).GetValueOrDefault(departmentKind)?.Select(i => i.Number).ToHashSet(StringComparer.Ordinal)
-                  ?? new HashSet<string>(StringComparer.Ordinal);
-        }
-
+        var (departmentKind, own) = await ReviewScopeAsync(dossier, task, ct);
         var problems = new List<string>();
         var findings = request.Findings ?? [];
         foreach (var finding in findings)
@@ -517,6 +502,41 @@ public sealed class DossierService(
             ["returnItems"] = new JsonArray([.. returnItems.Select(n => (JsonNode?)JsonValue.Create(n))]),
         }, official, ct);
     }
+
+    /// <summary>The decisions a review step offers, by its form key; null for a step that is not a review.</summary>
+    public static IReadOnlyList<string>? ReviewDecisions(string? formKey) => formKey switch
+    {
+        "ntm:intake" or "ntm:district-verification" or "ntm:department-review" or "ntm:village-verification" => ["forward", "return"],
+        "ntm:verification" => ["forward", "return", "reject"],
+        _ => null,
+    };
+
+    /// <summary>
+    /// Which indicators a review step judges: a department only those it owns (its kind is in the task's
+    /// candidate group), any other step all of them (null).
+    /// </summary>
+    public async Task<(string? DepartmentKind, HashSet<string>? Indicators)> ReviewScopeAsync(DossierRow dossier, TaskView task, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dossier);
+        ArgumentNullException.ThrowIfNull(task);
+        var departmentKind = task.FormKey == "ntm:department-review"
+            ? task.CandidateGroups.Select(CandidateGroups.Parse).FirstOrDefault(p => p?.Unit.Kind == UnitKey.Department)?.Unit.Code.Split('/')[1]
+            : null;
+        if (departmentKind is null)
+        {
+            return (null, null);
+        }
+
+        var set = await db.CriteriaSets.AsNoTracking().Include(s => s.Criteria).ThenInclude(c => c.Indicators).ThenInclude(i => i.Thresholds).SingleAsync(s => s.Id == dossier.CriteriaSetId, ct);
+        return (departmentKind, (await catalog.IndicatorsByDepartmentAsync(dossier.ProvinceCode, set, Today, ct)).GetValueOrDefault(departmentKind)?.Select(i => i.Number).ToHashSet(StringComparer.Ordinal)
+                                ?? new HashSet<string>(StringComparer.Ordinal));
+    }
+
+    /// <summary>Whether the official may act on the task: its assignee, a candidate user, or in one of its groups.</summary>
+    public static bool MayAct(Official official, TaskView task) =>
+        (task.Assignee is not null && string.Equals(task.Assignee, official.UserName, StringComparison.OrdinalIgnoreCase))
+        || task.CandidateUsers.Contains(official.UserName, StringComparer.OrdinalIgnoreCase)
+        || task.CandidateGroups.Any(official.Groups.Contains);
 
     /// <summary>The chairman's recognition decision: its number and date close the dossier as recognised.</summary>
     public async Task DecideAsync(Official official, Guid id, DecisionRequest request, CancellationToken ct)
@@ -749,11 +769,6 @@ public sealed class DossierService(
 
         return (tasks, tasks.Any(t => t.FormKey == "ntm:supplement"));
     }
-
-    private static bool MayAct(Official official, TaskView task) =>
-        (task.Assignee is not null && string.Equals(task.Assignee, official.UserName, StringComparison.OrdinalIgnoreCase))
-        || task.CandidateUsers.Contains(official.UserName, StringComparer.OrdinalIgnoreCase)
-        || task.CandidateGroups.Any(official.Groups.Contains);
 
     private async Task CompleteTaskAsync(DossierRow dossier, TaskView task, Dictionary<string, JsonNode?> variables, Official official, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Tests.Criteria;
 
 /// <summary>The catalogue through the API: reads, audited writes, and refusals that store nothing; on each provider.</summary>
-public abstract class CriteriaApiTests : ApiTestHost
+public abstract class CriteriaApiTests : AppTestHost
 {
     private const string Set2026 = "xa-ntm-2026-2030";
 

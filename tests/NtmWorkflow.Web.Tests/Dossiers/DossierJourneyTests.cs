@@ -17,11 +17,12 @@ namespace NtmWorkflow.Web.Tests.Dossiers;
 /// generic task API; the chairman recognises it, and a later review revokes it. Every refusal on the way is
 /// checked to change nothing. On each provider.
 /// </summary>
-public abstract class DossierJourneyTests : ApiTestHost
+public abstract class DossierJourneyTests : AppTestHost
 {
     private const string Commune = "00700";
 
-    private async Task CreateOfficialAsync(string userName, string unit, string role)
+    /// <summary>A user created directly, given a role through the API as an administrator would.</summary>
+    private async Task CreateOfficialThroughApiAsync(string userName, string unit, string role)
     {
         await using (var scope = App.Services.CreateAsyncScope())
         {
@@ -56,9 +57,9 @@ public abstract class DossierJourneyTests : ApiTestHost
     {
         // The officials the dossier needs besides the demo accounts: a reviewer in every department owning an
         // indicator, two more council members, and the officer of another commune of the province.
-        await CreateOfficialAsync("xa.khac", "commune:00706", Roles.CommuneOfficer);
-        await CreateOfficialAsync("hd.an", "council:08", Roles.CouncilMember);
-        await CreateOfficialAsync("hd.binh", "council:08", Roles.CouncilMember);
+        await CreateOfficialThroughApiAsync("xa.khac", "commune:00706", Roles.CommuneOfficer);
+        await CreateOfficialThroughApiAsync("hd.an", "council:08", Roles.CouncilMember);
+        await CreateOfficialThroughApiAsync("hd.binh", "council:08", Roles.CouncilMember);
 
         // Opened in September 2025: after the reform (two tiers), before the 2026–2030 criteria (Decision 51/2025).
         var dossier = await OkAsync("xa.lan", HttpMethod.Post, "/api/dossiers", new
@@ -84,7 +85,7 @@ public abstract class DossierJourneyTests : ApiTestHost
         Assert.DoesNotContain("08-lao-dong-tbxh", departments);
         foreach (var department in departments.Where(d => d != "08-noi-vu"))
         {
-            await CreateOfficialAsync("so." + department[3..], "department:08/" + department[3..], Roles.DepartmentReviewer);
+            await CreateOfficialThroughApiAsync("so." + department[3..], "department:08/" + department[3..], Roles.DepartmentReviewer);
         }
 
         // Refusals before anything is filled: a second dossier, another commune's officer, bad values, a step out of turn.

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Text.Json;
-using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
@@ -12,44 +9,19 @@ using NtmWorkflow.Web.Features.Organisation;
 namespace NtmWorkflow.Web.Tests.Dossiers;
 
 /// <summary>The dossier page on the real app (SQLite, demo data): what its commune's officer reads, and that nobody else reads it.</summary>
-public sealed class DossierPageTests : IAsyncLifetime
+public sealed class DossierPageTests : AppTestHost
 {
-    private readonly TemporaryDirectory _data = new();
-    private NtmWorkflowAppFactory? _app;
     private Guid _dossier;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = new NtmWorkflowAppFactory(_data, new Dictionary<string, string?> { ["Workflows:BackgroundWorkers"] = "false" });
-        await using var scope = _app.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var organisation = scope.ServiceProvider.GetRequiredService<OrganisationService>();
-        Assert.True((await users.CreateAsync(new AppUser { UserName = "xa.khac", FullName = "xa.khac", Email = "xa.khac@test.local" }, "NtmDemo@2026")).Succeeded);
-        await organisation.AssignAsync("xa.khac", "commune:00706", Roles.CommuneOfficer, null, "admin", CancellationToken.None);
-
-        var lan = (await organisation.FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+        await CreateOfficialAsync("xa.khac", "commune:00706", Roles.CommuneOfficer);
+        await using var scope = App.Services.CreateAsyncScope();
+        var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
         var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
         _dossier = (await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None)).Id;
         await dossiers.SetIndicatorAsync(lan, _dossier, "1.1", new IndicatorValueRequest(JsonDocument.Parse("true").RootElement, true, "Quy hoạch được duyệt năm 2023"), CancellationToken.None);
         await dossiers.SetIndicatorAsync(lan, _dossier, "17.10", new IndicatorValueRequest(JsonDocument.Parse("40").RootElement, false, null), CancellationToken.None);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
-
-    private async Task<HttpClient> SignedInAsync(string userName)
-    {
-        var client = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
-        Assert.Equal(HttpStatusCode.Redirect, (await PageForms.SignInAsync(client, userName)).StatusCode);
-        return client;
     }
 
     [Fact]
@@ -110,7 +82,7 @@ public sealed class DossierPageTests : IAsyncLifetime
     [Fact]
     public async Task The_coordination_office_reviews_on_the_review_page_and_a_department_sees_only_its_indicators()
     {
-        await using (var scope = _app!.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             // The commune has filled in, posted and submitted (through the service, as the API journey test does on the API).
             var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
@@ -155,7 +127,7 @@ public sealed class DossierPageTests : IAsyncLifetime
 
     private async Task<Guid> TaskAsync(string elementId)
     {
-        await using var scope = _app!.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
         return (await dossiers.OpenTasksAsync(await dossiers.LoadAsync(_dossier, CancellationToken.None), CancellationToken.None)).Single(t => t.ElementId == elementId).Id;
     }
@@ -169,7 +141,7 @@ public sealed class DossierPageTests : IAsyncLifetime
         Assert.DoesNotContain("Xã Ngọc Đường", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await other.GetAsync($"/dossiers/{Guid.NewGuid()}")).StatusCode);
 
-        using var visitor = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var visitor = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         Assert.Equal(HttpStatusCode.Redirect, (await visitor.GetAsync($"/dossiers/{_dossier}")).StatusCode);
     }
 }

@@ -1,13 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Engine.Runtime;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
-using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Tests.Inbox;
@@ -17,20 +14,12 @@ namespace NtmWorkflow.Web.Tests.Inbox;
 /// nobody else's, filters and searches them, claims one, hands it to a colleague of the unit (not to anyone
 /// else), who releases it back; each change is audited.
 /// </summary>
-public sealed class InboxPageTests : IAsyncLifetime
+public sealed class InboxPageTests : AppTestHost
 {
-    private readonly TemporaryDirectory _data = new();
-    private NtmWorkflowAppFactory? _app;
-
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = new NtmWorkflowAppFactory(_data, new Dictionary<string, string?> { ["Workflows:BackgroundWorkers"] = "false" });
-        await using var scope = _app.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        Assert.True((await users.CreateAsync(new AppUser { UserName = "xa.minh", FullName = "Trần Văn Minh", Email = "xa.minh@test.local" }, "NtmDemo@2026")).Succeeded);
-        await scope.ServiceProvider.GetRequiredService<OrganisationService>().AssignAsync("xa.minh", "commune:00700", Roles.CommuneOfficer, null, "admin", CancellationToken.None);
-
-        var engine = _app.Services.GetRequiredService<WorkflowEngine>();
+        await CreateOfficialAsync("xa.minh", "commune:00700", Roles.CommuneOfficer);
+        var engine = App.Services.GetRequiredService<WorkflowEngine>();
         foreach (var (key, commune) in new[] { ("HS-A", "00700"), ("HS-B", "00700"), ("HS-C", "00700"), ("HS-KHAC", "00706") })
         {
             await engine.StartAsync("ntm-commune-two-tier", new Dictionary<string, JsonNode?>
@@ -40,30 +29,12 @@ public sealed class InboxPageTests : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
-
-    private async Task<HttpClient> SignedInAsync(string userName)
-    {
-        var client = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = true });
-        Assert.Equal(HttpStatusCode.OK, (await PageForms.SignInAsync(client, userName)).StatusCode);
-        return client;
-    }
-
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
         PageForms.PostFormAsync(client, "/inbox", $"/inbox?handler={handler}", fields);
 
     private async Task<Guid> TaskOfAsync(string businessKey)
     {
-        await using var scope = _app!.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         return await db.WorkflowTasks.Where(t => db.WorkflowInstances.Any(i => i.Id == t.InstanceId && i.BusinessKey == businessKey)).Select(t => t.Id).SingleAsync();
     }
@@ -71,7 +42,7 @@ public sealed class InboxPageTests : IAsyncLifetime
     [Fact]
     public async Task A_commune_officer_sees_her_units_tasks_filters_claims_and_hands_one_on()
     {
-        using var lan = await SignedInAsync("xa.lan");
+        using var lan = await SignedInAsync("xa.lan", followRedirects: true);
         var html = await lan.GetStringAsync("/inbox");
         Assert.Contains("Của tôi: 0 · Chưa có người nhận: 3 · Quá hạn: 0", html, StringComparison.Ordinal);
         Assert.Contains("HS-A", html, StringComparison.Ordinal);
@@ -96,15 +67,15 @@ public sealed class InboxPageTests : IAsyncLifetime
         Assert.Contains("so.hoa is not in this task", refused, StringComparison.Ordinal);
         Assert.Contains("xa.minh", refused, StringComparison.Ordinal);
         await PostAsync(lan, "Delegate", new() { ["taskId"] = task.ToString(), ["colleague"] = "xa.minh" });
-        Assert.Equal("xa.minh", Assert.Single(await _app!.Services.GetRequiredService<WorkflowEngine>().ListTasksAsync(), t => t.Id == task).Assignee);
+        Assert.Equal("xa.minh", Assert.Single(await App.Services.GetRequiredService<WorkflowEngine>().ListTasksAsync(), t => t.Id == task).Assignee);
 
         // Lan no longer holds it and cannot release it; Minh can.
         var notHers = await (await PostAsync(lan, "Release", new() { ["taskId"] = task.ToString() })).Content.ReadAsStringAsync();
         Assert.Contains("Only xa.minh", notHers, StringComparison.Ordinal);
-        using var minh = await SignedInAsync("xa.minh");
+        using var minh = await SignedInAsync("xa.minh", followRedirects: true);
         Assert.Contains("Đã trả việc lại cho nhóm.", await (await PostAsync(minh, "Release", new() { ["taskId"] = task.ToString() })).Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
-        await using var scope = _app.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         Assert.Equal(["xa.lan", "xa.lan", "xa.minh"], await db.AuditEntries.Where(a => a.Action == "workflow.taskAssigned").OrderBy(a => a.Sequence).Select(a => a.Actor).ToListAsync());
     }
@@ -112,15 +83,15 @@ public sealed class InboxPageTests : IAsyncLifetime
     [Fact]
     public async Task Others_see_none_of_it_and_a_visitor_is_sent_to_sign_in()
     {
-        using var hoa = await SignedInAsync("so.hoa");
+        using var hoa = await SignedInAsync("so.hoa", followRedirects: true);
         var html = await hoa.GetStringAsync("/inbox");
         Assert.DoesNotContain("HS-A", html, StringComparison.Ordinal);
         var task = await TaskOfAsync("HS-B");
         var claim = await (await PostAsync(hoa, "Claim", new() { ["taskId"] = task.ToString() })).Content.ReadAsStringAsync();
         Assert.Contains("This task is not one of your unit", claim, StringComparison.Ordinal);
-        Assert.Null(Assert.Single(await _app!.Services.GetRequiredService<WorkflowEngine>().ListTasksAsync(), t => t.Id == task).Assignee);
+        Assert.Null(Assert.Single(await App.Services.GetRequiredService<WorkflowEngine>().ListTasksAsync(), t => t.Id == task).Assignee);
 
-        using var visitor = _app.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var visitor = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var response = await visitor.GetAsync("/inbox");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/account/sign-in", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);

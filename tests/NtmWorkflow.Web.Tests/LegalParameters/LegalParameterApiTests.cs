@@ -14,7 +14,7 @@ namespace NtmWorkflow.Web.Tests.LegalParameters;
 /// nationally or for their province, with its source and verified flag; a task opened afterwards takes the
 /// new deadline and is no longer marked as resting on an unverified value. On each provider.
 /// </summary>
-public abstract class LegalParameterApiTests : ApiTestHost
+public abstract class LegalParameterApiTests : AppTestHost
 {
     private async Task<string> ProblemAsync(HttpStatusCode status, string? user, HttpMethod method, string url, object? body = null) =>
         (await RefusedAsync(status, user, method, url, body)).GetProperty("detail").GetString()!;

@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
@@ -19,11 +16,8 @@ namespace NtmWorkflow.Web.Tests.Security;
 /// 00706), and of another province (Xã Sóc Sơn, Hà Nội). The route list is read from the app itself: a new
 /// route without a row here fails, so every route gets a rule when it is added. Later issues add their rows.
 /// </summary>
-public sealed class AuthorizationMatrixTests : IAsyncLifetime
+public sealed class AuthorizationMatrixTests : AppTestHost
 {
-    private const string Key = "matrix-api-key";
-    private readonly TemporaryDirectory _data = new();
-    private NtmWorkflowAppFactory? _app;
     private Guid _dossier;
     private Guid _task;
 
@@ -132,39 +126,21 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
         ["POST /api/dossiers/{id:guid}/revocation"] = new("/api/dossiers/{dossier}/revocation", 401, 403, 403, 403, new { failingCriteria = new[] { "10" } }),
     };
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _app = new NtmWorkflowAppFactory(_data, new Dictionary<string, string?> { ["Api:Key"] = Key, ["Workflows:BackgroundWorkers"] = "false" });
-        await using var scope = _app.Services.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
-        var organisation = scope.ServiceProvider.GetRequiredService<OrganisationService>();
-        foreach (var (name, commune) in new[] { ("xa.khac", "commune:00706"), ("xa.hanoi", "commune:00376") })
-        {
-            Assert.True((await users.CreateAsync(new AppUser { UserName = name, FullName = name, Email = $"{name}@test.local" }, "NtmDemo@2026")).Succeeded);
-            await organisation.AssignAsync(name, commune, Roles.CommuneOfficer, null, "admin", CancellationToken.None);
-        }
-
-        var lan = (await organisation.FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+        await CreateOfficialAsync("xa.khac", "commune:00706", Roles.CommuneOfficer);
+        await CreateOfficialAsync("xa.hanoi", "commune:00376", Roles.CommuneOfficer);
+        await using var scope = App.Services.CreateAsyncScope();
+        var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
         var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
         var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
         _dossier = dossier.Id;
         _task = (await dossiers.OpenTasksAsync(dossier, CancellationToken.None)).Single().Id;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _data.Dispose();
-    }
-
     /// <summary>Each endpoint as "METHOD pattern"; a page answers GET and POST.</summary>
     private IEnumerable<string> Routes() =>
-        _app!.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+        App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"])
                 .Select(m => $"{m} /{e.RoutePattern.RawText?.TrimStart('/')}"))
             .Distinct(StringComparer.Ordinal);
@@ -195,7 +171,7 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
                     continue;
                 }
 
-                var status = (int)(await SendAsync(caller, method, path, rule.Body)).StatusCode;
+                var status = (int)(await CallAsync(caller, method, path, rule.Body)).StatusCode;
                 if (status != expected)
                 {
                     failures.Add($"{route} as {caller}: expected {expected}, got {status}");
@@ -208,14 +184,14 @@ public sealed class AuthorizationMatrixTests : IAsyncLifetime
 
     private async Task<DossierRow> Query()
     {
-        await using var scope = _app!.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         return await scope.ServiceProvider.GetRequiredService<DossierService>().LoadAsync(_dossier, CancellationToken.None);
     }
 
     /// <summary>An API route is called with the key and the official named; a page with the official signed in.</summary>
-    private async Task<HttpResponseMessage> SendAsync(string caller, HttpMethod method, string path, object? body)
+    private async Task<HttpResponseMessage> CallAsync(string caller, HttpMethod method, string path, object? body)
     {
-        using var client = _app!.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var client = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var api = path.StartsWith("/api/", StringComparison.Ordinal);
         if (caller != "anonymous" && !api)
         {

@@ -635,6 +635,23 @@ public sealed class DossierService(
         return dossier;
     }
 
+    /// <summary>
+    /// A dossier for a signed-in official's page: status 404 when there is none, 403 when the official may not read
+    /// it (before anything about it is shown), else 200 with the official and the dossier.
+    /// </summary>
+    public async Task<(Official? Official, DossierRow? Dossier, int Status)> ReadAsAsync(string userName, Guid id, CancellationToken ct)
+    {
+        var official = await organisation.FindOfficialAsync(userName, null, ct);
+        var dossier = await db.Dossiers.Include(d => d.Indicators).SingleOrDefaultAsync(d => d.Id == id, ct);
+        if (dossier is null)
+        {
+            return (official, null, StatusCodes.Status404NotFound);
+        }
+
+        dossier.Indicators.Sort((a, b) => IndicatorOrder.Instance.Compare(a.Number, b.Number));
+        return official is not null && MayRead(official, dossier) ? (official, dossier, StatusCodes.Status200OK) : (official, null, StatusCodes.Status403Forbidden);
+    }
+
     /// <summary>Who may read a dossier: its commune's officials, its district's, any official of its province, administrators.</summary>
     public static bool MayRead(Official official, DossierRow dossier) =>
         official.Holds(Roles.CommuneOfficer, new UnitKey(UnitKey.Commune, dossier.CommuneCode))

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Dossiers;
-using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Pages.Dossiers;
@@ -20,7 +19,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string? Actor, string Key,
 /// each level's findings side by side, the recognition conditions, and the timeline of the history journal.
 /// </summary>
 [Authorize]
-public sealed class DetailModel(DossierService dossiers, OrganisationService organisation, AppDbContext db, IWorkflowStore store) : PageModel
+public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkflowStore store) : PageModel
 {
     public DossierRow Dossier { get; private set; } = null!;
 
@@ -37,21 +36,12 @@ public sealed class DetailModel(DossierService dossiers, OrganisationService org
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         var ct = HttpContext.RequestAborted;
-        var official = await organisation.FindOfficialAsync(User.Identity!.Name!, null, ct);
-        DossierRow dossier;
-        try
-        {
-            dossier = await dossiers.LoadAsync(id, ct);
-        }
-        catch (DossierException)
-        {
-            return NotFound();
-        }
 
         // A readable "not allowed" page, not a redirect: the official is signed in, the dossier is not theirs.
-        if (official is null || !DossierService.MayRead(official, dossier))
+        var (_, dossier, status) = await dossiers.ReadAsAsync(User.Identity!.Name!, id, ct);
+        if (dossier is null)
         {
-            return StatusCode(StatusCodes.Status403Forbidden);
+            return StatusCode(status);
         }
 
         Dossier = await dossiers.RefreshStatusAsync(dossier, ct);

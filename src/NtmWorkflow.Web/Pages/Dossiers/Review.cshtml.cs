@@ -64,21 +64,15 @@ public sealed class ReviewModel(DossierService dossiers, OrganisationService org
     private async Task<IActionResult?> LoadAsync(Guid id, Guid taskId)
     {
         var ct = HttpContext.RequestAborted;
-        var official = await organisation.FindOfficialAsync(User.Identity!.Name!, null, ct);
-        try
-        {
-            Dossier = await dossiers.LoadAsync(id, ct);
-        }
-        catch (DossierException)
-        {
-            return NotFound();
-        }
 
         // Someone who may not see the dossier learns nothing about its tasks.
-        if (official is null || !DossierService.MayRead(official, Dossier))
+        var (official, dossier, status) = await dossiers.ReadAsAsync(User.Identity!.Name!, id, ct);
+        if (dossier is null || official is null)
         {
-            return StatusCode(StatusCodes.Status403Forbidden);
+            return StatusCode(status);
         }
+
+        Dossier = dossier;
 
         var task = (await dossiers.OpenTasksAsync(Dossier, ct)).FirstOrDefault(t => t.Id == taskId);
         if (task is null || DossierService.ReviewDecisions(task.FormKey) is not { } decisions)

@@ -127,16 +127,13 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
     private async Task<IActionResult?> LoadAsync(Guid id)
     {
         var ct = HttpContext.RequestAborted;
-        var official = await OfficialAsync();
-        try
+        var (reader, dossier, status) = await dossiers.ReadAsAsync(User.Identity!.Name!, id, ct);
+        if (dossier is null || reader is not { } official)
         {
-            Dossier = await dossiers.LoadAsync(id, ct);
-        }
-        catch (DossierException)
-        {
-            return NotFound();
+            return StatusCode(status);
         }
 
+        Dossier = dossier;
         if (!official.Holds(Features.Accounts.Roles.CommuneOfficer, new UnitKey(UnitKey.Commune, Dossier.CommuneCode)))
         {
             return StatusCode(StatusCodes.Status403Forbidden);

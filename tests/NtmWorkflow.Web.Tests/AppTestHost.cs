@@ -8,13 +8,14 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Tests;
 
 /// <summary>
-/// The real app with demo data for API tests, on SQLite or (when <see cref="OnPostgres"/>) a fresh PostgreSQL
-/// database, with the API key set on the client and no background workers (tests drive timers and mail).
-/// Calls that act for an official name them in <c>X-Acting-User</c>.
+/// The real app with demo data for API and page tests, on SQLite or (when <see cref="OnPostgres"/>) a fresh
+/// PostgreSQL database, with the API key set on <see cref="Client"/> and no background workers (tests drive
+/// timers and mail). API calls that act for an official name them in <c>X-Acting-User</c>; pages are read by
+/// a signed-in client (<see cref="SignedInAsync"/>). <see cref="SeedAsync"/> runs once the app is up.
 /// </summary>
-public abstract class ApiTestHost : IAsyncLifetime
+public abstract class AppTestHost : IAsyncLifetime
 {
-    private const string Key = "test-api-key";
+    protected const string Key = "test-api-key";
     private readonly TemporaryDirectory _data = new();
     private PostgresTestDatabase? _database;
     private NtmWorkflowAppFactory? _app;
@@ -40,6 +41,33 @@ public abstract class ApiTestHost : IAsyncLifetime
         _app = new NtmWorkflowAppFactory(_data, settings);
         _client = _app.CreateClient();
         _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
+        await SeedAsync();
+    }
+
+    /// <summary>What a test class needs in the app before its tests: officials, dossiers, instances.</summary>
+    protected virtual Task SeedAsync() => Task.CompletedTask;
+
+    /// <summary>A browser-like client (cookies, no redirects followed unless asked) signed in as the demo or test user.</summary>
+    protected async Task<HttpClient> SignedInAsync(string userName, bool followRedirects = false)
+    {
+        var client = App.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = followRedirects });
+        var response = await PageForms.SignInAsync(client, userName);
+        Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"{userName} could not sign in: {(int)response.StatusCode}");
+        return client;
+    }
+
+    /// <summary>Creates a user (password NtmDemo@2026) holding a role at a unit from today.</summary>
+    protected async Task CreateOfficialAsync(string userName, string unit, string role)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Features.Accounts.AppUser>>();
+        if (await users.FindByNameAsync(userName) is null)
+        {
+            var created = await users.CreateAsync(new Features.Accounts.AppUser { UserName = userName, FullName = userName, Email = $"{userName}@test.ntmworkflow.local" }, "NtmDemo@2026");
+            Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        }
+
+        await scope.ServiceProvider.GetRequiredService<Features.Organisation.OrganisationService>().AssignAsync(userName, unit, role, new DateOnly(2025, 7, 1), "admin", CancellationToken.None);
     }
 
     public async Task DisposeAsync()

@@ -75,6 +75,24 @@ public sealed class DossierPageTests : AppTestHost
         Assert.Contains("Chưa thể hoàn thành: còn 55 mục cần bổ sung", problems, StringComparison.Ordinal);
         Assert.Contains("indicator 19.2 has no value", problems, StringComparison.Ordinal);
 
+        // The recognition conditions are recorded on the same page; the debt box can be cleared again.
+        var conditions = await PageForms.PostFormAsync(lan, page, $"{page}?handler=Conditions", new()
+        {
+            ["satisfactionPercent"] = "96.5", ["postedFrom"] = "2025-10-01", ["postedTo"] = "2025-10-15", ["commentsReceived"] = "2",
+            ["constructionDebtCleared"] = "true", ["securityOrder"] = "NotComplicated",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, conditions.StatusCode);
+        var recorded = await lan.GetStringAsync(page);
+        Assert.Contains("value=\"96.5\"", recorded, StringComparison.Ordinal);
+        Assert.Contains("value=\"2025-10-15\"", recorded, StringComparison.Ordinal);
+        Assert.Contains("Hoàn thành tự đánh giá", recorded, StringComparison.Ordinal);
+        await PageForms.PostFormAsync(lan, page, $"{page}?handler=Conditions", new() { ["constructionDebtCleared"] = "false" });
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var stored = await scope.ServiceProvider.GetRequiredService<DossierService>().LoadAsync(_dossier, CancellationToken.None);
+            Assert.Equal((false, 96.5m, SecurityOrderStatus.NotComplicated), (stored.ConstructionDebtCleared, stored.SatisfactionPercent, stored.SecurityOrder));
+        }
+
         using var other = await SignedInAsync("xa.khac");
         Assert.Equal(HttpStatusCode.Forbidden, (await other.GetAsync(page)).StatusCode);
     }

@@ -32,6 +32,9 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
 
     public bool Supplement { get; private set; }
 
+    /// <summary>The commune's open step the page's main button completes (self-assessment, posting and survey, submission).</summary>
+    public CommuneStep? Step { get; private set; }
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -67,14 +70,36 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
         }
     }
 
+    /// <summary>
+    /// Records the recognition conditions: the survey, the posting, construction debt, security and order. Numbers
+    /// are read with a dot or a Vietnamese decimal comma, whatever the page's language.
+    /// </summary>
+    public async Task<IActionResult> OnPostConditionsAsync(Guid id, string? satisfactionPercent, string? surveyedHouseholds, DateOnly? postedFrom, DateOnly? postedTo,
+        string? commentsReceived, string? commentsSummary, bool? constructionDebtCleared, SecurityOrderStatus? securityOrder)
+    {
+        try
+        {
+            var conditions = new ConditionsRequest(Number(satisfactionPercent, "satisfactionPercent"), (int?)Number(surveyedHouseholds, "surveyedHouseholds"), constructionDebtCleared,
+                securityOrder, postedFrom, postedTo, (int?)Number(commentsReceived, "commentsReceived"), commentsSummary);
+            await dossiers.SetConditionsAsync(await OfficialAsync(), id, conditions, HttpContext.RequestAborted);
+            Notice = "SelfAssessment_Saved";
+        }
+        catch (DossierException e)
+        {
+            Problems = JsonSerializer.Serialize(e.Problems.Count > 0 ? e.Problems : [e.Message]);
+        }
+
+        return RedirectToPage(new { id });
+    }
+
     public async Task<IActionResult> OnPostCompleteAsync(Guid id)
     {
         try
         {
-            // After a return the same page resubmits the supplemented dossier; otherwise it completes the self-assessment.
+            // The button completes whichever of the commune's steps is open: after a return it resubmits.
             var official = await OfficialAsync();
-            var (_, supplement) = await dossiers.CommuneEditableAsync(official, await dossiers.LoadAsync(id, HttpContext.RequestAborted), HttpContext.RequestAborted);
-            await dossiers.CompleteCommuneStepAsync(official, id, supplement ? CommuneStep.Submit : CommuneStep.SelfAssessment, HttpContext.RequestAborted);
+            var (tasks, _) = await dossiers.CommuneEditableAsync(official, await dossiers.LoadAsync(id, HttpContext.RequestAborted), HttpContext.RequestAborted);
+            await dossiers.CompleteCommuneStepAsync(official, id, StepOf(tasks) ?? CommuneStep.SelfAssessment, HttpContext.RequestAborted);
             Notice = "SelfAssessment_Completed";
             return RedirectToPage("/Dossiers/Detail", new { id });
         }
@@ -141,7 +166,8 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
 
         try
         {
-            Supplement = (await dossiers.CommuneEditableAsync(official, Dossier, ct)).Supplement;
+            var (tasks, supplement) = await dossiers.CommuneEditableAsync(official, Dossier, ct);
+            (Supplement, Step) = (supplement, StepOf(tasks));
         }
         catch (DossierException e)
         {
@@ -161,6 +187,20 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
         })];
         return null;
     }
+
+    private static decimal? Number(string? text, string field) =>
+        string.IsNullOrWhiteSpace(text) ? null
+        : decimal.TryParse(text.Trim().Replace(',', '.'), NumberStyles.Number, CultureInfo.InvariantCulture, out var number) ? number
+        : throw new DossierException(400, "Bad request", $"{field}: '{text}' is not a number.");
+
+    private static CommuneStep? StepOf(IReadOnlyList<Engine.Runtime.TaskView> tasks) =>
+        tasks.Select(t => t.FormKey).FirstOrDefault(k => k is not null && k.StartsWith("ntm:", StringComparison.Ordinal)) switch
+        {
+            "ntm:self-assessment" or "ntm:village-self-assessment" => CommuneStep.SelfAssessment,
+            "ntm:posting-survey" => CommuneStep.PostingAndSurvey,
+            "ntm:submit-dossier" or "ntm:supplement" => CommuneStep.Submit,
+            _ => null,
+        };
 
     private async Task<Official> OfficialAsync() =>
         await organisation.FindOfficialAsync(User.Identity!.Name!, null, HttpContext.RequestAborted)

@@ -141,6 +141,20 @@ public sealed class DossierPageTests : AppTestHost
         // The commune's officer may not take the review page of the office's task.
         using var lanClient = await SignedInAsync("xa.lan");
         Assert.Equal(HttpStatusCode.NotFound, (await lanClient.GetAsync(page)).StatusCode);
+
+        // The commune fixes 17.10 and resubmits: the next review shows what changed since the return.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+            var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+            await dossiers.SetIndicatorAsync(lan, _dossier, "17.10", new IndicatorValueRequest(JsonDocument.Parse("85").RootElement, true, "Đã bổ sung biên bản"), CancellationToken.None);
+            await dossiers.CompleteCommuneStepAsync(lan, _dossier, CommuneStep.Submit, CancellationToken.None);
+        }
+
+        var again = await vpdp.GetStringAsync($"/dossiers/{_dossier}/review/{await TaskAsync("intake")}");
+        Assert.Contains("data-indicator=\"17.10\" class=\" changed\"", again, StringComparison.Ordinal);
+        Assert.Contains("80 →", again, StringComparison.Ordinal);
+        Assert.Equal(1, System.Text.RegularExpressions.Regex.Count(again, "class=\"was\""));
     }
 
     private async Task<Guid> TaskAsync(string elementId)

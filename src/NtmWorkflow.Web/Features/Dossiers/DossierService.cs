@@ -663,6 +663,37 @@ public sealed class DossierService(
     public async Task<IReadOnlyList<TaskView>> OpenTasksAsync(DossierRow dossier, CancellationToken ct) =>
         dossier.InstanceId is { } instance ? await engine.ListTasksAsync(instance, ct) : [];
 
+    /// <summary>
+    /// What the commune changed since the dossier was last returned, per indicator: the value before the return
+    /// and the value now (from the audit trail), so a reviewer sees what a resubmission changed.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (string? Before, string? After)>> ChangesSinceReturnAsync(Guid id, CancellationToken ct)
+    {
+        var lastReturn = await db.DossierFindings.AsNoTracking().Where(f => f.DossierId == id && f.IndicatorNumber == "*" && f.Finding == "return")
+            .OrderByDescending(f => f.Id).Select(f => (DateTimeOffset?)f.At).FirstOrDefaultAsync(ct);
+        if (lastReturn is not { } since)
+        {
+            return new Dictionary<string, (string?, string?)>();
+        }
+
+        var subject = Subject(id);
+        var edits = await db.AuditEntries.AsNoTracking().Where(a => a.Subject == subject && a.Action == "dossier.indicatorSet" && a.At >= since)
+            .OrderBy(a => a.Sequence).Select(a => a.Detail).ToListAsync(ct);
+        var changes = new Dictionary<string, (string? Before, string? After)>(StringComparer.Ordinal);
+        foreach (var detail in edits.Select(d => JsonNode.Parse(d)))
+        {
+            if (detail?["indicator"]?.GetValue<string>() is not { } number)
+            {
+                continue;
+            }
+
+            var after = detail["after"]?["value"]?.GetValue<string>();
+            changes[number] = (changes.TryGetValue(number, out var known) ? known.Before : detail["before"]?["value"]?.GetValue<string>(), after);
+        }
+
+        return changes.Where(c => c.Value.Before != c.Value.After).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+    }
+
     public async Task<List<DossierFindingRow>> FindingsAsync(Guid id, CancellationToken ct) =>
         await db.DossierFindings.AsNoTracking().Where(f => f.DossierId == id).OrderBy(f => f.Id).ToListAsync(ct);
 

@@ -10,7 +10,8 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Pages.Dossiers;
 
 /// <summary>An indicator as a reviewer judges it: the commune's value and what the reviewer found before, this round.</summary>
-public sealed record ReviewLine(int Criterion, string CriterionName, string Number, string Name, string? Value, bool? Met, string? Note, int Evidence, string? PreviousFinding);
+public sealed record ReviewLine(int Criterion, string CriterionName, string Number, string Name, string? Value, bool? Met, string? Note, int Evidence, string? PreviousFinding,
+    string? ValueBeforeReturn, bool Changed);
 
 /// <summary>
 /// A review step (intake, verification, a department's review, district verification): a finding per indicator
@@ -90,11 +91,13 @@ public sealed class ReviewModel(DossierService dossiers, OrganisationService org
         var earlier = await db.DossierFindings.AsNoTracking().Where(f => f.DossierId == id && f.Round == Dossier.Round && f.Step == task.ElementId && f.DepartmentKind == DepartmentKind)
             .ToListAsync(ct);
         var catalogue = await db.Indicators.AsNoTracking().Include(i => i.Criterion).Where(i => i.Criterion.CriteriaSetId == Dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
+        var changes = await dossiers.ChangesSinceReturnAsync(id, ct);
         Lines = [.. Dossier.Indicators.Where(i => own is null || own.Contains(i.Number)).Select(i =>
         {
             var indicator = catalogue[i.IndicatorId];
+            var changed = changes.TryGetValue(i.Number, out var change);
             return new ReviewLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, i.Value, i.Met, i.Note,
-                System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, earlier.LastOrDefault(f => f.IndicatorNumber == i.Number)?.Finding);
+                System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, earlier.LastOrDefault(f => f.IndicatorNumber == i.Number)?.Finding, change.Before, changed);
         })];
         return null;
     }

@@ -18,9 +18,10 @@ internal static class ValidateCommand
         }
 
         var allValid = true;
+        var parameters = LegalParameterDefaults.AsProcessParameters();
         foreach (var file in arguments.Words)
         {
-            var result = WorkflowEngine.ValidateFile(file, LegalParameterDefaults.AsProcessParameters());
+            var result = WorkflowEngine.ValidateFile(file, parameters);
             allValid &= result.Valid;
             output.WriteLine(CliJson.Serialize(new
             {

@@ -21,13 +21,12 @@ public sealed class DossierCheckHandler(IServiceScopeFactory scopes) : IServiceT
 
         await using var scope = scopes.CreateAsyncScope();
         var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
-        var (allMet, unmet) = await dossiers.CheckIndicatorsAsync(dossierId, cancellationToken);
-        var dossier = await dossiers.LoadAsync(dossierId, cancellationToken);
+        var (allMet, unmet, provinceCode) = await dossiers.CheckIndicatorsAsync(dossierId, cancellationToken);
         return new Dictionary<string, JsonNode?>
         {
             ["allIndicatorsMet"] = allMet,
             ["unmetIndicators"] = new JsonArray([.. unmet.Select(n => (JsonNode?)JsonValue.Create(n))]),
-            ["councilMembers"] = await dossiers.CouncilMembersAsync(dossier.ProvinceCode, cancellationToken),
+            ["councilMembers"] = await dossiers.CouncilMembersAsync(provinceCode, cancellationToken),
         };
     }
 }

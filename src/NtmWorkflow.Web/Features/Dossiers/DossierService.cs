@@ -616,22 +616,25 @@ public sealed class DossierService(
     /// Whether 100 % of indicators are met now: assessed met by the commune and not disagreed by any reviewer
     /// in the current round. Read by the <c>ntm.dossier.check</c> step before the council.
     /// </summary>
-    public async Task<(bool AllMet, IReadOnlyList<string> Unmet)> CheckIndicatorsAsync(Guid id, CancellationToken ct)
+    public async Task<(bool AllMet, IReadOnlyList<string> Unmet, string ProvinceCode)> CheckIndicatorsAsync(Guid id, CancellationToken ct)
     {
         var dossier = await LoadAsync(id, ct);
         var disagreed = await db.DossierFindings.AsNoTracking().Where(f => f.DossierId == id && f.Round == dossier.Round && f.Finding == "disagree")
             .Select(f => f.IndicatorNumber).Distinct().ToListAsync(ct);
         var unmet = UnmetIndicators(dossier).Union(disagreed, StringComparer.Ordinal).Order(IndicatorOrder.Instance).ToList();
-        return (unmet.Count == 0, unmet);
+        return (unmet.Count == 0, unmet, dossier.ProvinceCode);
     }
 
     // ----- reading -----------------------------------------------------------------------------
 
-    public async Task<DossierRow> LoadAsync(Guid id, CancellationToken ct)
+    public async Task<DossierRow> LoadAsync(Guid id, CancellationToken ct) =>
+        await FindAsync(id, ct) ?? throw new DossierException(404, "Not found", $"There is no dossier {id}.");
+
+    /// <summary>The dossier with its indicators in reading order, or null.</summary>
+    private async Task<DossierRow?> FindAsync(Guid id, CancellationToken ct)
     {
-        var dossier = await db.Dossiers.Include(d => d.Indicators).SingleOrDefaultAsync(d => d.Id == id, ct)
-                      ?? throw new DossierException(404, "Not found", $"There is no dossier {id}.");
-        dossier.Indicators.Sort((a, b) => IndicatorOrder.Instance.Compare(a.Number, b.Number));
+        var dossier = await db.Dossiers.Include(d => d.Indicators).SingleOrDefaultAsync(d => d.Id == id, ct);
+        dossier?.Indicators.Sort((a, b) => IndicatorOrder.Instance.Compare(a.Number, b.Number));
         return dossier;
     }
 
@@ -642,13 +645,11 @@ public sealed class DossierService(
     public async Task<(Official? Official, DossierRow? Dossier, int Status)> ReadAsAsync(string userName, Guid id, CancellationToken ct)
     {
         var official = await organisation.FindOfficialAsync(userName, null, ct);
-        var dossier = await db.Dossiers.Include(d => d.Indicators).SingleOrDefaultAsync(d => d.Id == id, ct);
-        if (dossier is null)
+        if (await FindAsync(id, ct) is not { } dossier)
         {
             return (official, null, StatusCodes.Status404NotFound);
         }
 
-        dossier.Indicators.Sort((a, b) => IndicatorOrder.Instance.Compare(a.Number, b.Number));
         return official is not null && MayRead(official, dossier) ? (official, dossier, StatusCodes.Status200OK) : (official, null, StatusCodes.Status403Forbidden);
     }
 

@@ -55,9 +55,8 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
     public async Task<IActionResult> OnPostIndicatorAsync(Guid id, string number, string? value, string? met, string? note)
     {
         var official = await OfficialAsync();
-        var dossier = await dossiers.LoadAsync(id, HttpContext.RequestAborted);
-        var indicatorId = dossier.Indicators.FirstOrDefault(r => r.Number == number)?.IndicatorId;
-        var kind = await db.Indicators.AsNoTracking().Where(i => i.Id == indicatorId).Select(i => (MeasurementKind?)i.Kind).FirstOrDefaultAsync(HttpContext.RequestAborted);
+        var kind = await db.DossierIndicators.AsNoTracking().Where(r => r.DossierId == id && r.Number == number)
+            .Join(db.Indicators, r => r.IndicatorId, i => i.Id, (_, i) => (MeasurementKind?)i.Kind).FirstOrDefaultAsync(HttpContext.RequestAborted);
         try
         {
             var row = await dossiers.SetIndicatorAsync(official, id, number, new IndicatorValueRequest(Json(value, kind), met switch { "true" => true, "false" => false, _ => null }, note),

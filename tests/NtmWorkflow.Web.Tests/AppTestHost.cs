@@ -38,10 +38,16 @@ public abstract class AppTestHost : IAsyncLifetime
 
         settings["Api:Key"] = Key;
         settings["Workflows:BackgroundWorkers"] = "false";
+        Configure(settings);
         _app = new NtmWorkflowAppFactory(_data, settings);
         _client = _app.CreateClient();
         _client.DefaultRequestHeaders.Add("X-Api-Key", Key);
         await SeedAsync();
+    }
+
+    /// <summary>Settings a test class adds to the app's (document storage, part sizes, …).</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
     }
 
     /// <summary>What a test class needs in the app before its tests: officials, dossiers, instances.</summary>

@@ -10,6 +10,9 @@ public sealed class RequiresApiKey;
 /// <summary>Endpoint metadata: the call acts for the official named in <c>X-Acting-User</c>, whose roles decide.</summary>
 public sealed class ActsForOfficial;
 
+/// <summary>Endpoint metadata: a page's script calls for the signed-in official; unsafe methods carry the antiforgery token.</summary>
+public sealed class ActsAsSignedInOfficial;
+
 public static class ApiCallerConventions
 {
     public const string ApiKeyHeader = "X-Api-Key";
@@ -26,7 +29,14 @@ public static class ApiCallerConventions
     public static TBuilder ActForOfficial<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ActsForOfficial());
 
-    /// <summary>The official resolved for this call (<see cref="ActForOfficial"/>).</summary>
+    /// <summary>
+    /// The calls come from our pages' scripts for the signed-in official (cookie): the same handlers as the API's, with
+    /// the antiforgery token required on every call that changes something.
+    /// </summary>
+    public static TBuilder ActAsSignedInOfficial<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new ActsAsSignedInOfficial()).RequireAuthorization();
+
+    /// <summary>The official resolved for this call (<see cref="ActForOfficial"/>, <see cref="ActAsSignedInOfficial"/>).</summary>
     public static Official ActingOfficial(this HttpContext http) =>
         http.Items[typeof(Official)] as Official ?? throw new InvalidOperationException("The endpoint does not act for an official.");
 }
@@ -60,6 +70,27 @@ internal sealed class ApiCallerMiddleware(RequestDelegate next, IConfiguration c
             if (official is null)
             {
                 await TypedResults.Problem(statusCode: 403, title: "Unknown official", detail: $"There is no user '{name}'.").ExecuteAsync(http);
+                return;
+            }
+
+            http.Items[typeof(Official)] = official;
+        }
+
+        if (endpoint?.Metadata.GetMetadata<ActsAsSignedInOfficial>() is not null)
+        {
+            if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method)
+                && !await http.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>().IsRequestValidAsync(http))
+            {
+                await TypedResults.Problem(statusCode: 400, title: "The page has expired", detail: "Reload the page and try again (its security token is missing or out of date).").ExecuteAsync(http);
+                return;
+            }
+
+            var official = http.User.Identity?.Name is { } name
+                ? await http.RequestServices.GetRequiredService<OrganisationService>().FindOfficialAsync(name, null, http.RequestAborted)
+                : null;
+            if (official is null)
+            {
+                await TypedResults.Problem(statusCode: 403, title: "Unknown official", detail: "The signed-in user no longer exists.").ExecuteAsync(http);
                 return;
             }
 

@@ -79,6 +79,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<DossierFindingRow> DossierFindings => Set<DossierFindingRow>();
 
+    public DbSet<Features.Evidence.EvidenceDocumentRow> EvidenceDocuments => Set<Features.Evidence.EvidenceDocumentRow>();
+
+    public DbSet<Features.Evidence.EvidenceUploadRow> EvidenceUploads => Set<Features.Evidence.EvidenceUploadRow>();
+
     /// <summary>
     /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the
     /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it.

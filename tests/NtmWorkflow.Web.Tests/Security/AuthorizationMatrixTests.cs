@@ -21,6 +21,9 @@ public sealed class AuthorizationMatrixTests : AppTestHost
     private Guid _dossier;
     private Guid _task;
 
+    /// <summary>An id nothing has.</summary>
+    private const string Unknown = "0f0e0d0c-0b0a-0908-0706-050403020100";
+
     /// <summary>A status, or null where the caller kind does not apply to the route (a trusted system's call).</summary>
     private sealed record Rule(string Path, int Anonymous, int? Own = null, int? OtherUnit = null, int? OtherProvince = null, object? Body = null);
 
@@ -124,6 +127,29 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /api/dossiers/{id:guid}/tasks/{taskId:guid}/review"] = new("/api/dossiers/{dossier}/tasks/{task}/review", 401, 409, 403, 403, new { decision = "forward" }),
         ["POST /api/dossiers/{id:guid}/decision"] = new("/api/dossiers/{dossier}/decision", 401, 409, 403, 403, new { decisionNumber = "1/QĐ", decisionDate = "2025-12-01" }),
         ["POST /api/dossiers/{id:guid}/revocation"] = new("/api/dossiers/{dossier}/revocation", 401, 403, 403, 403, new { failingCriteria = new[] { "10" } }),
+
+        // Evidence documents: readers of the dossier list and download; only its commune attaches (an unknown upload or document is 404).
+        ["GET /api/dossiers/{id:guid}/documents/"] = new("/api/dossiers/{dossier}/documents", 401, 200, 403, 403),
+        ["POST /api/dossiers/{id:guid}/documents/"] = new("/api/dossiers/{dossier}/documents?fileName=a.pdf&indicator=1.1", 401, 411, 403, 403),
+        ["POST /api/dossiers/{id:guid}/documents/uploads"] = new("/api/dossiers/{dossier}/documents/uploads", 401, 201, 403, 403, new { indicatorNumber = "1.1", fileName = "a.pdf", length = 10 }),
+        ["GET /api/dossiers/{id:guid}/documents/uploads/{uploadId:guid}"] = new($"/api/dossiers/{{dossier}}/documents/uploads/{Unknown}", 401, 404, 403, 403),
+        ["DELETE /api/dossiers/{id:guid}/documents/uploads/{uploadId:guid}"] = new($"/api/dossiers/{{dossier}}/documents/uploads/{Unknown}", 401, 404, 403, 403),
+        ["PUT /api/dossiers/{id:guid}/documents/uploads/{uploadId:guid}/parts/{offset:long}"] = new($"/api/dossiers/{{dossier}}/documents/uploads/{Unknown}/parts/0", 401, 404, 403, 403, new { }),
+        ["POST /api/dossiers/{id:guid}/documents/uploads/{uploadId:guid}/complete"] = new($"/api/dossiers/{{dossier}}/documents/uploads/{Unknown}/complete", 401, 404, 403, 403),
+        ["GET /api/dossiers/{id:guid}/documents/{documentId:guid}"] = new($"/api/dossiers/{{dossier}}/documents/{Unknown}", 401, 404, 403, 403),
+        ["POST /api/dossiers/{id:guid}/documents/{documentId:guid}/withdraw"] = new($"/api/dossiers/{{dossier}}/documents/{Unknown}/withdraw", 401, 404, 403, 403),
+
+        // The same for the pages' scripts (cookie): 401 to a script not signed in, a download link redirects to sign-in;
+        // a change without the page's antiforgery token is refused (400) for everyone signed in.
+        ["GET /dossiers/{id:guid}/documents/"] = new("/dossiers/{dossier}/documents", 401, 200, 403, 403),
+        ["POST /dossiers/{id:guid}/documents/"] = new("/dossiers/{dossier}/documents?fileName=a.pdf", 401, 400, 400, 400, new { }),
+        ["POST /dossiers/{id:guid}/documents/uploads"] = new("/dossiers/{dossier}/documents/uploads", 401, 400, 400, 400, new { }),
+        ["GET /dossiers/{id:guid}/documents/uploads/{uploadId:guid}"] = new($"/dossiers/{{dossier}}/documents/uploads/{Unknown}", 401, 404, 403, 403),
+        ["DELETE /dossiers/{id:guid}/documents/uploads/{uploadId:guid}"] = new($"/dossiers/{{dossier}}/documents/uploads/{Unknown}", 401, 400, 400, 400),
+        ["PUT /dossiers/{id:guid}/documents/uploads/{uploadId:guid}/parts/{offset:long}"] = new($"/dossiers/{{dossier}}/documents/uploads/{Unknown}/parts/0", 401, 400, 400, 400, new { }),
+        ["POST /dossiers/{id:guid}/documents/uploads/{uploadId:guid}/complete"] = new($"/dossiers/{{dossier}}/documents/uploads/{Unknown}/complete", 401, 400, 400, 400),
+        ["GET /dossiers/{id:guid}/documents/{documentId:guid}"] = new($"/dossiers/{{dossier}}/documents/{Unknown}", 302, 404, 403, 403),
+        ["POST /dossiers/{id:guid}/documents/{documentId:guid}/withdraw"] = new($"/dossiers/{{dossier}}/documents/{Unknown}/withdraw", 401, 400, 400, 400),
     };
 
     protected override async Task SeedAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.Evidence;
 using NtmWorkflow.Web.Infrastructure;
 
 namespace NtmWorkflow.Web.Features.Dossiers;
@@ -49,6 +50,7 @@ public static class DossierApi
         one.MapPost("/tasks/{taskId:guid}/review", Review).WithSummary("A reviewer's findings per indicator and decision (forward, return, reject)");
         one.MapPost("/decision", Decide).WithSummary("The chairman's recognition decision (number and date)");
         one.MapPost("/revocation", OpenRevocation).WithSummary("Opens the review of a recognition for revocation, with the criteria no longer met");
+        one.MapGroup("/documents").MapEvidenceApi();
         return app;
     }
 
@@ -103,7 +105,8 @@ public static class DossierApi
         return TypedResults.Ok(await ViewAsync(await dossiers.LoadAsync(id, ct), dossiers, ct));
     }
 
-    private static async ValueTask<object?> RequireReader(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Lets the call through only for an official who may read the dossier named in the route.</summary>
+    internal static async ValueTask<object?> RequireReader(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         if (http.GetRouteValue("id") is not string text || !Guid.TryParse(text, out var id))
@@ -132,7 +135,8 @@ public static class DossierApi
         new(i.Number, i.Value, i.Met, i.MetComputed, i.StatedMet, i.Note, JsonNode.Parse(i.Evidence), i.Reopened);
 
     /// <summary>Turns a refused action into ProblemDetails with the list of problems.</summary>
-    private sealed class DossierProblemFilter : IEndpointFilter
+    /// <summary>Turns a refused dossier action into ProblemDetails naming every problem.</summary>
+    internal sealed class DossierProblemFilter : IEndpointFilter
     {
         public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
         {

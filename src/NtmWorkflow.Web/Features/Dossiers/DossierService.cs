@@ -210,14 +210,7 @@ public sealed class DossierService(
     public async Task<DossierIndicatorRow> SetIndicatorAsync(Official official, Guid id, string number, IndicatorValueRequest request, CancellationToken ct)
     {
         var dossier = await LoadAsync(id, ct);
-        var steps = await CommuneEditableAsync(official, dossier, ct);
-        var row = dossier.Indicators.SingleOrDefault(i => i.Number == number)
-                  ?? throw new DossierException(404, "Unknown indicator", $"The criteria set {dossier.CriteriaSetCode} has no indicator {number}.");
-        if (steps.Supplement && dossier.Indicators.Any(i => i.Reopened) && !row.Reopened)
-        {
-            throw new DossierException(409, "Not reopened", $"Indicator {number} was not sent back for supplement; only {string.Join(", ", dossier.Indicators.Where(i => i.Reopened).Select(i => i.Number))} may change.");
-        }
-
+        var row = await EditableIndicatorAsync(official, dossier, number, ct);
         var indicator = await db.Indicators.AsNoTracking().Include(i => i.Thresholds).SingleAsync(i => i.Id == row.IndicatorId, ct);
         var value = request.Value switch
         {
@@ -257,9 +250,7 @@ public sealed class DossierService(
     public async Task<DossierIndicatorRow> AddEvidenceAsync(Official official, Guid id, string number, EvidenceRequest request, CancellationToken ct)
     {
         var dossier = await LoadAsync(id, ct);
-        await CommuneEditableAsync(official, dossier, ct);
-        var row = dossier.Indicators.SingleOrDefault(i => i.Number == number)
-                  ?? throw new DossierException(404, "Unknown indicator", $"The criteria set {dossier.CriteriaSetCode} has no indicator {number}.");
+        var row = await EditableIndicatorAsync(official, dossier, number, ct);
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 300)
         {
             throw Bad("An evidence reference needs a name of 1 to 300 characters (e.g. \"Quyết định 123/QĐ-UBND phê duyệt quy hoạch\").");
@@ -268,6 +259,12 @@ public sealed class DossierService(
         if (request.DocumentId is null && request.Uri is null)
         {
             throw Bad("An evidence reference needs documentId (an uploaded document) or uri.");
+        }
+
+        if (request.DocumentId is not null && (!Guid.TryParse(request.DocumentId, out var documentId)
+                || !await db.EvidenceDocuments.AnyAsync(d => d.Id == documentId && d.DossierId == id && d.WithdrawnAt == null, ct)))
+        {
+            throw Bad($"'{request.DocumentId}' is not a document uploaded to dossier {dossier.Code}.");
         }
 
         if (request.Uri is not null && (!Uri.TryCreate(request.Uri, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")))
@@ -817,6 +814,24 @@ public sealed class DossierService(
         }
 
         return (tasks, tasks.Any(t => t.FormKey == "ntm:supplement"));
+    }
+
+    /// <summary>
+    /// The indicator row the official may change now: the commune's officer while the dossier is with the commune,
+    /// and in a supplement only an indicator sent back; else a refusal saying why.
+    /// </summary>
+    public async Task<DossierIndicatorRow> EditableIndicatorAsync(Official official, DossierRow dossier, string number, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dossier);
+        var steps = await CommuneEditableAsync(official, dossier, ct);
+        var row = dossier.Indicators.SingleOrDefault(i => i.Number == number)
+                  ?? throw new DossierException(404, "Unknown indicator", $"The criteria set {dossier.CriteriaSetCode} has no indicator {number}.");
+        if (steps.Supplement && dossier.Indicators.Any(i => i.Reopened) && !row.Reopened)
+        {
+            throw new DossierException(409, "Not reopened", $"Indicator {number} was not sent back for supplement; only {string.Join(", ", dossier.Indicators.Where(i => i.Reopened).Select(i => i.Number))} may change.");
+        }
+
+        return row;
     }
 
     private async Task CompleteTaskAsync(DossierRow dossier, TaskView task, Dictionary<string, JsonNode?> variables, Official official, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 
 namespace NtmWorkflow.Web.Infrastructure.Documents;
 
@@ -48,6 +49,22 @@ public sealed class BlobDocumentStore(BlobContainerClient container) : IDocument
         }
     }
 
+    public async Task StageBlockAsync(string key, int index, long offset, Stream content, CancellationToken cancellationToken)
+    {
+        await EnsureContainerAsync(cancellationToken);
+        await container.GetBlockBlobClient(DocumentKey.Normalize(key)).StageBlockAsync(BlockId(index), content, cancellationToken: cancellationToken);
+    }
+
+    public async Task CommitBlocksAsync(string key, int count, string contentType, CancellationToken cancellationToken)
+    {
+        var blob = container.GetBlockBlobClient(DocumentKey.Normalize(key));
+        await blob.CommitBlockListAsync(Enumerable.Range(0, count).Select(BlockId),
+            new CommitBlockListOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, cancellationToken);
+    }
+
+    // Uncommitted blocks have no blob to delete: the service drops them after a week (as Azurite does).
+    public Task DiscardBlocksAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, cancellationToken);
+
     public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
         try
@@ -65,6 +82,9 @@ public sealed class BlobDocumentStore(BlobContainerClient container) : IDocument
             return $"Blob storage is not reachable: {e.InnerException?.Message ?? e.Message}";
         }
     }
+
+    /// <summary>Block ids must all have one length within a blob: the part number, zero-padded, in base64.</summary>
+    private static string BlockId(int index) => Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(index.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)));
 
     private async Task EnsureContainerAsync(CancellationToken cancellationToken)
     {

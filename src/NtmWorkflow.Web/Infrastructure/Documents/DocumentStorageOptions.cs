@@ -21,4 +21,13 @@ public sealed class DocumentStorageOptions
 
     /// <summary>AzureBlob: the container, created when missing.</summary>
     public string Container { get; set; } = "documents";
+
+    /// <summary>The largest evidence document accepted (a software setting, not a legal one): 50 MiB by default.</summary>
+    public long MaxDocumentBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>
+    /// The size of each part of an upload: small enough to resend cheaply on a slow provincial line, large enough
+    /// to keep requests few. 2 MiB by default; between 64 KiB and 32 MiB.
+    /// </summary>
+    public int ChunkBytes { get; set; } = 2 * 1024 * 1024;
 }

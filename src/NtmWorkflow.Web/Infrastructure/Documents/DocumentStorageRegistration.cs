@@ -10,6 +10,12 @@ public static class DocumentStorageRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(DocumentStorageOptions.SectionName).Get<DocumentStorageOptions>() ?? new DocumentStorageOptions();
+        if (options.ChunkBytes is < 64 * 1024 or > 32 * 1024 * 1024 || options.MaxDocumentBytes < 1)
+        {
+            throw new OptionsValidationException(DocumentStorageOptions.SectionName, typeof(DocumentStorageOptions),
+                [$"Documents:ChunkBytes must be from 65536 to 33554432 (is {options.ChunkBytes}) and Documents:MaxDocumentBytes positive (is {options.MaxDocumentBytes})."]);
+        }
+
         builder.Services.AddSingleton(Options.Create(options));
         switch (options.Provider)
         {

@@ -15,6 +15,18 @@ public interface IDocumentStore
     /// <summary>Deletes the content; true when something was deleted.</summary>
     Task<bool> DeleteAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores part <paramref name="index"/> (at byte <paramref name="offset"/>) of a document uploaded in parts. Parts
+    /// are invisible until <see cref="CommitBlocksAsync"/>; sending a part again replaces it, so a retried part is harmless.
+    /// </summary>
+    Task StageBlockAsync(string key, int index, long offset, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Makes parts 0 to <paramref name="count"/> − 1, in order, the document under <paramref name="key"/>.</summary>
+    Task CommitBlocksAsync(string key, int count, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>Forgets the parts of an upload that will not be committed.</summary>
+    Task DiscardBlocksAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Checks that the store can be reached and written to; a readable reason when not.</summary>
     Task<string?> ProbeAsync(CancellationToken cancellationToken);
 }

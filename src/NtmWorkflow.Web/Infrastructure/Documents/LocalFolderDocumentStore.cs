@@ -9,6 +9,7 @@ namespace NtmWorkflow.Web.Infrastructure.Documents;
 public sealed class LocalFolderDocumentStore : IDocumentStore
 {
     private const string ContentTypeSuffix = ".content-type";
+    private const string PartsSuffix = ".parts";
     private readonly string _root;
 
     public LocalFolderDocumentStore(string root)
@@ -61,6 +62,43 @@ public sealed class LocalFolderDocumentStore : IDocumentStore
         File.Delete(path);
         File.Delete(path + ContentTypeSuffix);
         return Task.FromResult(existed);
+    }
+
+    public async Task StageBlockAsync(string key, int index, long offset, Stream content, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var path = PathOf(key) + PartsSuffix;
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        if (offset > file.Length)
+        {
+            throw new InvalidOperationException($"Part {index} of '{key}' starts at byte {offset}, after the {file.Length} bytes stored.");
+        }
+
+        // Writing at the part's offset and cutting what follows makes a resent part replace the first attempt.
+        file.Position = offset;
+        await content.CopyToAsync(file, cancellationToken);
+        file.SetLength(file.Position);
+        await file.FlushAsync(cancellationToken);
+    }
+
+    public async Task CommitBlocksAsync(string key, int count, string contentType, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        if (!File.Exists(path + PartsSuffix))
+        {
+            throw new InvalidOperationException($"No parts of '{key}' are stored.");
+        }
+
+        await File.WriteAllTextAsync(path + ContentTypeSuffix, contentType, cancellationToken);
+        File.Move(path + PartsSuffix, path, overwrite: true);
+    }
+
+    public Task DiscardBlocksAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathOf(key) + PartsSuffix);
+        return Task.CompletedTask;
     }
 
     public Task<string?> ProbeAsync(CancellationToken cancellationToken) =>

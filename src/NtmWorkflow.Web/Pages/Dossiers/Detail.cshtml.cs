@@ -33,6 +33,9 @@ public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkf
     /// <summary>What happened, oldest first: reviewers' decisions and the workflow's human steps. Key is a resource name.</summary>
     public IReadOnlyList<TimelineEntry> Timeline { get; private set; } = [];
 
+    /// <summary>Every evidence document, every version, withdrawn ones included (the record keeps them).</summary>
+    public IReadOnlyList<Features.Evidence.EvidenceDocumentRow> Documents { get; private set; } = [];
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         var ct = HttpContext.RequestAborted;
@@ -58,8 +61,12 @@ public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkf
             return new IndicatorLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, indicator.Kind.ToString(), i.Value, i.Met, i.MetComputed,
                 i.Note, System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, i.Reopened, byStep);
         })];
+        Documents = [.. (await db.EvidenceDocuments.AsNoTracking().Where(d => d.DossierId == id).ToListAsync(ct))
+            .OrderBy(d => d.IndicatorNumber ?? string.Empty, IndicatorOrder.Instance).ThenBy(d => d.FileName, StringComparer.OrdinalIgnoreCase).ThenByDescending(d => d.Version)];
         var events = dossier.InstanceId is { } instance ? await store.ReadHistoryAsync(instance, ct) : [];
         Timeline = [.. findings.Where(f => f.IndicatorNumber == "*").Select(f => new TimelineEntry(f.At, f.Actor, "Decision_" + f.Finding, $"{f.Step} {f.Reason}".Trim()))
+            .Concat(Documents.Select(d => new TimelineEntry(d.UploadedAt, d.UploadedBy, "Event_documentUploaded", $"{d.IndicatorNumber} {d.FileName}".Trim())))
+            .Concat(Documents.Where(d => d.WithdrawnAt is not null).Select(d => new TimelineEntry(d.WithdrawnAt!.Value, d.WithdrawnBy, "Event_documentWithdrawn", $"{d.IndicatorNumber} {d.FileName}".Trim())))
             .Concat(events.Where(e => e.Event is "instanceStarted" or "taskCreated" or "taskCompleted" or "taskAssigned" or "instanceEnded")
                 .Select(e => new TimelineEntry(e.Time, e.Actor, "Event_" + e.Event, e.ElementId ?? "")))
             .OrderBy(e => e.At)];

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
+using NtmWorkflow.Web.Features.Evidence;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Persistence;
 
@@ -21,8 +22,19 @@ public sealed record AssessmentLine(int Criterion, string CriterionName, string 
 /// dropped connection loses at most the row being typed; completing names every item still missing.
 /// </summary>
 [Authorize]
-public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationService organisation, AppDbContext db) : PageModel
+[RequestSizeLimit(SelfAssessmentModel.WholeUploadLimit)]
+[RequestFormLimits(MultipartBodyLengthLimit = SelfAssessmentModel.WholeUploadLimit)]
+public sealed class SelfAssessmentModel(DossierService dossiers, EvidenceService evidence, OrganisationService organisation, AppDbContext db) : PageModel
 {
+    /// <summary>
+    /// The ceiling of one request to this page (a file sent whole when scripts are off); the documents' own limit,
+    /// a setting, is checked by <see cref="EvidenceService"/> below it.
+    /// </summary>
+    public const long WholeUploadLimit = 64L * 1024 * 1024;
+
+    /// <summary>The current documents (latest version of each name, not withdrawn) by indicator.</summary>
+    public ILookup<string, EvidenceDocumentRow> Documents { get; private set; } = Array.Empty<EvidenceDocumentRow>().ToLookup(d => d.IndicatorNumber ?? string.Empty);
+
     public DossierRow Dossier { get; private set; } = null!;
 
     public IReadOnlyList<AssessmentLine> Lines { get; private set; } = [];
@@ -86,6 +98,28 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
         catch (DossierException e)
         {
             Problems = JsonSerializer.Serialize(e.Problems.Count > 0 ? e.Problems : [e.Message]);
+        }
+
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>A file sent whole by the row's form when scripts are off (the script sends it in parts, resumably).</summary>
+    public async Task<IActionResult> OnPostDocumentAsync(Guid id, string number, IFormFile? file)
+    {
+        try
+        {
+            if (file is null || file.Length == 0)
+            {
+                throw new DossierException(400, "Bad request", "Choose a file to upload.");
+            }
+
+            await using var content = file.OpenReadStream();
+            await evidence.UploadAsync(await OfficialAsync(), id, number, file.FileName, file.Length, content, HttpContext.RequestAborted);
+            Notice = "Evidence_Uploaded";
+        }
+        catch (DossierException e)
+        {
+            Problems = JsonSerializer.Serialize(new[] { e.Message });
         }
 
         return RedirectToPage(new { id });
@@ -173,6 +207,7 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
             ReadOnlyReason = e.Message;
         }
 
+        Documents = Current(await evidence.ListAsync(id, ct)).ToLookup(d => d.IndicatorNumber ?? string.Empty);
         var anyReopened = Dossier.Indicators.Any(i => i.Reopened);
         var catalogue = await db.Indicators.AsNoTracking().Include(i => i.Criterion).Include(i => i.Thresholds)
             .Where(i => i.Criterion.CriteriaSetId == Dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
@@ -186,6 +221,10 @@ public sealed class SelfAssessmentModel(DossierService dossiers, OrganisationSer
         })];
         return null;
     }
+
+    /// <summary>The latest version of each document name, withdrawn ones left out.</summary>
+    public static IEnumerable<EvidenceDocumentRow> Current(IEnumerable<EvidenceDocumentRow> documents) =>
+        documents.GroupBy(d => (d.IndicatorNumber, Name: d.FileName.ToUpperInvariant())).Select(g => g.MaxBy(d => d.Version)!).Where(d => d.WithdrawnAt is null);
 
     private static decimal? Number(string? text, string field) =>
         string.IsNullOrWhiteSpace(text) ? null

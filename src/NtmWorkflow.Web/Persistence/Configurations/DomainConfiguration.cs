@@ -200,3 +200,35 @@ internal sealed class DossierFindingRowConfiguration : IEntityTypeConfiguration<
         builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(f => f.DossierId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class EvidenceDocumentRowConfiguration : IEntityTypeConfiguration<Features.Evidence.EvidenceDocumentRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Evidence.EvidenceDocumentRow> builder)
+    {
+        builder.ToTable("EvidenceDocuments");
+        builder.Property(d => d.IndicatorNumber).HasMaxLength(20);
+        builder.Property(d => d.FileName).HasMaxLength(260);
+        builder.Property(d => d.ContentType).HasMaxLength(120);
+        builder.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
+        builder.Property(d => d.StorageKey).HasMaxLength(300);
+        builder.Property(d => d.UploadedBy).HasMaxLength(256);
+        builder.Property(d => d.WithdrawnBy).HasMaxLength(256);
+        builder.HasIndex(d => new { d.DossierId, d.IndicatorNumber });
+        builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(d => d.DossierId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class EvidenceUploadRowConfiguration : IEntityTypeConfiguration<Features.Evidence.EvidenceUploadRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Evidence.EvidenceUploadRow> builder)
+    {
+        builder.ToTable("EvidenceUploads");
+        builder.Property(u => u.IndicatorNumber).HasMaxLength(20);
+        builder.Property(u => u.FileName).HasMaxLength(260);
+        builder.Property(u => u.ExpectedSha256).HasMaxLength(64);
+        builder.Property(u => u.StorageKey).HasMaxLength(300);
+        builder.Property(u => u.StartedBy).HasMaxLength(256);
+        builder.HasIndex(u => u.UpdatedAt);
+        builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(u => u.DossierId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -7,7 +7,7 @@
   table.addEventListener('change', function (event) {
     var field = event.target;
     var form = field.form;
-    if (!form) { return; }
+    if (!form || form.classList.contains('evidence-upload')) { return; }
     var state = form.querySelector('.save-state');
     state.textContent = '…';
     fetch(form.action, { method: 'POST', body: new FormData(form), headers: { 'X-Requested-With': 'fetch' }, credentials: 'same-origin' })

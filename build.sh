@@ -111,7 +111,7 @@ start_node_services() {
   blob=$(free_port 10000); smtp=$(free_port 1025); web=$(free_port 1080)
   rm -rf "$RUN_DIR/azurite" "$RUN_DIR/mail"
   nohup "$bin/azurite-blob" --blobHost 127.0.0.1 --blobPort "$blob" --location "$RUN_DIR/azurite" \
-    --skipApiVersionCheck --loose > "$RUN_DIR/azurite.log" 2>&1 &
+    --skipApiVersionCheck --loose --disableTelemetry > "$RUN_DIR/azurite.log" 2>&1 &
   echo $! > "$RUN_DIR/azurite.pid"; disown $!
   nohup "$bin/maildev" --smtp "$smtp" --web "$web" --ip 127.0.0.1 --web-ip 127.0.0.1 \
     --mail-directory "$RUN_DIR/mail" > "$RUN_DIR/maildev.log" 2>&1 &

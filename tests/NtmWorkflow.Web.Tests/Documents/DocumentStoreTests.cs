@@ -50,6 +50,34 @@ public abstract class DocumentStoreTests : IDisposable
         await Assert.ThrowsAsync<ArgumentException>(() => Store.SaveAsync(key, new MemoryStream([1]), "text/plain", CancellationToken.None));
 
     [Fact]
+    public async Task Parts_staged_in_order_become_the_document_once_committed_and_a_resent_part_replaces_the_first()
+    {
+        var key = $"dossiers/{Guid.NewGuid():N}/upload";
+        byte[] first = [1, 1, 1, 1], second = [2, 2, 2, 2], last = [3, 3];
+        await Store.StageBlockAsync(key, 0, 0, new MemoryStream(first), CancellationToken.None);
+        await Store.StageBlockAsync(key, 1, 4, new MemoryStream([9, 9, 9, 9]), CancellationToken.None);
+        Assert.Null(await Store.OpenAsync(key, CancellationToken.None));
+
+        // The answer to part 1 was lost and it was sent again: the second copy counts.
+        await Store.StageBlockAsync(key, 1, 4, new MemoryStream(second), CancellationToken.None);
+        await Store.StageBlockAsync(key, 2, 8, new MemoryStream(last), CancellationToken.None);
+        await Store.CommitBlocksAsync(key, 3, "application/pdf", CancellationToken.None);
+        await using var stored = await Store.OpenAsync(key, CancellationToken.None);
+        using var copy = new MemoryStream();
+        await stored!.Content.CopyToAsync(copy);
+        Assert.Equal(first.Concat(second).Concat(last), copy.ToArray());
+    }
+
+    [Fact]
+    public async Task Discarded_parts_never_become_a_document()
+    {
+        var key = $"dossiers/{Guid.NewGuid():N}/abandoned";
+        await Store.StageBlockAsync(key, 0, 0, new MemoryStream([1, 2, 3]), CancellationToken.None);
+        await Store.DiscardBlocksAsync(key, CancellationToken.None);
+        Assert.Null(await Store.OpenAsync(key, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task The_probe_reports_a_reachable_store() => Assert.Null(await Store.ProbeAsync(CancellationToken.None));
 
     public virtual void Dispose() => GC.SuppressFinalize(this);

@@ -45,6 +45,7 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Dossiers.DossierService>();
         builder.Services.AddScoped<Features.Inbox.InboxService>();
         builder.Services.AddScoped<Features.Evidence.EvidenceService>();
+        builder.Services.AddScoped<Features.DepartmentDesk.DepartmentDeskService>();
         builder.AddWorkflows();
         return builder;
     }

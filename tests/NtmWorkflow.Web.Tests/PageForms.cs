@@ -15,6 +15,10 @@ public static partial class PageForms
         return await client.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
+    /// <summary>The same with fields that repeat (a list of ticked boxes).</summary>
+    public static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string pageUrl, string action, IEnumerable<KeyValuePair<string, string>> fields) =>
+        await client.PostAsync(action, new FormUrlEncodedContent(fields.Append(new("__RequestVerificationToken", await TokenAsync(client, pageUrl)))));
+
     /// <summary>The antiforgery token of the first form on a page.</summary>
     public static async Task<string> TokenAsync(HttpClient client, string pageUrl) =>
         AntiforgeryToken().Match(await client.GetStringAsync(pageUrl)).Groups[1].Value;

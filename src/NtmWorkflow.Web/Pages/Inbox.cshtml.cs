@@ -30,6 +30,9 @@ public sealed class InboxModel(InboxService inbox, OrganisationService organisat
 
     public InboxPage? Result { get; private set; }
 
+    /// <summary>The official reviews for a department: the inbox links to the department's table.</summary>
+    public bool ReviewsForDepartment { get; private set; }
+
     [TempData]
     public string? Notice { get; set; }
 
@@ -39,6 +42,7 @@ public sealed class InboxModel(InboxService inbox, OrganisationService organisat
     public async Task<IActionResult> OnGetAsync()
     {
         var official = await OfficialAsync();
+        ReviewsForDepartment = official.Assignments.Any(a => a.Role == Features.Accounts.Roles.DepartmentReviewer);
         Result = await inbox.ListAsync(official, new InboxFilter(Mine, Commune, Step, Due, Search, PageNumber), HttpContext.RequestAborted);
         return Page();
     }

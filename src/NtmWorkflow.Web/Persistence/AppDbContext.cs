@@ -83,6 +83,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<Features.Evidence.EvidenceUploadRow> EvidenceUploads => Set<Features.Evidence.EvidenceUploadRow>();
 
+    public DbSet<Features.DepartmentDesk.ReviewDraftRow> ReviewDrafts => Set<Features.DepartmentDesk.ReviewDraftRow>();
+
+    public DbSet<Features.DepartmentDesk.DifficultyRow> Difficulties => Set<Features.DepartmentDesk.DifficultyRow>();
+
     /// <summary>
     /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the
     /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it.

@@ -67,6 +67,10 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /dossiers/{id:guid}/self-assessment"] = new("/dossiers/{dossier}/self-assessment?handler=Indicator", 302),
         ["GET /dossiers/{id:guid}/review/{taskId:guid}"] = new("/dossiers/{dossier}/review/{task}", 302, 404, 403, 403), // the fixture's task is no review
         ["POST /dossiers/{id:guid}/review/{taskId:guid}"] = new("/dossiers/{dossier}/review/{task}", 302),
+        ["GET /department"] = new("/department", 302, 403, 403, 403), // none of these officials reviews for a department
+        ["POST /department"] = new("/department?handler=Agree", 302),
+        ["GET /difficulties/{taskId:guid}"] = new($"/difficulties/{Unknown}", 302, 404, 404, 404),
+        ["POST /difficulties/{taskId:guid}"] = new($"/difficulties/{Unknown}", 302),
 
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),

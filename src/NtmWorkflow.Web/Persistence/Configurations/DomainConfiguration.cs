@@ -232,3 +232,33 @@ internal sealed class EvidenceUploadRowConfiguration : IEntityTypeConfiguration<
         builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(u => u.DossierId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+internal sealed class ReviewDraftRowConfiguration : IEntityTypeConfiguration<Features.DepartmentDesk.ReviewDraftRow>
+{
+    public void Configure(EntityTypeBuilder<Features.DepartmentDesk.ReviewDraftRow> builder)
+    {
+        builder.ToTable("ReviewDrafts");
+        builder.HasKey(r => new { r.TaskId, r.IndicatorNumber });
+        builder.Property(r => r.IndicatorNumber).HasMaxLength(20);
+        builder.Property(r => r.Finding).HasMaxLength(20);
+        builder.Property(r => r.Actor).HasMaxLength(256);
+        builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(r => r.DossierId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class DifficultyRowConfiguration : IEntityTypeConfiguration<Features.DepartmentDesk.DifficultyRow>
+{
+    public void Configure(EntityTypeBuilder<Features.DepartmentDesk.DifficultyRow> builder)
+    {
+        builder.ToTable("Difficulties");
+        builder.Property(d => d.ProvinceCode).HasMaxLength(10);
+        builder.Property(d => d.RaisedByUnit).HasMaxLength(80);
+        builder.Property(d => d.RaisedBy).HasMaxLength(256);
+        builder.Property(d => d.Subject).HasMaxLength(200);
+        builder.Property(d => d.Description).HasMaxLength(4000);
+        builder.Property(d => d.Answer).HasMaxLength(4000);
+        builder.Property(d => d.AnsweredBy).HasMaxLength(256);
+        builder.HasIndex(d => new { d.RaisedByUnit, d.RaisedAt });
+        builder.HasIndex(d => new { d.ProvinceCode, d.RaisedAt });
+    }
+}

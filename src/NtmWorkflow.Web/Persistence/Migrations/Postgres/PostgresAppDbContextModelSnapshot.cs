@@ -669,6 +669,95 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.ToTable("IndicatorThresholds", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.DepartmentDesk.DifficultyRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RaisedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("RaisedByUnit")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProvinceCode", "RaisedAt");
+
+                    b.HasIndex("RaisedByUnit", "RaisedAt");
+
+                    b.ToTable("Difficulties", (string)null);
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.DepartmentDesk.ReviewDraftRow", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("IndicatorNumber")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("DossierId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Finding")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("TaskId", "IndicatorNumber");
+
+                    b.HasIndex("DossierId");
+
+                    b.ToTable("ReviewDrafts", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Dossiers.DossierFindingRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1642,6 +1731,15 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.HasOne("NtmWorkflow.Web.Features.Criteria.IndicatorRow", null)
                         .WithMany("Thresholds")
                         .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.DepartmentDesk.ReviewDraftRow", b =>
+                {
+                    b.HasOne("NtmWorkflow.Web.Features.Dossiers.DossierRow", null)
+                        .WithMany()
+                        .HasForeignKey("DossierId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

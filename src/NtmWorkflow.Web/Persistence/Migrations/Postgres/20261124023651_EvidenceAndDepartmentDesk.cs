@@ -6,11 +6,32 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class EvidenceDocuments : Migration
+    public partial class EvidenceAndDepartmentDesk : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "Difficulties",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProvinceCode = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    RaisedByUnit = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    RaisedBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    RaisedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    Subject = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Description = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    DossierId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Answer = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    AnsweredBy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    AnsweredAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Difficulties", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "EvidenceDocuments",
                 columns: table => new
@@ -68,6 +89,38 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "ReviewDrafts",
+                columns: table => new
+                {
+                    TaskId = table.Column<Guid>(type: "uuid", nullable: false),
+                    IndicatorNumber = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    DossierId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Finding = table.Column<string>(type: "character varying(20)", maxLength: 20, nullable: false),
+                    Actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    At = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReviewDrafts", x => new { x.TaskId, x.IndicatorNumber });
+                    table.ForeignKey(
+                        name: "FK_ReviewDrafts_Dossiers_DossierId",
+                        column: x => x.DossierId,
+                        principalTable: "Dossiers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Difficulties_ProvinceCode_RaisedAt",
+                table: "Difficulties",
+                columns: new[] { "ProvinceCode", "RaisedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Difficulties_RaisedByUnit_RaisedAt",
+                table: "Difficulties",
+                columns: new[] { "RaisedByUnit", "RaisedAt" });
+
             migrationBuilder.CreateIndex(
                 name: "IX_EvidenceDocuments_DossierId_IndicatorNumber",
                 table: "EvidenceDocuments",
@@ -82,16 +135,27 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 name: "IX_EvidenceUploads_UpdatedAt",
                 table: "EvidenceUploads",
                 column: "UpdatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReviewDrafts_DossierId",
+                table: "ReviewDrafts",
+                column: "DossierId");
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "Difficulties");
+
+            migrationBuilder.DropTable(
                 name: "EvidenceDocuments");
 
             migrationBuilder.DropTable(
                 name: "EvidenceUploads");
+
+            migrationBuilder.DropTable(
+                name: "ReviewDrafts");
         }
     }
 }

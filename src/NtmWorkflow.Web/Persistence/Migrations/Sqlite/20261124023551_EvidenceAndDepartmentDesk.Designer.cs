@@ -11,8 +11,8 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteAppDbContext))]
-    [Migration("20261124015817_EvidenceDocuments")]
-    partial class EvidenceDocuments
+    [Migration("20261124023551_EvidenceAndDepartmentDesk")]
+    partial class EvidenceAndDepartmentDesk
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -647,6 +647,95 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("IndicatorThresholds", (string)null);
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.DepartmentDesk.DifficultyRow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AnsweredBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RaisedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RaisedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RaisedByUnit")
+                        .IsRequired()
+                        .HasMaxLength(80)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProvinceCode", "RaisedAt");
+
+                    b.HasIndex("RaisedByUnit", "RaisedAt");
+
+                    b.ToTable("Difficulties", (string)null);
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.DepartmentDesk.ReviewDraftRow", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("IndicatorNumber")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actor")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("DossierId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Finding")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "IndicatorNumber");
+
+                    b.HasIndex("DossierId");
+
+                    b.ToTable("ReviewDrafts", (string)null);
                 });
 
             modelBuilder.Entity("NtmWorkflow.Web.Features.Dossiers.DossierFindingRow", b =>
@@ -1610,6 +1699,15 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.HasOne("NtmWorkflow.Web.Features.Criteria.IndicatorRow", null)
                         .WithMany("Thresholds")
                         .HasForeignKey("IndicatorId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.DepartmentDesk.ReviewDraftRow", b =>
+                {
+                    b.HasOne("NtmWorkflow.Web.Features.Dossiers.DossierRow", null)
+                        .WithMany()
+                        .HasForeignKey("DossierId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -70,8 +70,37 @@ function zoomButtons(host, viewer) {
   });
 }
 
+/**
+ * Shows the whole process when it is legible at that size; a long one is shown at a reading scale around the
+ * step it waits at (or from its start), and "show all" is a button away.
+ */
+function frame(viewer, host) {
+  const canvas = viewer.get('canvas');
+  canvas.zoom('fit-viewport', 'auto');
+  if (canvas.zoom() >= 0.6) {
+    return;
+  }
+
+  const registry = viewer.get('elementRegistry');
+  const current = [...ids(host, 'current')].map(id => registry.get(id)).find(Boolean);
+  const target = current || registry.filter(e => e.type === 'bpmn:StartEvent')[0];
+  if (!target) {
+    return;
+  }
+
+  canvas.zoom(0.8);
+  const box = canvas.viewbox();
+  canvas.viewbox({
+    x: current ? target.x + target.width / 2 - box.width / 2 : target.x - 40,
+    y: target.y + target.height / 2 - box.height / 3,
+    width: box.width,
+    height: box.height,
+  });
+}
+
 async function show(host) {
   const container = host.querySelector('[data-role="canvas"]');
+  host.querySelector('[data-role="status"]').hidden = true;
   container.hidden = false;
   const viewer = new NavigatedViewer({ container });
   try {
@@ -82,7 +111,7 @@ async function show(host) {
   }
 
   mark(viewer, host);
-  viewer.get('canvas').zoom('fit-viewport', 'auto');
+  frame(viewer, host);
   zoomButtons(host, viewer);
   host.querySelectorAll('[data-role="legend"]').forEach(legend => { legend.hidden = false; });
   host.dataset.state = 'shown';

@@ -88,10 +88,11 @@ function frame(viewer, host) {
     return;
   }
 
-  canvas.zoom(0.8);
+  // The open step a little right of the middle, so the path that led to it shows on its left.
+  canvas.zoom(0.75);
   const box = canvas.viewbox();
   canvas.viewbox({
-    x: current ? target.x + target.width / 2 - box.width / 2 : target.x - 40,
+    x: current ? target.x + target.width / 2 - box.width * 0.6 : target.x - 40,
     y: target.y + target.height / 2 - box.height / 3,
     width: box.width,
     height: box.height,

@@ -97,6 +97,7 @@ public sealed partial class DossierDiagramTests : IAsyncLifetime
         var host = DiagramState(browser, "failed");
         Assert.StartsWith("Không vẽ được sơ đồ của phiên bản quy trình này", host.FindElement(By.CssSelector("[data-role=status]")).Text, StringComparison.Ordinal);
         Assert.False(host.FindElement(By.CssSelector("[data-role=canvas]")).Displayed);
+        Assert.False(host.FindElement(By.CssSelector(".diagram-legend")).Displayed);
         Assert.Contains("Xã công khai kết quả", browser.Find("#current-steps").Text, StringComparison.Ordinal);
     }
 

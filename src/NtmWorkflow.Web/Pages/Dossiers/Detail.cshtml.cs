@@ -36,6 +36,9 @@ public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkf
     /// <summary>Every evidence document, every version, withdrawn ones included (the record keeps them).</summary>
     public IReadOnlyList<Features.Evidence.EvidenceDocumentRow> Documents { get; private set; } = [];
 
+    /// <summary>The instance's definition version with its path so far; null when the dossier has no instance or its version is not stored.</summary>
+    public ProcessDiagram? Diagram { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         var ct = HttpContext.RequestAborted;
@@ -70,6 +73,13 @@ public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkf
             .Concat(events.Where(e => e.Event is "instanceStarted" or "taskCreated" or "taskCompleted" or "taskAssigned" or "instanceEnded")
                 .Select(e => new TimelineEntry(e.Time, e.Actor, "Event_" + e.Event, e.ElementId ?? "")))
             .OrderBy(e => e.At)];
+        if (dossier.InstanceId is { } instanceId
+            && await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == instanceId).Select(i => new { i.ProcessId, i.Version, i.Status }).FirstOrDefaultAsync(ct) is { } run
+            && await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == run.ProcessId && d.Version == run.Version).Select(d => new { d.Name, d.Bpmn }).FirstOrDefaultAsync(ct) is { } definition)
+        {
+            Diagram = ProcessDiagram.From(definition.Name ?? run.ProcessId, run.Version, definition.Bpmn, events, run.Status == InstanceStatus.Running);
+        }
+
         return Page();
     }
 }

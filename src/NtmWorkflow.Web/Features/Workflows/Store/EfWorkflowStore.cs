@@ -103,7 +103,12 @@ public sealed class EfWorkflowStore(
             row.Assignee = after.Assignee;
         }
 
+        // A removed task's group rows go with it (ON DELETE CASCADE), in the same statement.
         db.WorkflowTasks.RemoveRange(tasks.Removed.Select(t => Attach(db, new WorkflowTaskRow { Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, CandidateUsers = "", CandidateGroups = "", Properties = "" })));
+
+        // The inbox's columns: a new instance has no dossier linked yet (linking fills its tasks); a later
+        // step reads the link once for all the tasks it makes.
+        var dossier = tasks.Added.Count > 0 && loaded is not null ? await Features.Inbox.InboxColumns.OfInstanceAsync(db, instance.Id, cancellationToken) : null;
         db.WorkflowTasks.AddRange(tasks.Added.Select(t => new WorkflowTaskRow
         {
             Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, Name = t.Name, Assignee = t.Assignee,
@@ -111,7 +116,9 @@ public sealed class EfWorkflowStore(
             Due = t.Due, FollowUp = t.FollowUp, Priority = t.Priority, FormKey = t.FormKey, Properties = JsonSerializer.Serialize(t.Properties, Json),
             Created = t.Created, LoopCounter = t.LoopCounter,
             DueUnverified = t.DueUnverifiedParameters is { Count: > 0 } unverified ? string.Join(',', unverified) : null,
+            BusinessKey = instance.BusinessKey, DossierId = dossier?.DossierId, CommuneCode = dossier?.CommuneCode, CommuneName = dossier?.CommuneName,
         }));
+        db.WorkflowTaskGroups.AddRange(tasks.Added.SelectMany(t => t.CandidateGroups.Distinct(StringComparer.Ordinal).Select(g => new WorkflowTaskGroupRow { TaskId = t.Id, Group = g })));
 
         db.WorkflowHistory.AddRange(history.Select(h => new WorkflowHistoryRow
         {

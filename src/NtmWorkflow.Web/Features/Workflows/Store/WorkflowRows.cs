@@ -101,6 +101,30 @@ public sealed class WorkflowTaskRow
     public DateTimeOffset Created { get; set; }
 
     public int? LoopCounter { get; set; }
+
+    // What the inbox shows and filters by, copied onto the task so listing it needs no join: the
+    // instance's business key when the task is made, the dossier's id and commune once the instance is
+    // linked to a dossier (see Features.Inbox.InboxColumns).
+
+    /// <summary>The instance's business key (a dossier's code).</summary>
+    public string? BusinessKey { get; set; }
+
+    public Guid? DossierId { get; set; }
+
+    public string? CommuneCode { get; set; }
+
+    public string? CommuneName { get; set; }
+}
+
+/// <summary>
+/// One candidate group of an open task, so the inbox finds a unit's tasks through an index on the group
+/// (a LIKE on the JSON array cannot use one). Written with the task; removed with it by the foreign key.
+/// </summary>
+public sealed class WorkflowTaskGroupRow
+{
+    public Guid TaskId { get; set; }
+
+    public required string Group { get; set; }
 }
 
 /// <summary>

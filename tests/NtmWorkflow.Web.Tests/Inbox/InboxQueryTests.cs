@@ -15,10 +15,11 @@ using NtmWorkflow.Web.Persistence;
 namespace NtmWorkflow.Web.Tests.Inbox;
 
 /// <summary>
-/// The inbox reads one table: open tasks carry their dossier's code, id and commune, and their candidate
-/// groups are rows of WorkflowTaskGroups. These columns are filled whether the task is made before the
-/// dossier is linked to its workflow or after, stay through a claim, go with a completed task, and come
-/// back on an upgraded database; filters, search, paging and counts give the right answers. On each provider.
+/// The inbox reads one table: open tasks carry their dossier's code, id and commune, and an unclaimed task's
+/// candidate groups are rows of WorkflowTaskGroups. The columns are filled whether the task is made before the
+/// dossier is linked to its workflow or after and stay through a claim; the group rows leave with a claim,
+/// come back with a release and go with a completed task; both come back on an upgraded database; filters,
+/// search, paging and counts give the right answers. On each provider.
 /// </summary>
 public abstract class InboxQueryTests : AppTestHost
 {
@@ -58,17 +59,17 @@ public abstract class InboxQueryTests : AppTestHost
         Assert.Equal((dossier.Code, dossier.Id, dossier.CommuneCode, dossier.CommuneName), (task.BusinessKey, task.DossierId, task.CommuneCode, task.CommuneName));
     }
 
-    /// <summary>Every open task's group rows are exactly its candidate groups; no row outlives its task.</summary>
+    /// <summary>The group rows are exactly the candidate groups of the unclaimed open tasks; no row outlives its task or a claim.</summary>
     private async Task AssertGroupRowsMatchTasksAsync()
     {
-        var tasks = await QueryAsync(db => db.WorkflowTasks.AsNoTracking().Select(t => new { t.Id, t.CandidateGroups }).ToListAsync());
+        var tasks = await QueryAsync(db => db.WorkflowTasks.AsNoTracking().Where(t => t.Assignee == null).Select(t => new { t.Id, t.CandidateGroups }).ToListAsync());
         var rows = await QueryAsync(db => db.WorkflowTaskGroups.AsNoTracking().ToListAsync());
         var expected = tasks.SelectMany(t => System.Text.Json.JsonSerializer.Deserialize<List<string>>(t.CandidateGroups)!.Distinct().Select(g => $"{t.Id}/{g}")).Order();
         Assert.Equal(expected, rows.Select(r => $"{r.TaskId}/{r.Group}").Order());
     }
 
     [Fact]
-    public async Task A_dossiers_tasks_carry_its_code_and_commune_from_the_first_step_on_keep_them_when_claimed_and_leave_the_groups_when_completed()
+    public async Task A_dossiers_tasks_carry_its_code_and_commune_from_the_first_step_on_leave_the_group_queue_while_claimed_and_go_when_completed()
     {
         // The first task is made while the workflow starts, before the dossier records its instance.
         var dossier = await OpenDossierAsync();
@@ -85,17 +86,31 @@ public abstract class InboxQueryTests : AppTestHost
         Assert.Equal(1, (await ListAsync("xa.lan", new InboxFilter(Search: "ntm-00700"))).Matching);
         Assert.Equal(0, (await ListAsync("xa.lan", new InboxFilter(Commune: "00706"))).Matching);
 
-        // Claimed: hers, the columns and group rows unchanged.
+        // Claimed: hers, the columns unchanged, out of the group's queue; released: back in it.
+        var lan = await OfficialAsync("xa.lan");
         await using (var scope = App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<InboxService>().ClaimAsync(await OfficialAsync("xa.lan"), first.Id, CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<InboxService>().ClaimAsync(lan, first.Id, CancellationToken.None);
         }
 
         var claimed = await TaskRowAsync(instance, "selfAssessment");
         Assert.Equal("xa.lan", claimed.Assignee);
         AssertCarries(dossier, claimed);
+        Assert.False(await QueryAsync(db => db.WorkflowTaskGroups.AnyAsync(g => g.TaskId == first.Id)));
         var mine = await ListAsync("xa.lan", new InboxFilter(OnlyMine: true));
         Assert.Equal((1, 1, 0), (mine.Matching, mine.Mine, mine.Unclaimed));
+        Assert.Equal(1, (await ListAsync("xa.lan", new InboxFilter())).Matching);
+        await AssertGroupRowsMatchTasksAsync();
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<InboxService>().ReleaseAsync(lan, first.Id, CancellationToken.None);
+        }
+
+        AssertCarries(dossier, await TaskRowAsync(instance, "selfAssessment"));
+        Assert.True(await QueryAsync(db => db.WorkflowTaskGroups.AnyAsync(g => g.TaskId == first.Id)));
+        var released = await ListAsync("xa.lan", new InboxFilter());
+        Assert.Equal((1, 0, 1), (released.Matching, released.Mine, released.Unclaimed));
         await AssertGroupRowsMatchTasksAsync();
 
         // Completed: its row and group rows go; the next task, made after the link, carries the dossier too.
@@ -116,6 +131,7 @@ public abstract class InboxQueryTests : AppTestHost
         {
             ["communeCode"] = "00706", ["provinceCode"] = "08", ["departments"] = new JsonArray(), ["councilMembers"] = new JsonArray(),
         }, "NO-DOSSIER");
+        await engine.AssignTaskAsync(Assert.Single(await engine.ListTasksAsync(loose.Id)).Id, "xa.khac", "xa.khac");
         var before = await QueryAsync(db => db.WorkflowTasks.AsNoTracking().OrderBy(t => t.Id).ToListAsync());
         Assert.Equal(2, before.Count);
 
@@ -138,8 +154,9 @@ public abstract class InboxQueryTests : AppTestHost
         var looseTask = after.Single(t => t.InstanceId == loose.Id);
         Assert.Equal("NO-DOSSIER", looseTask.BusinessKey);
         Assert.Null(looseTask.DossierId);
+        Assert.Equal("xa.khac", looseTask.Assignee);
         await AssertGroupRowsMatchTasksAsync();
-        Assert.Equal(2, await QueryAsync(db => db.WorkflowTaskGroups.CountAsync()));
+        Assert.Equal(1, await QueryAsync(db => db.WorkflowTaskGroups.CountAsync()));
     }
 
     [Fact]

@@ -204,7 +204,9 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
 
     /// <summary>
     /// The official's own tasks, and (unless only those) the unclaimed ones of their groups: two disjoint
-    /// index lookups, the own by (Assignee, Due), the groups' through WorkflowTaskGroups by (Group, TaskId).
+    /// index lookups, the own by (Assignee, Due), the unclaimed through WorkflowTaskGroups by (Group, TaskId)
+    /// and then by task id. The group rows exist only while a task is unclaimed, so no assignee test is
+    /// needed there (one would tempt SQLite, which has no statistics, to walk every unclaimed task instead).
     /// </summary>
     private IQueryable<WorkflowTaskRow> Visible(Official official, bool onlyMine)
     {
@@ -217,6 +219,6 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
 
         var groups = official.Groups.Order(StringComparer.Ordinal).ToList();
         var ofGroups = db.WorkflowTaskGroups.Where(g => groups.Contains(g.Group)).Select(g => g.TaskId);
-        return own.Concat(db.WorkflowTasks.AsNoTracking().Where(t => t.Assignee == null && ofGroups.Contains(t.Id)));
+        return own.Concat(db.WorkflowTasks.AsNoTracking().Where(t => ofGroups.Contains(t.Id)));
     }
 }

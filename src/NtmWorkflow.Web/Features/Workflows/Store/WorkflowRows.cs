@@ -117,8 +117,9 @@ public sealed class WorkflowTaskRow
 }
 
 /// <summary>
-/// One candidate group of an open task, so the inbox finds a unit's tasks through an index on the group
-/// (a LIKE on the JSON array cannot use one). Written with the task; removed with it by the foreign key.
+/// One candidate group of an open task nobody has claimed: the queue the inbox reads a unit's unclaimed tasks
+/// from, through an index on the group (a LIKE on the JSON array cannot use one). Written by the store in the
+/// save that makes, claims or releases the task; removed with the task by the foreign key.
 /// </summary>
 public sealed class WorkflowTaskGroupRow
 {

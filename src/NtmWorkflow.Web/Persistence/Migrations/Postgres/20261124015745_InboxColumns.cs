@@ -75,7 +75,8 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 table: "WorkflowTaskGroups",
                 columns: new[] { "Group", "TaskId" });
 
-            // Backfill the open tasks of an upgraded database (the table holds open tasks only).
+            // Backfill the open tasks of an upgraded database (the table holds open tasks only); group rows
+            // are the queue of unclaimed tasks.
             migrationBuilder.Sql("""
                 UPDATE "WorkflowTasks" SET "BusinessKey" = (SELECT i."BusinessKey" FROM "WorkflowInstances" AS i WHERE i."Id" = "WorkflowTasks"."InstanceId");
                 """);
@@ -90,7 +91,7 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                 """);
             migrationBuilder.Sql("""
                 INSERT INTO "WorkflowTaskGroups" ("TaskId", "Group")
-                SELECT DISTINCT t."Id", g.value FROM "WorkflowTasks" AS t CROSS JOIN LATERAL jsonb_array_elements_text(t."CandidateGroups"::jsonb) AS g(value);
+                SELECT DISTINCT t."Id", g.value FROM "WorkflowTasks" AS t CROSS JOIN LATERAL jsonb_array_elements_text(t."CandidateGroups"::jsonb) AS g(value) WHERE t."Assignee" IS NULL;
                 """);
         }
 

@@ -75,7 +75,8 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 table: "WorkflowTaskGroups",
                 columns: new[] { "Group", "TaskId" });
 
-            // Backfill the open tasks of an upgraded database (the table holds open tasks only).
+            // Backfill the open tasks of an upgraded database (the table holds open tasks only); group rows
+            // are the queue of unclaimed tasks.
             migrationBuilder.Sql("""
                 UPDATE "WorkflowTasks" SET "BusinessKey" = (SELECT i."BusinessKey" FROM "WorkflowInstances" AS i WHERE i."Id" = "WorkflowTasks"."InstanceId");
                 """);
@@ -90,7 +91,7 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                 """);
             migrationBuilder.Sql("""
                 INSERT INTO "WorkflowTaskGroups" ("TaskId", "Group")
-                SELECT DISTINCT t."Id", g.value FROM "WorkflowTasks" AS t, json_each(t."CandidateGroups") AS g WHERE g.value IS NOT NULL;
+                SELECT DISTINCT t."Id", g.value FROM "WorkflowTasks" AS t, json_each(t."CandidateGroups") AS g WHERE t."Assignee" IS NULL AND g.value IS NOT NULL;
                 """);
         }
 

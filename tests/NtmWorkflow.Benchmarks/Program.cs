@@ -13,10 +13,11 @@ using NtmWorkflow.Web.Persistence;
 // NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
 //   [--instances N] [--persisted N] [--timers N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
-//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain] [--only inbox]
+//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox]
 var smoke = args.Contains("--smoke");
 var onlyInbox = Text("--only") == "inbox";
-var explain = args.Contains("--explain");
+// --explain [TEXT]: the plans of the inbox scenarios whose name contains TEXT (default: every first page).
+var explain = args.Contains("--explain") ? (Text("--explain") is { } e && !e.StartsWith("--", StringComparison.Ordinal) ? e : "first page") : null;
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var inMemoryInstances = Option("--instances", smoke ? 50 : 2000);

@@ -205,8 +205,9 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
     /// <summary>
     /// The official's own tasks, and (unless only those) the unclaimed ones of their groups: two disjoint
     /// index lookups, the own by (Assignee, Due), the unclaimed through WorkflowTaskGroups by (Group, TaskId)
-    /// and then by task id. The group rows exist only while a task is unclaimed, so no assignee test is
-    /// needed there (one would tempt SQLite, which has no statistics, to walk every unclaimed task instead).
+    /// and then by task id, so a page costs what the official can see, not what is open in the country. The
+    /// group rows exist only while a task is unclaimed, so no assignee test is needed there (one would
+    /// tempt SQLite, which keeps no statistics, to walk every unclaimed task instead).
     /// </summary>
     private IQueryable<WorkflowTaskRow> Visible(Official official, bool onlyMine)
     {
@@ -217,8 +218,24 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
             return own;
         }
 
-        var groups = official.Groups.Order(StringComparer.Ordinal).ToList();
-        var ofGroups = db.WorkflowTaskGroups.Where(g => groups.Contains(g.Group)).Select(g => g.TaskId);
-        return own.Concat(db.WorkflowTasks.AsNoTracking().Where(t => ofGroups.Contains(t.Id)));
+        var groups = official.Groups.Order(StringComparer.Ordinal).ToArray();
+        IQueryable<WorkflowTaskRow> unclaimed;
+        if (db.Database.IsNpgsql())
+        {
+            // PostgreSQL would hash-join IN (…) against a scan of all open tasks, filters evaluated on each,
+            // as long as that table is small enough to look cheap; ANY(ARRAY(…)) fetches the group's ids first
+            // and then only those rows by primary key.
+            unclaimed = db.WorkflowTasks.FromSql($"""
+                SELECT * FROM "WorkflowTasks"
+                WHERE "Id" = ANY (ARRAY(SELECT g."TaskId" FROM "WorkflowTaskGroups" AS g WHERE g."Group" = ANY ({groups})))
+                """);
+        }
+        else
+        {
+            var ofGroups = db.WorkflowTaskGroups.Where(g => groups.Contains(g.Group)).Select(g => g.TaskId);
+            unclaimed = db.WorkflowTasks.Where(t => ofGroups.Contains(t.Id));
+        }
+
+        return own.Concat(unclaimed.AsNoTracking());
     }
 }

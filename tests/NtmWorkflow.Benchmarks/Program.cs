@@ -13,7 +13,11 @@ using NtmWorkflow.Web.Persistence;
 // NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
 //   [--instances N] [--persisted N] [--timers N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
+//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox]
 var smoke = args.Contains("--smoke");
+var onlyInbox = Text("--only") == "inbox";
+// --explain [TEXT]: the plans of the inbox scenarios whose name contains TEXT (default: every first page).
+var explain = args.Contains("--explain") ? (Text("--explain") is { } e && !e.StartsWith("--", StringComparison.Ordinal) ? e : "first page") : null;
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 string? Text(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var inMemoryInstances = Option("--instances", smoke ? 50 : 2000);
@@ -21,33 +25,39 @@ var persistedInstances = Option("--persisted", smoke ? 10 : 200);
 var pgbenchSeconds = Option("--pgbench-seconds", smoke ? 3 : 30);
 var timerCount = Option("--timers", smoke ? 20 : 300);
 var postgres = Text("--postgres") ?? Environment.GetEnvironmentVariable("NTM_TEST_POSTGRES");
+var inboxOpen = Option("--inbox-open", smoke ? 500 : 10_000);
+var inboxClosed = Option("--inbox-closed", smoke ? 20_000 : 1_000_000);
+var inboxCalls = Option("--inbox-calls", smoke ? 10 : 100);
 var model = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "approval.bpmn"));
 
 Console.WriteLine($"NtmWorkflow benchmark ({(smoke ? "smoke size" : "full size")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
-// Warm-up: JIT and Jint, so the figures measure steady state.
-await RunAsync(new InMemoryWorkflowStore(), 20);
-
-var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-var memory = await RunAsync(new InMemoryWorkflowStore(), inMemoryInstances);
-var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-Report("in memory", memory);
-Console.WriteLine($"  allocated: {allocated / (double)memory.Transitions:N0} bytes per transition");
-if (Text("--bpmn-engine") is { } script)
+if (!onlyInbox)
 {
-    // The same file on npm bpmn-engine, in memory, in this run.
-    var runs = Math.Min(inMemoryInstances, smoke ? 20 : 300);
-    var node = Process.Start(new ProcessStartInfo("node") { ArgumentList = { script, Path.Combine(AppContext.BaseDirectory, "approval.bpmn"), runs.ToString(CultureInfo.InvariantCulture) }, RedirectStandardOutput = true })!;
-    var line = await node.StandardOutput.ReadToEndAsync();
-    await node.WaitForExitAsync();
-    if (node.ExitCode == 0 && System.Text.Json.JsonDocument.Parse(line).RootElement is var figure)
+    // Warm-up: JIT and Jint, so the figures measure steady state.
+    await RunAsync(new InMemoryWorkflowStore(), 20);
+
+    var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+    var memory = await RunAsync(new InMemoryWorkflowStore(), inMemoryInstances);
+    var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+    Report("in memory", memory);
+    Console.WriteLine($"  allocated: {allocated / (double)memory.Transitions:N0} bytes per transition");
+    if (Text("--bpmn-engine") is { } script)
     {
-        var theirs = figure.GetProperty("instancesPerSecond").GetDouble();
-        Console.WriteLine($"  npm bpmn-engine, same file: {runs} instances at {theirs:N0} instances/s; ours is {memory.Instances / memory.Elapsed.TotalSeconds / theirs:N1}x");
-    }
-    else
-    {
-        Console.WriteLine("  npm bpmn-engine: the reference run failed");
+        // The same file on npm bpmn-engine, in memory, in this run.
+        var runs = Math.Min(inMemoryInstances, smoke ? 20 : 300);
+        var node = Process.Start(new ProcessStartInfo("node") { ArgumentList = { script, Path.Combine(AppContext.BaseDirectory, "approval.bpmn"), runs.ToString(CultureInfo.InvariantCulture) }, RedirectStandardOutput = true })!;
+        var line = await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        if (node.ExitCode == 0 && System.Text.Json.JsonDocument.Parse(line).RootElement is var figure)
+        {
+            var theirs = figure.GetProperty("instancesPerSecond").GetDouble();
+            Console.WriteLine($"  npm bpmn-engine, same file: {runs} instances at {theirs:N0} instances/s; ours is {memory.Instances / memory.Elapsed.TotalSeconds / theirs:N1}x");
+        }
+        else
+        {
+            Console.WriteLine("  npm bpmn-engine: the reference run failed");
+        }
     }
 }
 
@@ -55,9 +65,14 @@ var sqliteFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid(
 Directory.CreateDirectory(sqliteFolder);
 try
 {
-    var sqlite = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(sqliteFolder, "bench.db")}"));
-    Report("SQLite (file, WAL)", sqlite);
-    await TimerLatenessAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "timers.db")}", sqliteFolder);
+    if (!onlyInbox)
+    {
+        var sqlite = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(sqliteFolder, "bench.db")}"));
+        Report("SQLite (file, WAL)", sqlite);
+        await TimerLatenessAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "timers.db")}", sqliteFolder);
+    }
+
+    await InboxBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "inbox.db")}", sqliteFolder, inboxOpen, inboxClosed, inboxCalls, explain);
 }
 finally
 {
@@ -76,6 +91,12 @@ await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
 try
 {
     var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
+    if (onlyInbox)
+    {
+        await InboxBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), inboxOpen, inboxClosed, inboxCalls, explain);
+        return 0;
+    }
+
     var pg = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Postgres, connection));
     Report("PostgreSQL", pg);
     if (Pgbench(connection, pgbenchSeconds) is { } tps)
@@ -93,6 +114,8 @@ try
     {
         Directory.Delete(timersFolder, recursive: true);
     }
+
+    await InboxBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), inboxOpen, inboxClosed, inboxCalls, explain);
 }
 finally
 {

@@ -45,6 +45,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<WorkflowTaskRow> WorkflowTasks => Set<WorkflowTaskRow>();
 
+    public DbSet<WorkflowTaskGroupRow> WorkflowTaskGroups => Set<WorkflowTaskGroupRow>();
+
     public DbSet<WorkflowHistoryRow> WorkflowHistory => Set<WorkflowHistoryRow>();
 
     public DbSet<OutboxMessageRow> OutboxMessages => Set<OutboxMessageRow>();

@@ -12,9 +12,9 @@ namespace NtmWorkflow.Web.Tests.Inbox;
 /// <summary>
 /// Việc cần xử lý over HTTP on the real app (SQLite, demo data): a commune officer sees her unit's tasks and
 /// nobody else's, filters and searches them, claims one, hands it to a colleague of the unit (not to anyone
-/// else), who releases it back; each change is audited.
+/// else), who releases it back; each change is audited. On each provider.
 /// </summary>
-public sealed class InboxPageTests : AppTestHost
+public abstract class InboxPageTests : AppTestHost
 {
     protected override async Task SeedAsync()
     {
@@ -96,4 +96,12 @@ public sealed class InboxPageTests : AppTestHost
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.StartsWith("/account/sign-in", response.Headers.Location!.PathAndQuery, StringComparison.Ordinal);
     }
+}
+
+public sealed class InboxPageTests_Sqlite : InboxPageTests;
+
+[Trait("Db", "Postgres")]
+public sealed class InboxPageTests_Postgres : InboxPageTests
+{
+    protected override bool OnPostgres => true;
 }

@@ -8,6 +8,7 @@ using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.Inbox;
 using NtmWorkflow.Web.Features.LegalParameters;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Persistence;
@@ -189,6 +190,7 @@ public sealed class DossierService(
             var instance = await engine.StartAsync(processId, variables, code, actor: official.UserName, cancellationToken: ct);
             dossier.InstanceId = instance.Id;
             await db.SaveChangesAsync(ct);
+            await InboxColumns.FillAsync(db, dossier, instance.Id, ct);
         }
         catch (Exception e) when (e is WorkflowException or InvalidOperationException)
         {
@@ -604,6 +606,7 @@ public sealed class DossierService(
         var triggered = instance.Variables.GetValueOrDefault("triggered") is JsonValue t && t.GetValue<bool>();
         AuditTrail.Record(db, official.UserName, "dossier.revocationOpened", Subject(id), new { failing, criteria = criteria.Count, triggered, request.Reason, instance = instance.Id });
         await db.SaveChangesAsync(ct);
+        await InboxColumns.FillAsync(db, dossier, instance.Id, ct);
         return (triggered, instance.Id);
     }
 

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Engine.Calendar;
@@ -52,63 +51,61 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
         ArgumentNullException.ThrowIfNull(filter);
         var now = clock.GetUtcNow();
         var soon = calendar.AddWorkingDays(now, DueSoonWorkingDays);
-        var visible = db.WorkflowTasks.AsNoTracking().Where(Visible(official));
+        var me = official.UserName;
 
-        var rows = from t in visible
-                   join i in db.WorkflowInstances.AsNoTracking() on t.InstanceId equals i.Id
-                   join d in db.Dossiers.AsNoTracking() on t.InstanceId equals d.InstanceId into dossiers
-                   from d in dossiers.DefaultIfEmpty()
-                   select new { Task = t, i.BusinessKey, DossierId = (Guid?)d.Id, CommuneName = d.CommuneName, CommuneCode = d.CommuneCode };
-        if (filter.OnlyMine)
-        {
-            rows = rows.Where(r => r.Task.Assignee == official.UserName);
-        }
+        // One table, no joins: the task row carries the dossier's code, id and commune (see InboxColumns).
+        var rows = Visible(official, filter.OnlyMine);
 
         // EF Core turns ToLower() into SQL lower(): no .NET culture takes part, whatever the analyzers fear.
 #pragma warning disable CA1304, CA1311, CA1862
         if (!string.IsNullOrWhiteSpace(filter.Commune))
         {
             var commune = filter.Commune.Trim();
-            rows = rows.Where(r => r.CommuneCode == commune || (r.CommuneName != null && r.CommuneName.ToLower().Contains(commune.ToLower())));
+            var communeLower = commune.ToLower();
+            rows = rows.Where(t => t.CommuneCode == commune || (t.CommuneName != null && t.CommuneName.ToLower().Contains(communeLower)));
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Step))
         {
-            rows = rows.Where(r => r.Task.ElementId == filter.Step);
+            rows = rows.Where(t => t.ElementId == filter.Step);
         }
 
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var text = filter.Search.Trim().ToLower();
-            rows = rows.Where(r => (r.BusinessKey != null && r.BusinessKey.ToLower().Contains(text)) || (r.Task.Name != null && r.Task.Name.ToLower().Contains(text))
-                || (r.CommuneName != null && r.CommuneName.ToLower().Contains(text)));
+            rows = rows.Where(t => (t.BusinessKey != null && t.BusinessKey.ToLower().Contains(text)) || (t.Name != null && t.Name.ToLower().Contains(text))
+                || (t.CommuneName != null && t.CommuneName.ToLower().Contains(text)));
         }
 #pragma warning restore CA1304, CA1311, CA1862
 
         rows = filter.Due switch
         {
-            DueState.Overdue => rows.Where(r => r.Task.Due != null && r.Task.Due < now),
-            DueState.DueSoon => rows.Where(r => r.Task.Due != null && r.Task.Due >= now && r.Task.Due <= soon),
-            DueState.OnTime => rows.Where(r => r.Task.Due != null && r.Task.Due > soon),
-            DueState.NoDeadline => rows.Where(r => r.Task.Due == null),
+            DueState.Overdue => rows.Where(t => t.Due != null && t.Due < now),
+            DueState.DueSoon => rows.Where(t => t.Due != null && t.Due >= now && t.Due <= soon),
+            DueState.OnTime => rows.Where(t => t.Due != null && t.Due > soon),
+            DueState.NoDeadline => rows.Where(t => t.Due == null),
             _ => rows,
         };
 
         var matching = await rows.CountAsync(ct);
         var pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
         var page = Math.Clamp(filter.Page, 1, pages);
-        var items = await rows.OrderBy(r => r.Task.Due == null).ThenBy(r => r.Task.Due).ThenBy(r => r.Task.Created)
-            .Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(ct);
+        var items = await rows.OrderBy(t => t.Due == null).ThenBy(t => t.Due).ThenBy(t => t.Created).ThenBy(t => t.Id)
+            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Select(t => new { t.Id, t.ElementId, t.Name, t.FormKey, t.BusinessKey, t.DossierId, t.CommuneName, t.Assignee, t.Created, t.Due, t.DueUnverified })
+            .ToListAsync(ct);
 
-        var mine = await visible.CountAsync(t => t.Assignee == official.UserName, ct);
-        var unclaimed = await visible.CountAsync(t => t.Assignee == null, ct);
-        var overdue = await visible.CountAsync(t => t.Due != null && t.Due < now, ct);
-        var steps = await visible.Select(t => t.ElementId).Distinct().OrderBy(e => e).ToListAsync(ct);
+        // The counts above the list and the step choices, of the whole inbox, in one pass over it.
+        var tally = await Visible(official, onlyMine: false)
+            .GroupBy(t => new { t.ElementId, Mine = t.Assignee == me, Unclaimed = t.Assignee == null, Overdue = t.Due != null && t.Due < now })
+            .Select(g => new { g.Key.ElementId, g.Key.Mine, g.Key.Unclaimed, g.Key.Overdue, Count = g.Count() })
+            .ToListAsync(ct);
         return new InboxPage(
-            [.. items.Select(r => new InboxItem(r.Task.Id, r.Task.ElementId, r.Task.Name ?? r.Task.ElementId, r.Task.FormKey, r.BusinessKey, r.DossierId, r.CommuneName,
-                r.Task.Assignee, r.Task.Created, r.Task.Due, r.Task.Due is { } due ? calendar.WorkingDaysBetween(now, due) : null,
-                State(r.Task.Due, now, soon), r.Task.DueUnverified?.Split(',') ?? []))],
-            matching, mine, unclaimed, overdue, page, pages, steps);
+            [.. items.Select(r => new InboxItem(r.Id, r.ElementId, r.Name ?? r.ElementId, r.FormKey, r.BusinessKey, r.DossierId, r.CommuneName,
+                r.Assignee, r.Created, r.Due, r.Due is { } due ? calendar.WorkingDaysBetween(now, due) : null,
+                State(r.Due, now, soon), r.DueUnverified?.Split(',') ?? []))],
+            matching, tally.Where(g => g.Mine).Sum(g => g.Count), tally.Where(g => g.Unclaimed).Sum(g => g.Count), tally.Where(g => g.Overdue).Sum(g => g.Count),
+            page, pages, [.. tally.Select(g => g.ElementId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
     }
 
     /// <summary>Takes an unclaimed task of one of the official's groups.</summary>
@@ -206,24 +203,39 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
         due is null ? DueState.NoDeadline : due < now ? DueState.Overdue : due <= soon ? DueState.DueSoon : DueState.OnTime;
 
     /// <summary>
-    /// The official's own tasks, or unclaimed ones of their groups. Candidate groups are stored as a JSON array,
-    /// so a group is matched with its quotes ("commune-007" does not match "commune-00700"); one OR per group.
+    /// The official's own tasks, and (unless only those) the unclaimed ones of their groups: two disjoint
+    /// index lookups, the own by (Assignee, Due), the unclaimed through WorkflowTaskGroups by (Group, TaskId)
+    /// and then by task id, so a page costs what the official can see, not what is open in the country. The
+    /// group rows exist only while a task is unclaimed, so no assignee test is needed there (one would
+    /// tempt SQLite, which keeps no statistics, to walk every unclaimed task instead).
     /// </summary>
-    private static Expression<Func<WorkflowTaskRow, bool>> Visible(Official official)
+    private IQueryable<WorkflowTaskRow> Visible(Official official, bool onlyMine)
     {
-        var task = Expression.Parameter(typeof(WorkflowTaskRow), "t");
-        var assignee = Expression.Property(task, nameof(WorkflowTaskRow.Assignee));
-        Expression body = Expression.Equal(assignee, Expression.Constant(official.UserName, typeof(string)));
-        var groups = Expression.Property(task, nameof(WorkflowTaskRow.CandidateGroups));
-        var contains = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
-        foreach (var group in official.Groups.Order(StringComparer.Ordinal))
+        var me = official.UserName;
+        var own = db.WorkflowTasks.AsNoTracking().Where(t => t.Assignee == me);
+        if (onlyMine || official.Groups.Count == 0)
         {
-            var inGroup = Expression.AndAlso(
-                Expression.Equal(assignee, Expression.Constant(null, typeof(string))),
-                Expression.Call(groups, contains, Expression.Constant(JsonSerializer.Serialize(group))));
-            body = Expression.OrElse(body, inGroup);
+            return own;
         }
 
-        return Expression.Lambda<Func<WorkflowTaskRow, bool>>(body, task);
+        var groups = official.Groups.Order(StringComparer.Ordinal).ToArray();
+        IQueryable<WorkflowTaskRow> unclaimed;
+        if (db.Database.IsNpgsql())
+        {
+            // PostgreSQL would hash-join IN (…) against a scan of all open tasks, filters evaluated on each,
+            // as long as that table is small enough to look cheap; ANY(ARRAY(…)) fetches the group's ids first
+            // and then only those rows by primary key.
+            unclaimed = db.WorkflowTasks.FromSql($"""
+                SELECT * FROM "WorkflowTasks"
+                WHERE "Id" = ANY (ARRAY(SELECT g."TaskId" FROM "WorkflowTaskGroups" AS g WHERE g."Group" = ANY ({groups})))
+                """);
+        }
+        else
+        {
+            var ofGroups = db.WorkflowTaskGroups.Where(g => groups.Contains(g.Group)).Select(g => g.TaskId);
+            unclaimed = db.WorkflowTasks.Where(t => ofGroups.Contains(t.Id));
+        }
+
+        return own.Concat(unclaimed.AsNoTracking());
     }
 }

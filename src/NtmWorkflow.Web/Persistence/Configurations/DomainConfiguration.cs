@@ -168,6 +168,7 @@ internal sealed class DossierRowConfiguration : IEntityTypeConfiguration<Feature
         builder.HasIndex(d => new { d.ProvinceCode, d.Year, d.Status });
         builder.HasIndex(d => d.CommuneCode);
         builder.HasIndex(d => d.InstanceId);
+        builder.HasIndex(d => d.RevocationInstanceId);
         builder.HasMany(d => d.Indicators).WithOne().HasForeignKey(i => i.DossierId).OnDelete(DeleteBehavior.Cascade);
     }
 }

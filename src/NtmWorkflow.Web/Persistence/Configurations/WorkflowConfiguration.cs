@@ -69,10 +69,30 @@ internal sealed class WorkflowTaskRowConfiguration : IEntityTypeConfiguration<Wo
         builder.Property(t => t.Assignee).HasMaxLength(256);
         builder.Property(t => t.FormKey).HasMaxLength(200);
         builder.Property(t => t.DueUnverified).HasMaxLength(1000);
+        builder.Property(t => t.BusinessKey).HasMaxLength(200);
+        builder.Property(t => t.CommuneCode).HasMaxLength(10);
+        builder.Property(t => t.CommuneName).HasMaxLength(200);
+
+        // The table holds open tasks only (a completed task's row is deleted; history keeps it), so these
+        // indexes never reach closed ones. (Assignee, Due): an official's own tasks, soonest due first.
         builder.HasIndex(t => t.InstanceId);
-        builder.HasIndex(t => t.Assignee);
+        builder.HasIndex(t => new { t.Assignee, t.Due });
         builder.HasIndex(t => t.Due);
         builder.HasOne<WorkflowInstanceRow>().WithMany().HasForeignKey(t => t.InstanceId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class WorkflowTaskGroupRowConfiguration : IEntityTypeConfiguration<WorkflowTaskGroupRow>
+{
+    public void Configure(EntityTypeBuilder<WorkflowTaskGroupRow> builder)
+    {
+        builder.ToTable("WorkflowTaskGroups");
+        builder.HasKey(g => new { g.TaskId, g.Group });
+        builder.Property(g => g.Group).HasMaxLength(200);
+
+        // Covering: a unit's tasks are read from the index alone.
+        builder.HasIndex(g => new { g.Group, g.TaskId });
+        builder.HasOne<WorkflowTaskRow>().WithMany().HasForeignKey(g => g.TaskId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

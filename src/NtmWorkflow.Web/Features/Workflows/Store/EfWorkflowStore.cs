@@ -96,14 +96,28 @@ public sealed class EfWorkflowStore(
 
         var tasks = Difference(loaded?.Tasks ?? [], instance.Tasks, t => t.Id.ToString());
 
-        // A task changes only its assignee (claimed, delegated, released): that column is updated in place.
+        // A task changes only its assignee (claimed, delegated, released): that column is updated in place, and
+        // a claim takes the task out of its groups' queue (WorkflowTaskGroups), a release puts it back.
         foreach (var (before, after) in (loaded?.Tasks ?? []).Join(instance.Tasks, t => t.Id, t => t.Id, (b, a) => (b, a)).Where(p => p.b.Assignee != p.a.Assignee))
         {
             var row = Attach(db, new WorkflowTaskRow { Id = after.Id, InstanceId = instance.Id, ElementId = after.ElementId, Assignee = before.Assignee, CandidateUsers = "", CandidateGroups = "", Properties = "" });
             row.Assignee = after.Assignee;
+            if (before.Assignee is null)
+            {
+                db.WorkflowTaskGroups.RemoveRange(GroupRows(after).Select(g => Attach(db, g)));
+            }
+            else if (after.Assignee is null)
+            {
+                db.WorkflowTaskGroups.AddRange(GroupRows(after));
+            }
         }
 
+        // A removed task's group rows go with it (ON DELETE CASCADE).
         db.WorkflowTasks.RemoveRange(tasks.Removed.Select(t => Attach(db, new WorkflowTaskRow { Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, CandidateUsers = "", CandidateGroups = "", Properties = "" })));
+
+        // The inbox's columns: a new instance has no dossier linked yet (linking fills its tasks); a later
+        // step reads the link once for all the tasks it makes.
+        var dossier = tasks.Added.Count > 0 && loaded is not null ? await Features.Inbox.InboxColumns.OfInstanceAsync(db, instance.Id, cancellationToken) : null;
         db.WorkflowTasks.AddRange(tasks.Added.Select(t => new WorkflowTaskRow
         {
             Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, Name = t.Name, Assignee = t.Assignee,
@@ -111,7 +125,9 @@ public sealed class EfWorkflowStore(
             Due = t.Due, FollowUp = t.FollowUp, Priority = t.Priority, FormKey = t.FormKey, Properties = JsonSerializer.Serialize(t.Properties, Json),
             Created = t.Created, LoopCounter = t.LoopCounter,
             DueUnverified = t.DueUnverifiedParameters is { Count: > 0 } unverified ? string.Join(',', unverified) : null,
+            BusinessKey = instance.BusinessKey, DossierId = dossier?.DossierId, CommuneCode = dossier?.CommuneCode, CommuneName = dossier?.CommuneName,
         }));
+        db.WorkflowTaskGroups.AddRange(tasks.Added.Where(t => t.Assignee is null).SelectMany(GroupRows));
 
         db.WorkflowHistory.AddRange(history.Select(h => new WorkflowHistoryRow
         {
@@ -183,6 +199,9 @@ public sealed class EfWorkflowStore(
         var afterKeys = after.Select(key).ToHashSet(StringComparer.Ordinal);
         return ([.. before.Where(b => !afterKeys.Contains(key(b)))], [.. after.Where(a => !beforeKeys.Contains(key(a)))]);
     }
+
+    private static IEnumerable<WorkflowTaskGroupRow> GroupRows(TaskView task) =>
+        task.CandidateGroups.Distinct(StringComparer.Ordinal).Select(g => new WorkflowTaskGroupRow { TaskId = task.Id, Group = g });
 
     private static TRow Attach<TRow>(AppDbContext db, TRow row)
         where TRow : class

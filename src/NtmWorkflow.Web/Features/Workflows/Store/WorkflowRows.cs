@@ -101,6 +101,31 @@ public sealed class WorkflowTaskRow
     public DateTimeOffset Created { get; set; }
 
     public int? LoopCounter { get; set; }
+
+    // What the inbox shows and filters by, copied onto the task so listing it needs no join: the
+    // instance's business key when the task is made, the dossier's id and commune once the instance is
+    // linked to a dossier (see Features.Inbox.InboxColumns).
+
+    /// <summary>The instance's business key (a dossier's code).</summary>
+    public string? BusinessKey { get; set; }
+
+    public Guid? DossierId { get; set; }
+
+    public string? CommuneCode { get; set; }
+
+    public string? CommuneName { get; set; }
+}
+
+/// <summary>
+/// One candidate group of an open task nobody has claimed: the queue the inbox reads a unit's unclaimed tasks
+/// from, through an index on the group (a LIKE on the JSON array cannot use one). Written by the store in the
+/// save that makes, claims or releases the task; removed with the task by the foreign key.
+/// </summary>
+public sealed class WorkflowTaskGroupRow
+{
+    public Guid TaskId { get; set; }
+
+    public required string Group { get; set; }
 }
 
 /// <summary>

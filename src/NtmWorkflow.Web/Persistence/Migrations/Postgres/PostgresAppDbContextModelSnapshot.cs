@@ -911,6 +911,8 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
                     b.HasIndex("InstanceId");
 
+                    b.HasIndex("RevocationInstanceId");
+
                     b.HasIndex("ProvinceCode", "Year", "Status");
 
                     b.ToTable("Dossiers", (string)null);
@@ -1305,6 +1307,22 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.ToTable("WorkflowSubscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskGroupRow", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Group")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.HasKey("TaskId", "Group");
+
+                    b.HasIndex("Group", "TaskId");
+
+                    b.ToTable("WorkflowTaskGroups", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1315,6 +1333,10 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<string>("BusinessKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("CandidateGroups")
                         .IsRequired()
                         .HasColumnType("text");
@@ -1323,8 +1345,19 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("CommuneCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("CommuneName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTime>("Created")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("uuid");
 
                     b.Property<DateTime?>("Due")
                         .HasColumnType("timestamp with time zone");
@@ -1364,11 +1397,11 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Assignee");
-
                     b.HasIndex("Due");
 
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex("Assignee", "Due");
 
                     b.ToTable("WorkflowTasks", (string)null);
                 });
@@ -1569,6 +1602,15 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.HasOne("NtmWorkflow.Web.Features.Workflows.Store.WorkflowInstanceRow", null)
                         .WithMany()
                         .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskGroupRow", b =>
+                {
+                    b.HasOne("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskRow", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -886,6 +886,8 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 
                     b.HasIndex("InstanceId");
 
+                    b.HasIndex("RevocationInstanceId");
+
                     b.HasIndex("ProvinceCode", "Year", "Status");
 
                     b.ToTable("Dossiers", (string)null);
@@ -1270,6 +1272,22 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.ToTable("WorkflowSubscriptions", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskGroupRow", b =>
+                {
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Group")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("TaskId", "Group");
+
+                    b.HasIndex("Group", "TaskId");
+
+                    b.ToTable("WorkflowTaskGroups", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskRow", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1280,6 +1298,10 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("BusinessKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("CandidateGroups")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -1288,7 +1310,18 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CommuneCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommuneName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("Created")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DossierId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("Due")
@@ -1329,11 +1362,11 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Assignee");
-
                     b.HasIndex("Due");
 
                     b.HasIndex("InstanceId");
+
+                    b.HasIndex("Assignee", "Due");
 
                     b.ToTable("WorkflowTasks", (string)null);
                 });
@@ -1534,6 +1567,15 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.HasOne("NtmWorkflow.Web.Features.Workflows.Store.WorkflowInstanceRow", null)
                         .WithMany()
                         .HasForeignKey("InstanceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskGroupRow", b =>
+                {
+                    b.HasOne("NtmWorkflow.Web.Features.Workflows.Store.WorkflowTaskRow", null)
+                        .WithMany()
+                        .HasForeignKey("TaskId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

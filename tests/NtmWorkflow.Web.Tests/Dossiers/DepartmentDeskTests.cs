@@ -1,11 +1,7 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
-using NtmWorkflow.Web.Features.Criteria;
-using NtmWorkflow.Web.Features.Dossiers;
-using NtmWorkflow.Web.Features.Organisation;
 
 namespace NtmWorkflow.Web.Tests.Dossiers;
 
@@ -22,39 +18,8 @@ public sealed class DepartmentDeskTests : AppTestHost
     protected override async Task SeedAsync()
     {
         await CreateOfficialAsync("xa.khac", "commune:00706", Roles.CommuneOfficer);
-        _ngocDuong = await DossierAtDepartmentReviewAsync("xa.lan", "00700");
-        _phuLinh = await DossierAtDepartmentReviewAsync("xa.khac", "00706");
-    }
-
-    /// <summary>A dossier of 2025 driven, every indicator met, through intake and verification to the departments' reviews.</summary>
-    private async Task<Guid> DossierAtDepartmentReviewAsync(string communeOfficer, string commune)
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var organisation = scope.ServiceProvider.GetRequiredService<OrganisationService>();
-        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
-        var db = scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Persistence.AppDbContext>();
-        var officer = (await organisation.FindOfficialAsync(communeOfficer, null, CancellationToken.None))!;
-        var office = (await organisation.FindOfficialAsync("vpdp", null, CancellationToken.None))!;
-        var dossier = await dossiers.OpenAsync(officer, new OpenDossierRequest(commune, RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
-        var kinds = await db.Indicators.AsNoTracking().Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToDictionaryAsync(i => i.Number, i => i.Kind);
-        foreach (var number in dossier.Indicators.Select(i => i.Number).ToList())
-        {
-            var value = kinds[number] switch { MeasurementKind.YesNo => "true", MeasurementKind.Rating => "\"Tốt\"", MeasurementKind.Percent => "92.5", _ => "58" };
-            await dossiers.SetIndicatorAsync(officer, dossier.Id, number, new IndicatorValueRequest(JsonDocument.Parse(value).RootElement, true, null), CancellationToken.None);
-        }
-
-        await dossiers.CompleteCommuneStepAsync(officer, dossier.Id, CommuneStep.SelfAssessment, CancellationToken.None);
-        await dossiers.SetConditionsAsync(officer, dossier.Id, new ConditionsRequest(96.4m, 1180, true, SecurityOrderStatus.NotComplicated,
-            new DateOnly(2025, 10, 1), new DateOnly(2025, 10, 15), 3, "Ý kiến về đường liên thôn"), CancellationToken.None);
-        await dossiers.CompleteCommuneStepAsync(officer, dossier.Id, CommuneStep.PostingAndSurvey, CancellationToken.None);
-        await dossiers.CompleteCommuneStepAsync(officer, dossier.Id, CommuneStep.Submit, CancellationToken.None);
-        foreach (var step in new[] { "intake", "verification" })
-        {
-            var task = (await dossiers.OpenTasksAsync(dossier, CancellationToken.None)).Single(t => t.ElementId == step);
-            await dossiers.ReviewAsync(office, dossier.Id, task.Id, new ReviewRequest("forward", null, null, null), CancellationToken.None);
-        }
-
-        return dossier.Id;
+        _ngocDuong = await DossierSeeds.AtDepartmentReviewAsync(App.Services, "xa.lan", "00700");
+        _phuLinh = await DossierSeeds.AtDepartmentReviewAsync(App.Services, "xa.khac", "00706");
     }
 
     [Fact]

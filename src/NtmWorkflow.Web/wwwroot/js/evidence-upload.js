@@ -47,6 +47,7 @@
       try { state = await call(form, 'GET', base + '/uploads/' + known); } catch (e) { localStorage.removeItem(key); state = null; }
     }
     if (state && state.received > 0) {
+      form.dataset.resumedFrom = state.received;
       status.textContent = table.dataset.uploadResumed.replace('{0}', Math.floor(100 * state.received / state.length));
     }
     if (!state) {

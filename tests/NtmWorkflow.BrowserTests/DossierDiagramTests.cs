@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Engine.Runtime;
-using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Organisation;
@@ -15,38 +14,27 @@ namespace NtmWorkflow.BrowserTests;
 
 /// <summary>The dossier page's process diagram as bpmn-js draws it in Chromium, on PostgreSQL.</summary>
 [Trait("Db", "Postgres")]
-public sealed partial class DossierDiagramTests : IAsyncLifetime
+public sealed partial class DossierDiagramTests : BrowserTestHost
 {
-    private readonly TemporaryDirectory _data = new();
-    private PostgresTestDatabase? _database;
-    private NtmWorkflowAppFactory? _app;
-    private Browser? _browser;
     private Guid _dossier;
 
-    public async Task InitializeAsync()
+    protected override async Task SeedAsync()
     {
-        _database = await PostgresTestDatabase.CreateAsync();
-        _app = new NtmWorkflowAppFactory(_data, NtmWorkflowAppFactory.Postgres(_database), useKestrel: true);
-        _ = _app.ServerAddress;
-        await using (var scope = _app.Services.CreateAsyncScope())
-        {
-            var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
-            var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
-            var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
-            _dossier = dossier.Id;
-            var task = Assert.Single(await dossiers.OpenTasksAsync(dossier, CancellationToken.None));
-            await scope.ServiceProvider.GetRequiredService<WorkflowEngine>().CompleteTaskAsync(task.Id, null, "xa.lan");
-        }
-
-        _browser = new Browser();
+        await using var scope = App.Services.CreateAsyncScope();
+        var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
+        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+        var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
+        _dossier = dossier.Id;
+        var task = Assert.Single(await dossiers.OpenTasksAsync(dossier, CancellationToken.None));
+        await scope.ServiceProvider.GetRequiredService<WorkflowEngine>().CompleteTaskAsync(task.Id, null, "xa.lan");
     }
 
     [Fact]
     public async Task The_diagram_shows_every_element_with_the_path_taken_and_the_open_step_marked()
     {
-        var browser = _browser!;
-        SignIn(browser);
-        browser.GoTo(new Uri(_app!.ServerAddress, $"/dossiers/{_dossier}"));
+        var browser = Browser;
+        SignIn("xa.lan");
+        browser.GoTo(new Uri(App.ServerAddress, $"/dossiers/{_dossier}"));
         var host = DiagramState(browser, "shown");
 
         // Every element of the stored version is drawn (labels are shapes of their own in diagram-js).
@@ -82,7 +70,7 @@ public sealed partial class DossierDiagramTests : IAsyncLifetime
     public async Task A_version_without_a_diagram_gets_a_readable_message_and_the_page_keeps_its_steps()
     {
         // As a version deployed before the models had diagram interchange: the same XML without its bpmndi part.
-        await using (var scope = _app!.Services.CreateAsyncScope())
+        await using (var scope = App.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             var instance = await db.WorkflowInstances.SingleAsync(i => i.ProcessId == "ntm-commune-two-tier");
@@ -91,23 +79,14 @@ public sealed partial class DossierDiagramTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        var browser = _browser!;
-        SignIn(browser);
-        browser.GoTo(new Uri(_app.ServerAddress, $"/dossiers/{_dossier}"));
+        var browser = Browser;
+        SignIn("xa.lan");
+        browser.GoTo(new Uri(App.ServerAddress, $"/dossiers/{_dossier}"));
         var host = DiagramState(browser, "failed");
         Assert.StartsWith("Không vẽ được sơ đồ của phiên bản quy trình này", host.FindElement(By.CssSelector("[data-role=status]")).Text, StringComparison.Ordinal);
         Assert.False(host.FindElement(By.CssSelector("[data-role=canvas]")).Displayed);
         Assert.False(host.FindElement(By.CssSelector(".diagram-legend")).Displayed);
         Assert.Contains("Xã công khai kết quả", browser.Find("#current-steps").Text, StringComparison.Ordinal);
-    }
-
-    private void SignIn(Browser browser)
-    {
-        browser.GoTo(new Uri(_app!.ServerAddress, "/account/sign-in"));
-        browser.Find("#user-name").SendKeys("xa.lan");
-        browser.Find("#password").SendKeys("NtmDemo@2026");
-        browser.Find("#sign-in-submit").Click();
-        browser.Find("#welcome");
     }
 
     /// <summary>Waits (up to 20 s) for the bundle to say it drew the diagram, or gave up.</summary>
@@ -124,7 +103,7 @@ public sealed partial class DossierDiagramTests : IAsyncLifetime
 
     private async Task<string> StoredBpmnAsync()
     {
-        await using var scope = _app!.Services.CreateAsyncScope();
+        await using var scope = App.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var instance = await db.WorkflowInstances.SingleAsync(i => i.ProcessId == "ntm-commune-two-tier");
         return Encoding.UTF8.GetString((await db.WorkflowDefinitions.SingleAsync(d => d.ProcessId == instance.ProcessId && d.Version == instance.Version)).Bpmn);
@@ -132,20 +111,4 @@ public sealed partial class DossierDiagramTests : IAsyncLifetime
 
     [GeneratedRegex("<bpmndi:BPMNDiagram.*</bpmndi:BPMNDiagram>", RegexOptions.Singleline)]
     private static partial Regex DiagramPart();
-
-    public async Task DisposeAsync()
-    {
-        _browser?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        _data.Dispose();
-    }
 }

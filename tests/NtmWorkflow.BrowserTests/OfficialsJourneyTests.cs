@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Organisation;
-using NtmWorkflow.Web.Persistence;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Chromium;
@@ -19,27 +18,12 @@ namespace NtmWorkflow.BrowserTests;
 /// where it stopped. Chị Hoa agrees her rows of two communes at once and forwards both dossiers.
 /// </summary>
 [Trait("Db", "Postgres")]
-public sealed class OfficialsJourneyTests : IAsyncLifetime
+public sealed class OfficialsJourneyTests : BrowserTestHost
 {
     private const int Part = 64 * 1024;
-    private readonly TemporaryDirectory _data = new();
-    private PostgresTestDatabase? _database;
-    private NtmWorkflowAppFactory? _app;
-    private Browser? _browser;
 
-    private NtmWorkflowAppFactory App => _app!;
-
-    private Browser Browser => _browser!;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        var settings = NtmWorkflowAppFactory.Postgres(_database);
+    protected override void Configure(IDictionary<string, string?> settings) =>
         settings["Documents:ChunkBytes"] = Part.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _app = new NtmWorkflowAppFactory(_data, settings, useKestrel: true);
-        _ = _app.ServerAddress;
-        _browser = new Browser();
-    }
 
     [Fact]
     public async Task The_commune_submits_the_verifier_returns_one_indicator_the_commune_fixes_it_and_the_dossier_goes_on()
@@ -114,7 +98,7 @@ public sealed class OfficialsJourneyTests : IAsyncLifetime
     public async Task An_evidence_upload_cut_off_half_way_continues_where_it_stopped()
     {
         var id = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
-        var file = Path.Combine(_data.Path, "Quyết định phê duyệt quy hoạch.pdf");
+        var file = Path.Combine(DataPath, "Quyết định phê duyệt quy hoạch.pdf");
         var bytes = new byte[40 * Part + 123];
         new Random(7).NextBytes(bytes);
         "%PDF-1.7\n"u8.CopyTo(bytes);
@@ -182,18 +166,6 @@ public sealed class OfficialsJourneyTests : IAsyncLifetime
         await scope.ServiceProvider.GetRequiredService<OrganisationService>().AssignAsync(userName, unit, role, new DateOnly(2025, 7, 1), "admin", CancellationToken.None);
     }
 
-    private void SignIn(string userName)
-    {
-        Browser.Driver.Manage().Cookies.DeleteAllCookies();
-        Go("/account/sign-in");
-        Browser.Find("#user-name").SendKeys(userName);
-        Browser.Find("#password").SendKeys("NtmDemo@2026");
-        Browser.Find("#sign-in-submit").Click();
-        Browser.Find("#welcome");
-    }
-
-    private void Go(string path) => Browser.GoTo(new Uri(App.ServerAddress, path));
-
     private IWebElement Row(string indicator) => Browser.Find($"tr[data-indicator='{indicator}']");
 
     /// <summary>Picks an option in a row's select and waits for the row's autosave to say it is saved.</summary>
@@ -241,27 +213,5 @@ public sealed class OfficialsJourneyTests : IAsyncLifetime
     private async Task<List<string>> OpenStepsAsync(Guid dossier) =>
         await QueryAsync(db => (from t in db.WorkflowTasks join d in db.Dossiers on (Guid?)t.InstanceId equals d.InstanceId where d.Id == dossier select t.ElementId).ToListAsync());
 
-    private async Task<T> QueryAsync<T>(Func<AppDbContext, Task<T>> read)
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        return await read(scope.ServiceProvider.GetRequiredService<AppDbContext>());
-    }
-
     private void Screenshot(string name) => Browser.Screenshot(name);
-
-    public async Task DisposeAsync()
-    {
-        _browser?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        _data.Dispose();
-    }
 }

@@ -1,28 +1,14 @@
-using NtmWorkflow.Testing;
-
 namespace NtmWorkflow.BrowserTests;
 
 /// <summary>An official's first minute with the app, in Chromium, on PostgreSQL.</summary>
 [Trait("Db", "Postgres")]
-public sealed class SignInTests : IAsyncLifetime
+public sealed class SignInTests : BrowserTestHost
 {
-    private readonly TemporaryDirectory _data = new();
-    private PostgresTestDatabase? _database;
-    private NtmWorkflowAppFactory? _app;
-    private Browser? _browser;
-
-    public async Task InitializeAsync()
-    {
-        _database = await PostgresTestDatabase.CreateAsync();
-        _app = new NtmWorkflowAppFactory(_data, NtmWorkflowAppFactory.Postgres(_database), useKestrel: true);
-        _browser = new Browser();
-    }
-
     [Fact]
     public void A_commune_officer_signs_in_in_Vietnamese_switches_to_English_and_signs_out()
     {
-        var browser = _browser!;
-        browser.GoTo(_app!.ServerAddress);
+        var browser = Browser;
+        browser.GoTo(App.ServerAddress);
         browser.Find("#sign-in-link").Click();
 
         browser.Find("#user-name").SendKeys("xa.lan");
@@ -47,21 +33,5 @@ public sealed class SignInTests : IAsyncLifetime
         browser.Find("#sign-out").Click();
         Assert.Equal("Sign in", browser.Find("#sign-in-link").Text);
         Assert.False(browser.Exists("#welcome"));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _browser?.Dispose();
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        _data.Dispose();
     }
 }

@@ -46,6 +46,7 @@ public sealed class OfficialsJourneyTests : BrowserTestHost
         Assert.Equal("82.5", Row("17.10").FindElement(By.CssSelector("input[name=value]")).GetAttribute("value"));
         Assert.True(Row("1.1").FindElement(By.CssSelector("select[name=value] option[value=true]")).Selected);
         Assert.Contains("met", Row("19.2").GetAttribute("class"), StringComparison.Ordinal);
+        ScrollTo(Row("17.10"));
         Screenshot("self-assessment");
 
         // Self-assessment, posting and survey, submission: the page's main button completes whichever step is open.
@@ -66,6 +67,7 @@ public sealed class OfficialsJourneyTests : BrowserTestHost
         Row("17.10").FindElement(By.CssSelector("input[name='reason-17.10']")).SendKeys("Tỷ lệ thu gom rác chưa khớp biểu tổng hợp của xã");
         Browser.Find("#decision option[value=return]").Click();
         Browser.Find("#reason").SendKeys("Đề nghị xã rà soát lại chỉ tiêu 17.10");
+        ScrollTo(Row("17.10"));
         Screenshot("review-return");
         Browser.Find("#send-review").Click();
         Browser.Find("#dossier-code");
@@ -87,7 +89,7 @@ public sealed class OfficialsJourneyTests : BrowserTestHost
         await ReviewAsync(id, "intake", "forward");
         await OpenReviewAsync(id, "verification");
         Assert.Contains("changed", Row("17.10").GetAttribute("class"), StringComparison.Ordinal);
-        Assert.Contains("82.5 →", Row("17.10").Text, StringComparison.Ordinal);
+        Assert.Contains("82,5 →", Row("17.10").Text, StringComparison.Ordinal);
         Browser.Find("#decision option[value=forward]").Click();
         Browser.Find("#send-review").Click();
         Browser.Find("#dossier-code");
@@ -214,4 +216,6 @@ public sealed class OfficialsJourneyTests : BrowserTestHost
         await QueryAsync(db => (from t in db.WorkflowTasks join d in db.Dossiers on (Guid?)t.InstanceId equals d.InstanceId where d.Id == dossier select t.ElementId).ToListAsync());
 
     private void Screenshot(string name) => Browser.Screenshot(name);
+
+    private void ScrollTo(IWebElement element) => ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", element);
 }

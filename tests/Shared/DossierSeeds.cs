@@ -50,12 +50,12 @@ public static class DossierSeeds
     {
         var id = await OpenAsync(services, communeOfficer, commune);
         await AssessAllAsync(services, communeOfficer, id);
+        await SetConditionsAsync(services, communeOfficer, id);
         await using var scope = services.CreateAsyncScope();
         var officer = await OfficialAsync(scope, communeOfficer);
         var office = await OfficialAsync(scope, "vpdp");
         var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
         await dossiers.CompleteCommuneStepAsync(officer, id, CommuneStep.SelfAssessment, CancellationToken.None);
-        await SetConditionsAsync(services, communeOfficer, id);
         await dossiers.CompleteCommuneStepAsync(officer, id, CommuneStep.PostingAndSurvey, CancellationToken.None);
         await dossiers.CompleteCommuneStepAsync(officer, id, CommuneStep.Submit, CancellationToken.None);
         foreach (var step in new[] { "intake", "verification" })

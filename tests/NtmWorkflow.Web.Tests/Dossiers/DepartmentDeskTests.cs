@@ -55,8 +55,14 @@ public sealed class DepartmentDeskTests : AppTestHost
         Assert.Equal(ngocDuong.Count, findings.Count(f => f.Finding == "agree"));
         Assert.Single(findings, f => f.IndicatorNumber == "*" && f.Finding == "forward" && f.Actor == "so.hoa");
 
-        // Phú Linh cannot be forwarded with rows still waiting; its agreed row stays agreed.
+        Assert.Equal(0, await QueryAsync(db => db.ReviewDrafts.CountAsync(r => r.DossierId == _ngocDuong)));
+
+        // Phú Linh cannot be forwarded with rows still waiting; its agreed row stays agreed, and comes
+        // preselected on the dossier's review page, where a disagreement would be written.
         var phuLinhTask = Guid.Parse(phuLinh[0].Value.Split('|')[0]);
+        var review = await hoa.GetStringAsync($"/dossiers/{_phuLinh}/review/{phuLinhTask}");
+        Assert.Contains($"name=\"finding-{phuLinh[0].Indicator}\" value=\"agree\" checked=\"checked\"", review, StringComparison.Ordinal);
+        Assert.DoesNotContain($"name=\"finding-{phuLinh[1].Indicator}\" value=\"agree\" checked=\"checked\"", review, StringComparison.Ordinal);
         var refused = await PageForms.PostFormAsync(hoa, "/department", $"/department?handler=Forward&taskId={phuLinhTask}", new Dictionary<string, string>());
         var problem = await hoa.GetStringAsync(refused.Headers.Location!.ToString());
         Assert.Contains("have no finding yet", problem, StringComparison.Ordinal);

@@ -179,8 +179,7 @@ public sealed class DepartmentDeskService(AppDbContext db, DossierService dossie
 
         await dossiers.ReviewAsync(official, dossierId, taskId,
             new ReviewRequest("forward", null, [.. drafts.Where(d => owned.ContainsKey(d.IndicatorNumber)).Select(d => new FindingRequest(d.IndicatorNumber, d.Finding, null))], null), ct);
-        await db.ReviewDrafts.Where(r => r.TaskId == taskId).ExecuteDeleteAsync(ct);
-        return dossier.Code;
+        return dossier.Code; // the review removed the drafts with the findings it recorded
     }
 
     /// <summary>Raises a difficulty with the coordination office of the department's province: a task for it, with a deadline, and a record.</summary>

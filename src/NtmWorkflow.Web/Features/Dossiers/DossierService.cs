@@ -491,6 +491,8 @@ public sealed class DossierService(
             }
         }
 
+        // The department's table kept its agreements as drafts until this review: they are in the findings now.
+        db.ReviewDrafts.RemoveRange(await db.ReviewDrafts.Where(r => r.TaskId == task.Id).ToListAsync(ct));
         AuditTrail.Record(db, official.UserName, "dossier.reviewed", Subject(id),
             new { task = task.Id, step = task.ElementId, department = departmentKind, decision, request.Reason, returnItems, findings = findings.Count, round = dossier.Round });
         dossier.UpdatedAt = now;

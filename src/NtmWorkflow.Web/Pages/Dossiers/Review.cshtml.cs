@@ -90,6 +90,8 @@ public sealed class ReviewModel(DossierService dossiers, OrganisationService org
         (DepartmentKind, var own) = await dossiers.ReviewScopeAsync(Dossier, task, ct);
         var earlier = await db.DossierFindings.AsNoTracking().Where(f => f.DossierId == id && f.Round == Dossier.Round && f.Step == task.ElementId && f.DepartmentKind == DepartmentKind)
             .ToListAsync(ct);
+        // What the department already agreed in its table (drafts of this task) comes preselected.
+        var drafts = await db.ReviewDrafts.AsNoTracking().Where(r => r.TaskId == taskId).ToDictionaryAsync(r => r.IndicatorNumber, r => r.Finding, ct);
         var catalogue = await db.Indicators.AsNoTracking().Include(i => i.Criterion).Where(i => i.Criterion.CriteriaSetId == Dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
         var changes = await dossiers.ChangesSinceReturnAsync(id, ct);
         Lines = [.. Dossier.Indicators.Where(i => own is null || own.Contains(i.Number)).Select(i =>
@@ -97,7 +99,7 @@ public sealed class ReviewModel(DossierService dossiers, OrganisationService org
             var indicator = catalogue[i.IndicatorId];
             var changed = changes.TryGetValue(i.Number, out var change);
             return new ReviewLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, i.Value, i.Met, i.Note,
-                System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, earlier.LastOrDefault(f => f.IndicatorNumber == i.Number)?.Finding, change.Before, changed);
+                System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, drafts.GetValueOrDefault(i.Number) ?? earlier.LastOrDefault(f => f.IndicatorNumber == i.Number)?.Finding, change.Before, changed);
         })];
         return null;
     }

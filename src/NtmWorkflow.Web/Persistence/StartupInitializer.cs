@@ -59,6 +59,12 @@ public sealed class StartupInitializer(IServiceScopeFactory scopes, IOptions<Dem
 
             await transaction.CommitAsync(ct);
         }, cancellationToken);
+
+        // After the reference data is committed: the dossiers run the workflows, which save through their own store.
+        if (demo.Value.Enabled && demo.Value.Dossiers)
+        {
+            await services.GetRequiredService<Features.Dossiers.DemoDossiers>().EnsureAsync(cancellationToken);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

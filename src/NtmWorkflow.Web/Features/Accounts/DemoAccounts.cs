@@ -9,6 +9,9 @@ public sealed class DemoOptions
 
     public bool Enabled { get; set; }
 
+    /// <summary>Also seed demo dossiers (<see cref="Dossiers.DemoDossiers"/>) into a database that has none.</summary>
+    public bool Dossiers { get; set; }
+
     /// <summary>The password every demo account gets.</summary>
     public string Password { get; set; } = "NtmDemo@2026";
 }
@@ -24,6 +27,7 @@ public sealed class DemoAccounts(UserManager<AppUser> users, RoleManager<Identit
         ("admin", "Trần Thị Mai", Roles.Administrator, "national:VN"),
         ("vpdp", "Lê Anh Tuấn", Roles.CoordinationOffice, "coordination-office:08"),
         ("xa.lan", "Nguyễn Thị Lan", Roles.CommuneOfficer, "commune:00700"),
+        ("xa.binh", "Trần Văn Bình", Roles.CommuneOfficer, "commune:00706"),
         ("so.hoa", "Phạm Thị Hoa", Roles.DepartmentReviewer, "department:08/noi-vu"),
         ("hd.son", "Đỗ Văn Sơn", Roles.CouncilMember, "council:08"),
         ("hd.thu", "Vũ Thị Thu", Roles.CouncilSecretary, "council:08"),

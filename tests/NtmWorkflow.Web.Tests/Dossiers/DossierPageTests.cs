@@ -43,6 +43,21 @@ public sealed class DossierPageTests : AppTestHost
     }
 
     [Fact]
+    public async Task The_self_assessment_shows_the_communes_threshold_once_one_is_entered_and_computes_met_from_it()
+    {
+        using var lan = await SignedInAsync("xa.lan");
+        var page = $"/dossiers/{_dossier}/self-assessment";
+        Assert.DoesNotContain("Ngưỡng của xã", await lan.GetStringAsync(page), StringComparison.Ordinal);
+
+        await OkAsync("admin", HttpMethod.Put, "/api/criteria-sets/xa-ntm-2021-2025/indicators/2.1/thresholds/*", new { value = 90, source = "Quyết định của tỉnh (thử nghiệm)" });
+        var saved = await PageForms.PostFormAsync(lan, page, $"{page}?handler=Indicator", new() { ["number"] = "2.1", ["value"] = "85,5" });
+        Assert.Equal(HttpStatusCode.Redirect, saved.StatusCode);
+        var html = await lan.GetStringAsync(page);
+        Assert.Contains("Ngưỡng của xã: ≥ 90 %", html, StringComparison.Ordinal);
+        Assert.Contains("<tr data-indicator=\"2.1\" class=\"unmet\">", html, StringComparison.Ordinal); // 85,5 is below 90: computed, not stated
+    }
+
+    [Fact]
     public async Task The_officer_saves_indicators_one_by_one_and_completing_names_every_missing_item()
     {
         using var lan = await SignedInAsync("xa.lan");

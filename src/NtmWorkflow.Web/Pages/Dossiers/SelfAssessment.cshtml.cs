@@ -14,7 +14,7 @@ namespace NtmWorkflow.Web.Pages.Dossiers;
 
 /// <summary>One indicator as the commune fills it in.</summary>
 public sealed record AssessmentLine(int Criterion, string CriterionName, string Number, string Name, MeasurementKind Kind, string? Unit, bool HasThreshold,
-    string? Value, bool? Met, bool MetComputed, string? Note, bool Editable, bool Reopened);
+    string? Value, bool? Met, bool MetComputed, string? Note, bool Editable, bool Reopened, string? Threshold);
 
 /// <summary>
 /// The commune's self-assessment (tự đánh giá): every indicator of the dossier's set with its value, met or not,
@@ -214,13 +214,23 @@ public sealed class SelfAssessmentModel(DossierService dossiers, EvidenceService
         Lines = [.. Dossier.Indicators.Select(i =>
         {
             var indicator = catalogue[i.IndicatorId];
-            var hasThreshold = indicator.Thresholds.Any(t => t.Scope == "*" || t.Scope == Dossier.ThresholdScope);
+            var threshold = indicator.Thresholds.FirstOrDefault(t => t.Scope == Dossier.ThresholdScope) ?? indicator.Thresholds.FirstOrDefault(t => t.Scope == "*");
+            var hasThreshold = threshold is not null;
             var editable = ReadOnlyReason is null && (!Supplement || !anyReopened || i.Reopened);
             return new AssessmentLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, indicator.Kind, indicator.Unit, hasThreshold,
-                i.Value, i.Met, i.MetComputed, i.Note, editable, i.Reopened);
+                i.Value, i.Met, i.MetComputed, i.Note, editable, i.Reopened, ThresholdText(indicator, threshold));
         })];
         return null;
     }
+
+    /// <summary>The commune's threshold as officials read it ("≥ 90 %", "≤ 3 %", "≥ Khá"); null where none is known.</summary>
+    private static string? ThresholdText(IndicatorRow indicator, IndicatorThresholdRow? threshold) => threshold switch
+    {
+        { Value: { } value } => (indicator.Direction == ThresholdDirection.AtMost ? "≤ " : "≥ ") + value.ToString("0.####", CultureInfo.CurrentCulture)
+                                + (indicator.Kind == MeasurementKind.Percent ? " %" : indicator.Unit is { } unit ? " " + unit : ""),
+        { MinimumRating: { } rating } => "≥ " + rating,
+        _ => null,
+    };
 
     /// <summary>The latest version of each document name, withdrawn ones left out.</summary>
     public static IEnumerable<EvidenceDocumentRow> Current(IEnumerable<EvidenceDocumentRow> documents) =>

@@ -2,10 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using NtmWorkflow.Engine.Runtime;
-using NtmWorkflow.Web.Features.Criteria;
-using NtmWorkflow.Web.Features.Dossiers;
-using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Persistence;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
@@ -18,16 +15,7 @@ public sealed partial class DossierDiagramTests : BrowserTestHost
 {
     private Guid _dossier;
 
-    protected override async Task SeedAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
-        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
-        var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
-        _dossier = dossier.Id;
-        var task = Assert.Single(await dossiers.OpenTasksAsync(dossier, CancellationToken.None));
-        await scope.ServiceProvider.GetRequiredService<WorkflowEngine>().CompleteTaskAsync(task.Id, null, "xa.lan");
-    }
+    protected override async Task SeedAsync() => _dossier = await DossierSeeds.OneStepOnAsync(App.Services);
 
     [Fact]
     public async Task The_diagram_shows_every_element_with_the_path_taken_and_the_open_step_marked()

@@ -26,6 +26,25 @@ public static class DossierSeeds
     public static Task<Guid> AtDepartmentReviewAsync(IServiceProvider services, string communeOfficer, string commune) =>
         WithAsync(services, demo => demo.AtDepartmentReviewAsync(communeOfficer, commune, CancellationToken.None));
 
+    /// <summary>
+    /// Xã Ngọc Đường's dossier one step on: its self-assessment task completed as the engine records it (no values
+    /// checked), the posting and survey open.
+    /// </summary>
+    public static async Task<Guid> OneStepOnAsync(IServiceProvider services)
+    {
+        var id = await OpenAsync(services, "xa.lan", "00700");
+        await using var scope = services.CreateAsyncScope();
+        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+        var task = (await dossiers.OpenTasksAsync(await dossiers.LoadAsync(id, CancellationToken.None), CancellationToken.None)).Single();
+        if (task.ElementId != "selfAssessment")
+        {
+            throw new InvalidOperationException($"A new dossier waits at {task.ElementId}, not at its self-assessment.");
+        }
+
+        await scope.ServiceProvider.GetRequiredService<NtmWorkflow.Engine.Runtime.WorkflowEngine>().CompleteTaskAsync(task.Id, null, "xa.lan");
+        return id;
+    }
+
     private static async Task<T> WithAsync<T>(IServiceProvider services, Func<DemoDossiers, Task<T>> act)
     {
         await using var scope = services.CreateAsyncScope();

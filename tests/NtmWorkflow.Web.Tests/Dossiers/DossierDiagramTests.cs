@@ -3,10 +3,8 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Testing;
 using NtmWorkflow.Engine.Runtime;
-using NtmWorkflow.Web.Features.Criteria;
-using NtmWorkflow.Web.Features.Dossiers;
-using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Pages.Dossiers;
 
 namespace NtmWorkflow.Web.Tests.Dossiers;
@@ -19,20 +17,7 @@ public sealed class DossierDiagramTests : AppTestHost
 {
     private Guid _dossier;
 
-    protected override async Task SeedAsync()
-    {
-        await using var scope = App.Services.CreateAsyncScope();
-        var lan = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
-        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
-        var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
-        _dossier = dossier.Id;
-
-        // One step on: the commune's self-assessment is done (as the engine records it), posting and survey is open.
-        var engine = scope.ServiceProvider.GetRequiredService<WorkflowEngine>();
-        var task = Assert.Single(await dossiers.OpenTasksAsync(dossier, CancellationToken.None));
-        Assert.Equal("selfAssessment", task.ElementId);
-        await engine.CompleteTaskAsync(task.Id, null, "xa.lan");
-    }
+    protected override async Task SeedAsync() => _dossier = await DossierSeeds.OneStepOnAsync(App.Services);
 
     [Fact]
     public async Task The_page_carries_the_instances_definition_version_with_what_was_done_and_where_it_waits()

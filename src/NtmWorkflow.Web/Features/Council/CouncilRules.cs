@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NtmWorkflow.Engine.Runtime;
 
 namespace NtmWorkflow.Web.Features.Council;
 
@@ -58,7 +59,25 @@ public sealed record CouncilShare(int Numerator, int Denominator, bool Strict, S
 /// <param name="WrittenVotesAllowed">Members absent from the session may vote in writing.</param>
 /// <param name="WrittenVotesCountAsPresent">A written vote counts as presence and as a vote, for the quorum, the bases and the agree count; otherwise it is recorded in the minutes only.</param>
 public sealed record CouncilVotingRules(
-    CouncilShare Quorum, CouncilShare Approval, bool AbstentionAllowed = false, bool AbstentionsInBase = true, bool WrittenVotesAllowed = false, bool WrittenVotesCountAsPresent = false);
+    CouncilShare Quorum, CouncilShare Approval, bool AbstentionAllowed = false, bool AbstentionsInBase = true, bool WrittenVotesAllowed = false, bool WrittenVotesCountAsPresent = false)
+{
+    /// <summary>
+    /// The rules in force for a province: its own values of <c>council.quorum</c>, <c>council.approval</c> and the
+    /// four <c>council.*</c> yes/no parameters where it set them, the national ones otherwise.
+    /// </summary>
+    public static CouncilVotingRules For(IProcessParameters parameters, string provinceCode)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        var province = new Dictionary<string, JsonNode?> { ["provinceCode"] = provinceCode };
+        JsonNode? Value(string name) => parameters.Find(name, province)?.Value
+                                        ?? throw new InvalidOperationException($"The legal parameter {name} is missing.");
+        bool YesNo(string name) => Value(name) is JsonValue v && v.TryGetValue(out bool yes)
+            ? yes
+            : throw new InvalidOperationException($"The legal parameter {name} is not yes/no.");
+        return new CouncilVotingRules(CouncilShare.Parse(Value("council.quorum")), CouncilShare.Parse(Value("council.approval")),
+            YesNo("council.abstentionAllowed"), YesNo("council.abstentionsInBase"), YesNo("council.writtenVotesAllowed"), YesNo("council.writtenVotesCountAsPresent"));
+    }
+}
 
 /// <summary>
 /// One dossier's ballots in a session. <see cref="Present"/> are the members in the room; each of them agrees,

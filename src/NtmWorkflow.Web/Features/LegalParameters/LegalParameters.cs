@@ -218,7 +218,7 @@ public sealed class LegalParameterService(AppDbContext db, LiveLegalParameters l
         var problem = (national, value) switch
         {
             (_, null) => "a value is required",
-            (JsonValue n, JsonValue v) when n.GetValueKind() != v.GetValueKind() => $"the value must be a {Kind(n)}, like the national one",
+            (JsonValue n, JsonValue v) when KindOf(n) != KindOf(v) => $"the value must be a {Kind(n)}, like the national one",
             (JsonValue, JsonValue v) when v.GetValueKind() == JsonValueKind.Number && (v.GetValue<decimal>() < 0
                 || (unit is "working days" or "days" && v.GetValue<decimal>() != decimal.Truncate(v.GetValue<decimal>()))
                 || (unit == "percent" && v.GetValue<decimal>() > 100)) => $"{v} is not a valid number of {unit}",
@@ -244,8 +244,12 @@ public sealed class LegalParameterService(AppDbContext db, LiveLegalParameters l
             : null;
     }
 
+    /// <summary>A value's kind for the shape check: true and false are one kind (yes/no).</summary>
+    private static JsonValueKind KindOf(JsonValue value) => value.GetValueKind() is JsonValueKind.False ? JsonValueKind.True : value.GetValueKind();
+
     private static string Kind(JsonNode? node) => node switch
     {
+        JsonValue v when KindOf(v) == JsonValueKind.True => "yes/no",
         JsonObject => "fraction",
         JsonArray => "list",
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => "number",

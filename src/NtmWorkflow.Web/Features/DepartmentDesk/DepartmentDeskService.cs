@@ -149,8 +149,9 @@ public sealed class DepartmentDeskService(AppDbContext db, DossierService dossie
         var forwarded = new List<string>();
         if (forward)
         {
-            var after = await TableAsync(desk, new DeskFilter(), ct);
-            foreach (var taskId in taskIds.Where(after.ReadyTasks.Contains))
+            // Complete now: every row of the review was agreed before or in this action.
+            var chosen = rows.ToHashSet();
+            foreach (var taskId in taskIds.Where(t => table.Rows.Where(r => r.TaskId == t).All(r => r.State == DeskRowState.Agreed || chosen.Contains((r.TaskId, r.Number)))))
             {
                 forwarded.Add(await ForwardAsync(official, desk, taskId, ct));
             }

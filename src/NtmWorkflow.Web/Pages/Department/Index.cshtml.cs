@@ -35,8 +35,16 @@ public sealed class IndexModel(DepartmentDeskService desks, OrganisationService 
 
     public IReadOnlyList<DifficultyRow> Difficulties { get; private set; } = [];
 
+    /// <summary>Rows agreed by the last action, when it agreed some.</summary>
     [TempData]
-    public string? Notice { get; set; }
+    public int? Agreed { get; set; }
+
+    /// <summary>The dossiers the last action forwarded, by code.</summary>
+    [TempData]
+    public string? Forwarded { get; set; }
+
+    [TempData]
+    public bool DifficultySent { get; set; }
 
     [TempData]
     public string? Problem { get; set; }
@@ -64,22 +72,18 @@ public sealed class IndexModel(DepartmentDeskService desks, OrganisationService 
             }
 
             var (agreed, forwarded) = await desks.AgreeAsync(official, desk, chosen, forward, HttpContext.RequestAborted);
-            Notice = forwarded.Count > 0 ? $"{agreed}|{string.Join(", ", forwarded)}" : $"{agreed}|";
+            (Agreed, Forwarded) = (agreed, forwarded.Count > 0 ? string.Join(", ", forwarded) : null);
         });
 
     public async Task<IActionResult> OnPostForwardAsync(Guid taskId) =>
-        await ActAsync(async (official, desk) => Notice = $"0|{await desks.ForwardAsync(official, desk, taskId, HttpContext.RequestAborted)}");
+        await ActAsync(async (official, desk) => (Agreed, Forwarded) = (0, await desks.ForwardAsync(official, desk, taskId, HttpContext.RequestAborted)));
 
     public async Task<IActionResult> OnPostDifficultyAsync(string? subject, string? description, Guid? dossierId) =>
         await ActAsync(async (official, desk) =>
         {
             await desks.RaiseDifficultyAsync(official, desk, subject, description, dossierId, HttpContext.RequestAborted);
-            Notice = "difficulty";
+            DifficultySent = true;
         });
-
-    /// <summary>What the notice says: rows agreed and dossiers forwarded ("3|2025-NTM-00700"), or that a difficulty was sent.</summary>
-    public (int Agreed, string Forwarded)? Done =>
-        Notice is { } n && n.Contains('|', StringComparison.Ordinal) && int.TryParse(n.Split('|')[0], out var agreed) ? (agreed, n.Split('|', 2)[1]) : null;
 
     private async Task<IActionResult> ActAsync(Func<Official, DepartmentDesk, Task> act)
     {

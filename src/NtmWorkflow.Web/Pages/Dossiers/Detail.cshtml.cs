@@ -19,7 +19,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string? Actor, string Key,
 /// each level's findings side by side, the recognition conditions, and the timeline of the history journal.
 /// </summary>
 [Authorize]
-public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkflowStore store) : PageModel
+public sealed class DetailModel(DossierService dossiers, Features.Evidence.EvidenceService evidence, AppDbContext db, IWorkflowStore store) : PageModel
 {
     public DossierRow Dossier { get; private set; } = null!;
 
@@ -64,8 +64,7 @@ public sealed class DetailModel(DossierService dossiers, AppDbContext db, IWorkf
             return new IndicatorLine(indicator.Criterion.Number, indicator.Criterion.Name, i.Number, indicator.Name, indicator.Kind.ToString(), i.Value, i.Met, i.MetComputed,
                 i.Note, System.Text.Json.Nodes.JsonNode.Parse(i.Evidence)!.AsArray().Count, i.Reopened, byStep);
         })];
-        Documents = [.. (await db.EvidenceDocuments.AsNoTracking().Where(d => d.DossierId == id).ToListAsync(ct))
-            .OrderBy(d => d.IndicatorNumber ?? string.Empty, IndicatorOrder.Instance).ThenBy(d => d.FileName, StringComparer.OrdinalIgnoreCase).ThenByDescending(d => d.Version)];
+        Documents = await evidence.ListAsync(id, ct);
         var events = dossier.InstanceId is { } instance ? await store.ReadHistoryAsync(instance, ct) : [];
         Timeline = [.. findings.Where(f => f.IndicatorNumber == "*").Select(f => new TimelineEntry(f.At, f.Actor, "Decision_" + f.Finding, $"{f.Step} {f.Reason}".Trim()))
             .Concat(Documents.Select(d => new TimelineEntry(d.UploadedAt, d.UploadedBy, "Event_documentUploaded", $"{d.IndicatorNumber} {d.FileName}".Trim())))

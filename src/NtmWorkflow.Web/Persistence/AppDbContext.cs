@@ -89,6 +89,18 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<Features.DepartmentDesk.DifficultyRow> Difficulties => Set<Features.DepartmentDesk.DifficultyRow>();
 
+    public DbSet<Features.Council.CouncilMemberRow> CouncilMembers => Set<Features.Council.CouncilMemberRow>();
+
+    public DbSet<Features.Council.CouncilSessionRow> CouncilSessions => Set<Features.Council.CouncilSessionRow>();
+
+    public DbSet<Features.Council.CouncilSessionMemberRow> CouncilSessionMembers => Set<Features.Council.CouncilSessionMemberRow>();
+
+    public DbSet<Features.Council.CouncilAgendaItemRow> CouncilAgendaItems => Set<Features.Council.CouncilAgendaItemRow>();
+
+    public DbSet<Features.Council.CouncilBallotRow> CouncilBallots => Set<Features.Council.CouncilBallotRow>();
+
+    public DbSet<Features.Council.RecognitionDecisionRow> RecognitionDecisions => Set<Features.Council.RecognitionDecisionRow>();
+
     /// <summary>
     /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the
     /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it.

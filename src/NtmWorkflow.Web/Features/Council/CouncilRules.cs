@@ -81,9 +81,10 @@ public sealed record CouncilVotingRules(
 
 /// <summary>
 /// One dossier's ballots in a session. <see cref="Present"/> are the members in the room; each of them agrees,
-/// disagrees, abstains or is recused (conflict of interest). Written votes come from absent members.
+/// disagrees, abstains, is recused (conflict of interest) or cast nothing before the close (<see cref="NotVoted"/>: present,
+/// so in the bases, but not agreeing). Written votes come from absent members.
 /// </summary>
-public sealed record BallotCount(int MembersInForce, int Present, int Agree, int Disagree, int Abstain, int Recused, int WrittenAgree = 0, int WrittenDisagree = 0);
+public sealed record BallotCount(int MembersInForce, int Present, int Agree, int Disagree, int Abstain, int Recused, int WrittenAgree = 0, int WrittenDisagree = 0, int NotVoted = 0);
 
 /// <summary>The tally: quorum, approval, and the numbers the minutes print.</summary>
 public sealed record TallyResult(bool QuorumMet, bool Passed, int Attending, int AgreeVotes, int ApprovalBase, int AgreeNeeded, int AttendingNeeded)
@@ -101,14 +102,14 @@ public static class CouncilTally
         ArgumentNullException.ThrowIfNull(count);
         var written = count.WrittenAgree + count.WrittenDisagree;
         var problems = new List<string>();
-        if (new[] { count.MembersInForce, count.Present, count.Agree, count.Disagree, count.Abstain, count.Recused, count.WrittenAgree, count.WrittenDisagree }.Any(n => n < 0))
+        if (new[] { count.MembersInForce, count.Present, count.Agree, count.Disagree, count.Abstain, count.Recused, count.WrittenAgree, count.WrittenDisagree, count.NotVoted }.Any(n => n < 0))
         {
             problems.Add("no count can be negative");
         }
 
-        if (count.Agree + count.Disagree + count.Abstain + count.Recused != count.Present)
+        if (count.Agree + count.Disagree + count.Abstain + count.Recused + count.NotVoted != count.Present)
         {
-            problems.Add($"the {count.Present} members present cast {count.Agree + count.Disagree + count.Abstain + count.Recused} ballots (agree, disagree, abstain, recused)");
+            problems.Add($"the {count.Present} members present cast {count.Agree + count.Disagree + count.Abstain + count.Recused} ballots (agree, disagree, abstain, recused) and {count.NotVoted} cast none");
         }
 
         if (count.Present + written > count.MembersInForce)

@@ -263,3 +263,99 @@ internal sealed class DifficultyRowConfiguration : IEntityTypeConfiguration<Feat
         builder.HasIndex(d => new { d.ProvinceCode, d.RaisedAt });
     }
 }
+
+internal sealed class CouncilMemberRowConfiguration : IEntityTypeConfiguration<Features.Council.CouncilMemberRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Council.CouncilMemberRow> builder)
+    {
+        builder.ToTable("CouncilMembers");
+        builder.Property(m => m.ProvinceCode).HasMaxLength(10);
+        builder.Property(m => m.UserName).HasMaxLength(256);
+        builder.Property(m => m.FullName).HasMaxLength(200);
+        builder.Property(m => m.Position).HasConversion<string>().HasMaxLength(20);
+        builder.Property(m => m.Title).HasMaxLength(200);
+        builder.Property(m => m.AppointedBy).HasMaxLength(200);
+        builder.Property(m => m.CreatedBy).HasMaxLength(256);
+        builder.HasIndex(m => new { m.ProvinceCode, m.From });
+    }
+}
+
+internal sealed class CouncilSessionRowConfiguration : IEntityTypeConfiguration<Features.Council.CouncilSessionRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Council.CouncilSessionRow> builder)
+    {
+        builder.ToTable("CouncilSessions");
+        builder.Property(s => s.Code).HasMaxLength(60);
+        builder.HasIndex(s => s.Code).IsUnique();
+        builder.Property(s => s.ProvinceCode).HasMaxLength(10);
+        builder.Property(s => s.Venue).HasMaxLength(300);
+        builder.Property(s => s.State).HasConversion<string>().HasMaxLength(20);
+        builder.Property(s => s.ClosedBy).HasMaxLength(256);
+        builder.Property(s => s.CreatedBy).HasMaxLength(256);
+        builder.HasIndex(s => new { s.ProvinceCode, s.MeetsOn });
+        builder.HasMany(s => s.Members).WithOne().HasForeignKey(m => m.SessionId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasMany(s => s.Agenda).WithOne().HasForeignKey(a => a.SessionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class CouncilSessionMemberRowConfiguration : IEntityTypeConfiguration<Features.Council.CouncilSessionMemberRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Council.CouncilSessionMemberRow> builder)
+    {
+        builder.ToTable("CouncilSessionMembers");
+        builder.HasKey(m => new { m.SessionId, m.MemberId });
+        builder.Property(m => m.UserName).HasMaxLength(256);
+        builder.Property(m => m.FullName).HasMaxLength(200);
+        builder.Property(m => m.Position).HasConversion<string>().HasMaxLength(20);
+        builder.Property(m => m.Title).HasMaxLength(200);
+        builder.Property(m => m.Attendance).HasConversion<string>().HasMaxLength(20);
+        builder.HasOne<Features.Council.CouncilMemberRow>().WithMany().HasForeignKey(m => m.MemberId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CouncilAgendaItemRowConfiguration : IEntityTypeConfiguration<Features.Council.CouncilAgendaItemRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Council.CouncilAgendaItemRow> builder)
+    {
+        builder.ToTable("CouncilAgendaItems");
+        builder.HasKey(a => new { a.SessionId, a.DossierId });
+        builder.Property(a => a.DossierCode).HasMaxLength(60);
+        builder.Property(a => a.CommuneName).HasMaxLength(200);
+        builder.Property(a => a.Outcome).HasConversion<string>().HasMaxLength(20);
+        builder.HasIndex(a => a.DossierId);
+        builder.HasOne<Features.Dossiers.DossierRow>().WithMany().HasForeignKey(a => a.DossierId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CouncilBallotRowConfiguration : IEntityTypeConfiguration<Features.Council.CouncilBallotRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Council.CouncilBallotRow> builder)
+    {
+        builder.ToTable("CouncilBallots");
+        // One ballot per member per dossier per session: the database refuses a second, whoever races whom.
+        builder.HasIndex(b => new { b.SessionId, b.DossierId, b.MemberId }).IsUnique();
+        builder.Property(b => b.UserName).HasMaxLength(256);
+        builder.Property(b => b.Choice).HasConversion<string>().HasMaxLength(20);
+        builder.Property(b => b.Reason).HasMaxLength(4000);
+        builder.HasOne<Features.Council.CouncilSessionRow>().WithMany().HasForeignKey(b => b.SessionId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class RecognitionDecisionRowConfiguration : IEntityTypeConfiguration<Features.Council.RecognitionDecisionRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Council.RecognitionDecisionRow> builder)
+    {
+        builder.ToTable("RecognitionDecisions");
+        builder.Property(d => d.ProvinceCode).HasMaxLength(10);
+        builder.Property(d => d.Number).HasMaxLength(60);
+        builder.HasIndex(d => new { d.ProvinceCode, d.Number }).IsUnique();
+        builder.HasIndex(d => d.SessionId).IsUnique();
+        builder.Property(d => d.Signer).HasMaxLength(200);
+        builder.Property(d => d.ScanBlob).HasMaxLength(300);
+        builder.Property(d => d.ScanFileName).HasMaxLength(260);
+        builder.Property(d => d.ScanContentType).HasMaxLength(120);
+        builder.Property(d => d.ScanSha256).HasMaxLength(64).IsFixedLength();
+        builder.Property(d => d.RecordedBy).HasMaxLength(256);
+        builder.HasOne<Features.Council.CouncilSessionRow>().WithMany().HasForeignKey(d => d.SessionId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -153,6 +153,6 @@ public sealed class NtmHandlersTests
         using var data = new TemporaryDirectory();
         var result = await NtmProcess.RunAsync(data.Path, new Dictionary<string, string> { ["Storage__DataDirectory"] = data.Path }, "handlers");
         Assert.Equal((0, ""), (result.ExitCode, result.Stderr));
-        Assert.Equal(["ntm.dossier.check", "ntm.escalate", "ntm.notify"], result.JsonLines().Select(l => l.GetProperty("topic").GetString()));
+        Assert.Equal(["ntm.council.tally", "ntm.dossier.check", "ntm.escalate", "ntm.notify"], result.JsonLines().Select(l => l.GetProperty("topic").GetString()));
     }
 }

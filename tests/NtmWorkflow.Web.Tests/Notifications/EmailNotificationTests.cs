@@ -88,7 +88,7 @@ public sealed class EmailNotificationTests : IAsyncLifetime
     public void The_app_registers_its_topics()
     {
         var registry = _host!.Services.GetRequiredService<HandlerRegistry>();
-        Assert.Equal(["ntm.dossier.check", "ntm.escalate", "ntm.notify"], registry.Names);
+        Assert.Equal(["ntm.council.tally", "ntm.dossier.check", "ntm.escalate", "ntm.notify"], registry.Names);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed class CouncilMemberRow
 
     public required string CreatedBy { get; set; }
 
-    public bool Votes => Position != CouncilPosition.Secretary;
+    public bool Votes => Position.Votes();
 
     public bool IsInForceOn(DateOnly day) => From <= day && (To is null || day <= To);
 }

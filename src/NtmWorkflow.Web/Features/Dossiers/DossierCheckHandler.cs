@@ -5,7 +5,7 @@ namespace NtmWorkflow.Web.Features.Dossiers;
 
 /// <summary>
 /// The step before the council (topic <c>ntm.dossier.check</c>): whether 100 % of the dossier's indicators are
-/// met now (không để nợ chỉ tiêu), which are not, and the council members in force today, who get the ballots.
+/// met now (không để nợ chỉ tiêu), and which are not.
 /// </summary>
 public sealed class DossierCheckHandler(IServiceScopeFactory scopes) : IServiceTaskHandler
 {
@@ -21,12 +21,11 @@ public sealed class DossierCheckHandler(IServiceScopeFactory scopes) : IServiceT
 
         await using var scope = scopes.CreateAsyncScope();
         var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
-        var (allMet, unmet, provinceCode) = await dossiers.CheckIndicatorsAsync(dossierId, cancellationToken);
+        var (allMet, unmet, _) = await dossiers.CheckIndicatorsAsync(dossierId, cancellationToken);
         return new Dictionary<string, JsonNode?>
         {
             ["allIndicatorsMet"] = allMet,
             ["unmetIndicators"] = new JsonArray([.. unmet.Select(n => (JsonNode?)JsonValue.Create(n))]),
-            ["councilMembers"] = await dossiers.CouncilMembersAsync(provinceCode, cancellationToken),
         };
     }
 }

@@ -167,7 +167,6 @@ public sealed class DossierService(
             ["dossierId"] = dossier.Id.ToString(), ["communeCode"] = commune.Code, ["communeName"] = commune.Name, ["provinceCode"] = provinceCode,
             ["tier"] = tier.ToString().ToLowerInvariant(), ["year"] = year, ["criteriaSet"] = set.Code,
             ["departments"] = new JsonArray([.. departments.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode?)JsonValue.Create($"{provinceCode}-{k}"))]),
-            ["councilMembers"] = await CouncilMembersAsync(provinceCode, ct),
         };
         if (district is not null)
         {
@@ -202,10 +201,6 @@ public sealed class DossierService(
 
         return dossier;
     }
-
-    /// <summary>The council members in force today, by user name: the ballots go to them.</summary>
-    public async Task<JsonArray> CouncilMembersAsync(string provinceCode, CancellationToken ct) =>
-        new([.. (await organisation.HoldersAsync(new UnitKey(UnitKey.Council, provinceCode), Roles.CouncilMember, null, ct)).Select(u => (JsonNode?)JsonValue.Create(u.UserName))]);
 
     // ----- the commune's self-assessment ---------------------------------------------------------
 
@@ -539,11 +534,21 @@ public sealed class DossierService(
         || task.CandidateUsers.Contains(official.UserName, StringComparer.OrdinalIgnoreCase)
         || task.CandidateGroups.Any(official.Groups.Contains);
 
-    /// <summary>The chairman's recognition decision: its number and date close the dossier as recognised.</summary>
+    /// <summary>
+    /// A village's recognition decision by the commune's chairman: its number and date close the dossier as recognised.
+    /// A commune's decision is recorded on its council session with the signed scan (<see cref="RecordRecognitionAsync"/>).
+    /// </summary>
     public async Task DecideAsync(Official official, Guid id, DecisionRequest request, CancellationToken ct)
     {
         var dossier = await LoadAsync(id, ct);
-        var task = (await OpenTasksAsync(dossier, ct)).FirstOrDefault(t => t.FormKey is "ntm:recognition-decision" or "ntm:village-decision")
+        var tasks = await OpenTasksAsync(dossier, ct);
+        if (tasks.Any(t => t.FormKey == "ntm:recognition-decision"))
+        {
+            throw new DossierException(409, "Recorded on the council session",
+                $"The decision on {dossier.Code} is recorded by the coordination office on the council session that passed it, with the signed scan.");
+        }
+
+        var task = tasks.FirstOrDefault(t => t.FormKey == "ntm:village-decision")
                    ?? throw new DossierException(409, "No decision is due", $"Dossier {dossier.Code} is not waiting for a recognition decision.");
         if (!MayAct(official, task))
         {
@@ -555,14 +560,42 @@ public sealed class DossierService(
             throw Bad("decisionNumber (e.g. \"1763/QĐ-UBND\") and a decisionDate not after today are required.");
         }
 
-        dossier.DecisionNumber = request.DecisionNumber.Trim();
-        dossier.DecisionDate = request.DecisionDate;
-        AuditTrail.Record(db, official.UserName, "dossier.decided", Subject(id), new { dossier.DecisionNumber, dossier.DecisionDate, task = task.Id });
-        await db.SaveChangesAsync(ct);
-        await CompleteTaskAsync(dossier, task, new Dictionary<string, JsonNode?>
+        await FinishDecisionAsync(official, dossier, task, request.DecisionNumber.Trim(), request.DecisionDate.Value, null, ct);
+    }
+
+    /// <summary>
+    /// The signed decision the coordination office recorded on the council session (<c>CouncilService.RecordDecisionAsync</c>),
+    /// for one dossier the session passed: the dossier's decision step completes and it finishes as recognised.
+    /// </summary>
+    public async Task RecordRecognitionAsync(Official official, Guid id, string number, DateOnly signedOn, string signer, CancellationToken ct)
+    {
+        var dossier = await LoadAsync(id, ct);
+        var task = (await OpenTasksAsync(dossier, ct)).FirstOrDefault(t => t.FormKey == "ntm:recognition-decision")
+                   ?? throw new DossierException(409, "No decision is due", $"Dossier {dossier.Code} is not waiting for its recognition decision.");
+        if (!MayAct(official, task))
         {
-            ["decisionNumber"] = dossier.DecisionNumber, ["decisionDate"] = request.DecisionDate.Value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-        }, official, ct);
+            throw Forbidden($"{official.UserName} cannot record the decision of task '{task.Name}'.");
+        }
+
+        await FinishDecisionAsync(official, dossier, task, number, signedOn, signer, ct);
+    }
+
+    private async Task FinishDecisionAsync(Official official, DossierRow dossier, TaskView task, string number, DateOnly date, string? signer, CancellationToken ct)
+    {
+        dossier.DecisionNumber = number;
+        dossier.DecisionDate = date;
+        AuditTrail.Record(db, official.UserName, "dossier.decided", Subject(dossier.Id), new { dossier.DecisionNumber, dossier.DecisionDate, signer, task = task.Id });
+        await db.SaveChangesAsync(ct);
+        var variables = new Dictionary<string, JsonNode?>
+        {
+            ["decisionNumber"] = number, ["decisionDate"] = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        };
+        if (signer is not null)
+        {
+            variables["decisionSigner"] = signer;
+        }
+
+        await CompleteTaskAsync(dossier, task, variables, official, ct);
     }
 
     /// <summary>

@@ -121,7 +121,7 @@ public static class EvidenceApi
         (http.Request.Path.StartsWithSegments("/api") ? "/api" : string.Empty) + $"/dossiers/{id}/documents/{documentId}";
 
     /// <summary>Kestrel's default 30 MB body limit would cut a whole-file upload below the documents' own limit, which the service checks.</summary>
-    private static void RaiseBodyLimit(HttpContext http, long length)
+    internal static void RaiseBodyLimit(HttpContext http, long length)
     {
         if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {

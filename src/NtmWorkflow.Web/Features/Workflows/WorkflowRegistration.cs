@@ -56,13 +56,15 @@ public static class WorkflowRegistration
         services.AddSingleton<RecipientDirectory>();
         services.AddSingleton<EmailNotificationHandler>();
         services.AddSingleton<Dossiers.DossierCheckHandler>();
+        services.AddSingleton<Council.CouncilTallyHandler>();
         services.AddSingleton(sp =>
         {
             var notifications = sp.GetRequiredService<EmailNotificationHandler>();
             return new HandlerRegistry()
                 .Register(EmailNotificationHandler.NotifyTopic, notifications)
                 .Register(EmailNotificationHandler.EscalateTopic, notifications)
-                .Register(Dossiers.DossierCheckHandler.Topic, sp.GetRequiredService<Dossiers.DossierCheckHandler>());
+                .Register(Dossiers.DossierCheckHandler.Topic, sp.GetRequiredService<Dossiers.DossierCheckHandler>())
+                .Register(Council.CouncilTallyHandler.Topic, sp.GetRequiredService<Council.CouncilTallyHandler>());
         });
         services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
         services.AddSingleton(sp =>

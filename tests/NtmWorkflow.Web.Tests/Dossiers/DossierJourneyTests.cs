@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Audit;
+using NtmWorkflow.Web.Tests.Council;
 
 namespace NtmWorkflow.Web.Tests.Dossiers;
 
@@ -13,8 +14,9 @@ namespace NtmWorkflow.Web.Tests.Dossiers;
 /// One commune's two-tier dossier driven on the API from opening to the council's vote, as the officials of the
 /// demo province (Tuyên Quang, 08) would: Xã Ngọc Đường (00700) self-assesses, posts and surveys, submits; the
 /// coordination office takes it in and verifies; every department owning an indicator reviews its own, one
-/// returns an indicator, the commune supplements exactly that, and on resubmission the council votes through the
-/// generic task API; the chairman recognises it, and a later review revokes it. Every refusal on the way is
+/// returns an indicator, the commune supplements exactly that; on resubmission the office puts it on a council
+/// session, the council votes and the secretary closes; the office records the chairman's signed decision, and a
+/// later review revokes the recognition. Every refusal on the way is
 /// checked to change nothing. On each provider.
 /// </summary>
 public abstract class DossierJourneyTests : AppTestHost
@@ -35,6 +37,14 @@ public abstract class DossierJourneyTests : AppTestHost
         }
 
         await OkAsync("admin", HttpMethod.Post, $"/api/users/{userName}/roles", new { unit, role, from = "2025-07-01" }, HttpStatusCode.Created);
+    }
+
+    /// <summary>A request acting for <paramref name="user"/> with a raw body (a scan) or none, answered as it comes.</summary>
+    private async Task<HttpResponseMessage> RawAsync(string user, string url, HttpMethod? method = null, byte[]? body = null)
+    {
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, url) { Content = body is null ? null : new ByteArrayContent(body) };
+        request.Headers.Add("X-Acting-User", user);
+        return await Client.SendAsync(request);
     }
 
     private static JsonElement OpenTask(JsonElement dossier, string elementId) =>
@@ -187,28 +197,85 @@ public abstract class DossierJourneyTests : AppTestHost
             await OkAsync(ReviewerOf(review), HttpMethod.Post, $"{url}/tasks/{review.GetProperty("id")}/review", new { decision = "forward" });
         }
 
-        // 100 % met: the council members in force vote through the generic task API.
+        // 100 % met: the dossier waits for the coordination office to put it on a council session's agenda.
         dossier = await OkAsync("vpdp", HttpMethod.Get, url);
-        var ballots = dossier.GetProperty("openTasks").EnumerateArray().Where(t => t.GetProperty("elementId").GetString() == "councilVote").ToList();
-        Assert.Equal(["hd.an", "hd.binh", "hd.son"], ballots.Select(b => b.GetProperty("assignee").GetString()).Order());
+        Assert.Equal(["scheduleCouncil"], OpenSteps(dossier));
         Assert.Empty(dossier.GetProperty("unmetIndicators").EnumerateArray());
-        foreach (var ballot in ballots)
-        {
-            var vote = await Client.PostAsJsonAsync($"/api/tasks/{ballot.GetProperty("id")}/complete",
-                new { actor = ballot.GetProperty("assignee").GetString(), variables = new { agree = ballot.GetProperty("assignee").GetString() != "hd.binh" } });
-            Assert.Equal(HttpStatusCode.NoContent, vote.StatusCode);
-        }
 
+        // The council for the term: chair, a vice chair, two members, the secretary; a former member's term has ended.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
+        await CreateOfficialThroughApiAsync("hd.cu", "council:08", Roles.CouncilMember);
+        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.cu", position = "Member", from = "2025-07-01", to = "2025-12-31" }, HttpStatusCode.Created);
+        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.an", position = "Chair", title = "Phó Chủ tịch UBND tỉnh", from = "2026-01-01" }, HttpStatusCode.Created);
+        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.son", position = "ViceChair", title = "Giám đốc Sở Nông nghiệp và Môi trường", from = "2026-01-01" }, HttpStatusCode.Created);
+        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.binh", position = "Member", title = "Phó Chủ tịch Ủy ban MTTQ tỉnh", from = "2026-01-01" }, HttpStatusCode.Created);
+        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.thu", position = "Secretary", from = "2026-01-01" }, HttpStatusCode.Created);
+        await RefusedAsync(HttpStatusCode.BadRequest, "admin", HttpMethod.Post, "/api/council/08/members", new { userName = "xa.khac", position = "Chair", from = "2026-02-01" });
+        await RefusedAsync(HttpStatusCode.Forbidden, "xa.lan", HttpMethod.Post, "/api/council/08/members", new { userName = "xa.lan", position = "Member" });
+
+        // The office plans the session; the 100 % rule is checked again and the members in force that day sit.
+        var candidates = await OkAsync("vpdp", HttpMethod.Get, "/api/council/08/agenda-candidates");
+        Assert.Equal([id], candidates.EnumerateArray().Select(c => c.GetProperty("dossierId").GetString()));
+        await RefusedAsync(HttpStatusCode.Forbidden, "hd.son", HttpMethod.Post, "/api/council/08/sessions", new { meetsOn = today, venue = "Phòng họp số 1", dossierIds = new[] { id } });
+        await RefusedAsync(HttpStatusCode.UnprocessableEntity, "vpdp", HttpMethod.Post, "/api/council/08/sessions", new { meetsOn = today, venue = "Phòng họp số 1", dossierIds = new[] { Guid.NewGuid() } });
+        var session = await OkAsync("vpdp", HttpMethod.Post, "/api/council/08/sessions", new { meetsOn = today, venue = "Phòng họp số 1, UBND tỉnh", dossierIds = new[] { id } }, HttpStatusCode.Created);
+        var sessionUrl = $"/api/council/sessions/{session.GetProperty("id").GetString()}";
+        Assert.Equal(["hd.an", "hd.son", "hd.binh", "hd.thu"], session.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("userName").GetString()));
+        Assert.Empty(OpenSteps(await OkAsync("vpdp", HttpMethod.Get, url))); // waiting for the session's outcome
+
+        // The session in order: roll call, the two reports, then the ballots; nothing out of turn.
+        await RefusedAsync(HttpStatusCode.Conflict, "hd.an", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Agree" });
+        await RefusedAsync(HttpStatusCode.Forbidden, "hd.an", HttpMethod.Post, $"{sessionUrl}/roll-call", new { present = new[] { "hd.an" } });
+        await OkAsync("hd.thu", HttpMethod.Post, $"{sessionUrl}/roll-call", new { present = new[] { "hd.an", "hd.son", "hd.binh" } });
+        await RefusedAsync(HttpStatusCode.Conflict, "hd.thu", HttpMethod.Post, $"{sessionUrl}/reports/satisfaction");
+        await OkAsync("hd.thu", HttpMethod.Post, $"{sessionUrl}/reports/appraisal");
+        await OkAsync("hd.thu", HttpMethod.Post, $"{sessionUrl}/reports/satisfaction");
+
+        // Ballots: a reason for a vote against, one ballot each, none from a former member or the secretary.
+        await RefusedAsync(HttpStatusCode.BadRequest, "hd.binh", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Disagree" });
+        await RefusedAsync(HttpStatusCode.Forbidden, "hd.cu", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Agree" });
+        await RefusedAsync(HttpStatusCode.Forbidden, "hd.thu", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Agree" });
+        await OkAsync("hd.an", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Agree" }, HttpStatusCode.Created);
+        await RefusedAsync(HttpStatusCode.Conflict, "hd.an", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Disagree", reason = "Đổi ý" });
+        await OkAsync("hd.binh", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Disagree", reason = "Tiêu chí môi trường còn phụ thuộc dự án chưa hoàn thành" }, HttpStatusCode.Created);
+        await OkAsync("hd.son", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Agree" }, HttpStatusCode.Created);
+        var hidden = await OkAsync("hd.an", HttpMethod.Get, sessionUrl);
+        Assert.Equal(["hd.an"], hidden.GetProperty("ballots").EnumerateArray().Select(b => b.GetProperty("userName").GetString()));
+
+        // The secretary closes: the tally by the province's rules (2 of 3 present and voting: more than half), the dossier moves on.
+        await RefusedAsync(HttpStatusCode.Forbidden, "hd.an", HttpMethod.Post, $"{sessionUrl}/close");
+        session = await OkAsync("hd.thu", HttpMethod.Post, $"{sessionUrl}/close");
+        var tally = session.GetProperty("agenda")[0];
+        Assert.Equal(("Tallied", "Passed", 3, 2, 1, 3, 2), (session.GetProperty("state").GetString(), tally.GetProperty("outcome").GetString(), tally.GetProperty("attending").GetInt32(),
+            tally.GetProperty("agree").GetInt32(), tally.GetProperty("disagree").GetInt32(), tally.GetProperty("approvalBase").GetInt32(), tally.GetProperty("agreeNeeded").GetInt32()));
+        Assert.Equal(3, session.GetProperty("ballots").GetArrayLength());
+        await RefusedAsync(HttpStatusCode.Conflict, "hd.son", HttpMethod.Post, $"{sessionUrl}/dossiers/{id}/ballot", new { choice = "Agree" });
+        await RefusedAsync(HttpStatusCode.Conflict, "hd.thu", HttpMethod.Post, $"{sessionUrl}/close");
         dossier = await OkAsync("ct.tinh", HttpMethod.Get, url);
         Assert.Equal(["recognitionDecision"], OpenSteps(dossier));
         Assert.Equal("InProgress", dossier.GetProperty("status").GetString());
 
-        // The chairman signs; the dossier is recognised.
-        await RefusedAsync(HttpStatusCode.Forbidden, "vpdp", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND", decisionDate = "2025-12-20" });
-        await RefusedAsync(HttpStatusCode.BadRequest, "ct.tinh", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND" });
-        dossier = await OkAsync("ct.tinh", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND", decisionDate = "2025-12-20" });
-        Assert.Equal(("Recognised", "1763/QĐ-UBND"), (dossier.GetProperty("status").GetString(), dossier.GetProperty("decisionNumber").GetString()));
+        // The minutes and the draft decision, as Word documents.
+        var minutes = await CouncilDocx.TextAsync(await RawAsync("hd.thu", $"{sessionUrl}/minutes.docx"));
+        Assert.Contains("Thông qua", minutes, StringComparison.Ordinal);
+        Assert.Contains("Tiêu chí môi trường còn phụ thuộc dự án chưa hoàn thành", minutes, StringComparison.Ordinal);
+        var draft = await CouncilDocx.TextAsync(await RawAsync("vpdp", $"{sessionUrl}/draft-decision.docx"));
+        Assert.Contains("Ngọc Đường", draft, StringComparison.Ordinal);
+
+        // The chairman signs on paper; the office records number, date, signer and the scan; only then is the dossier recognised.
+        await RefusedAsync(HttpStatusCode.Conflict, "vpdp", HttpMethod.Post, $"{url}/decision", new { decisionNumber = "1763/QĐ-UBND", decisionDate = today });
+        var scan = "%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"u8.ToArray();
+        var decisionUrl = $"{sessionUrl}/decision?number=1763%2FQĐ-UBND&signedOn={today:yyyy-MM-dd}&signer=Phó%20Chủ%20tịch%20UBND%20tỉnh&fileName=qd-1763.pdf";
+        Assert.Equal(HttpStatusCode.Forbidden, (await RawAsync("ct.tinh", decisionUrl, HttpMethod.Post, scan)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await RawAsync("vpdp", decisionUrl, HttpMethod.Post, [])).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await RawAsync("vpdp", decisionUrl, HttpMethod.Post, "MZ\x90\0 not a scan"u8.ToArray())).StatusCode);
+        Assert.Equal("InProgress", (await OkAsync("vpdp", HttpMethod.Get, url)).GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.Created, (await RawAsync("vpdp", decisionUrl, HttpMethod.Post, scan)).StatusCode);
+        dossier = await OkAsync("vpdp", HttpMethod.Get, url);
+        Assert.Equal(("Recognised", "1763/QĐ-UBND", today), (dossier.GetProperty("status").GetString(), dossier.GetProperty("decisionNumber").GetString(), DateOnly.Parse(dossier.GetProperty("decisionDate").GetString()!, System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Empty(OpenSteps(dossier));
+        var stored = await RawAsync("ct.tinh", $"{sessionUrl}/decision/scan");
+        Assert.Equal(scan, await stored.Content.ReadAsByteArrayAsync());
 
         // Later, a review for revocation: one failing criterion is not a trigger; six of 19 with income (10) is.
         await RefusedAsync(HttpStatusCode.Forbidden, "xa.lan", HttpMethod.Post, $"{url}/revocation", new { failingCriteria = new[] { "10" } });
@@ -243,8 +310,7 @@ public abstract class DossierJourneyTests : AppTestHost
         Assert.Contains(("xa.lan", "dossier.opened"), actions);
         Assert.Contains(("xa.lan", "dossier.resubmitted"), actions);
         Assert.Contains(("so.hoa", "dossier.reviewed"), actions);
-        Assert.Contains(("hd.binh", "workflow.taskCompleted"), actions);
-        Assert.Contains(("ct.tinh", "dossier.decided"), actions);
+        Assert.Contains(("vpdp", "dossier.decided"), actions);
         Assert.Contains(("vpdp", "dossier.revocationOpened"), actions);
         Assert.Contains(("system", "dossier.revoked"), actions);
         Assert.Contains(history.GetProperty("workflow").EnumerateArray(), e => e.GetProperty("elementId").GetString() == "checkIndicators");

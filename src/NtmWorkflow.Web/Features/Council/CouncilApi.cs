@@ -104,16 +104,16 @@ public static class CouncilApi
         return TypedResults.Ok(await ViewAsync(id, http, council, ct));
     }
 
-    public static async Task<IResult> Minutes(Guid id, CouncilService council, CancellationToken ct)
+    public static async Task<FileContentHttpResult> Minutes(Guid id, CouncilService council, CancellationToken ct)
     {
         var (bytes, name) = await council.MinutesAsync(id, ct);
-        return Word(bytes, name);
+        return TypedResults.File(bytes, CouncilDocuments.ContentType, name);
     }
 
-    public static async Task<IResult> DraftDecision(Guid id, CouncilService council, CancellationToken ct)
+    public static async Task<FileContentHttpResult> DraftDecision(Guid id, CouncilService council, CancellationToken ct)
     {
         var (bytes, name) = await council.DraftDecisionAsync(id, ct);
-        return Word(bytes, name);
+        return TypedResults.File(bytes, CouncilDocuments.ContentType, name);
     }
 
     public static async Task<Created<DecisionView>> RecordDecision(Guid id, string? number, DateOnly? signedOn, string? signer, string? fileName, HttpContext http,
@@ -158,11 +158,6 @@ public static class CouncilApi
             [.. session.Agenda.OrderBy(a => a.Order).Select(a => new AgendaItemView(a.Order, a.DossierId, a.DossierCode, a.CommuneName, a.Outcome?.ToString(), a.MembersInForce, a.Attending,
                 a.Agree, a.Disagree, a.Abstain, a.Recused, a.NotVoted, a.WrittenVotes, a.ApprovalBase, a.AgreeNeeded))],
             [.. shown.Select(View)], decision is null ? null : View(decision));
-    }
-
-    private static IResult Word(byte[] bytes, string name)
-    {
-        return TypedResults.File(bytes, CouncilDocuments.ContentType, name);
     }
 
     private static CouncilMemberView View(CouncilMemberRow m) => new(m.Id, m.UserName, m.FullName, m.Position.ToString(), m.Title, m.From, m.To, m.AppointedBy);

@@ -532,6 +532,8 @@ public sealed partial class CouncilService(
             throw;
         }
 
+        // The close and the tally were written past this context's tracked copy: read the session afresh.
+        db.ChangeTracker.Clear();
         return await LoadAsync(sessionId, ct);
     }
 

@@ -27,6 +27,25 @@ public static class DossierSeeds
         WithAsync(services, demo => demo.AtDepartmentReviewAsync(communeOfficer, commune, CancellationToken.None));
 
     /// <summary>
+    /// A dossier past every department's review (completed as the engine records them), every indicator met: waiting
+    /// for the coordination office to put it on a council session's agenda.
+    /// </summary>
+    public static async Task<Guid> AwaitingCouncilAsync(IServiceProvider services, string communeOfficer, string commune)
+    {
+        var id = await AtDepartmentReviewAsync(services, communeOfficer, commune);
+        await using var scope = services.CreateAsyncScope();
+        var dossiers = scope.ServiceProvider.GetRequiredService<DossierService>();
+        var engine = scope.ServiceProvider.GetRequiredService<NtmWorkflow.Engine.Runtime.WorkflowEngine>();
+        foreach (var review in (await dossiers.OpenTasksAsync(await dossiers.LoadAsync(id, CancellationToken.None), CancellationToken.None)).Where(t => t.ElementId == "departmentReview"))
+        {
+            await engine.CompleteTaskAsync(review.Id, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["decision"] = "forward" }, "test");
+        }
+
+        var waiting = (await dossiers.OpenTasksAsync(await dossiers.LoadAsync(id, CancellationToken.None), CancellationToken.None)).Select(t => t.ElementId).ToList();
+        return waiting is ["scheduleCouncil"] ? id : throw new InvalidOperationException($"The dossier waits at {string.Join(", ", waiting)}, not for the council.");
+    }
+
+    /// <summary>
     /// Xã Ngọc Đường's dossier one step on: its self-assessment task completed as the engine records it (no values
     /// checked), the posting and survey open.
     /// </summary>

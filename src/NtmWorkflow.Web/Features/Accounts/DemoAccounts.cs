@@ -28,9 +28,13 @@ public sealed class DemoAccounts(UserManager<AppUser> users, RoleManager<Identit
         ("vpdp", "Lê Anh Tuấn", Roles.CoordinationOffice, "coordination-office:08"),
         ("xa.lan", "Nguyễn Thị Lan", Roles.CommuneOfficer, "commune:00700"),
         ("xa.binh", "Trần Văn Bình", Roles.CommuneOfficer, "commune:00706"),
+        ("xa.sinh", "Thào Văn Sính", Roles.CommuneOfficer, "commune:00715"),
         ("so.hoa", "Phạm Thị Hoa", Roles.DepartmentReviewer, "department:08/noi-vu"),
         ("hd.son", "Đỗ Văn Sơn", Roles.CouncilMember, "council:08"),
         ("hd.thu", "Vũ Thị Thu", Roles.CouncilSecretary, "council:08"),
+        ("hd.hung", "Nguyễn Văn Hùng", Roles.CouncilMember, "council:08"),
+        ("hd.nga", "Lê Thị Nga", Roles.CouncilMember, "council:08"),
+        ("hd.minh", "Vũ Đức Minh", Roles.CouncilMember, "council:08"),
         ("ct.tinh", "Hoàng Văn Chính", Roles.Chairman, "province:08"),
     ];
 

@@ -112,7 +112,7 @@ public sealed partial class CouncilService(
         // The role opens the council's pages and tasks; an official who already holds it keeps that assignment.
         var role = request.Position == CouncilPosition.Secretary ? Roles.CouncilSecretary : Roles.CouncilMember;
         var unit = new UnitKey(UnitKey.Council, provinceCode).ToString();
-        var assignment = await db.RoleAssignments.FirstOrDefaultAsync(a => a.UserId == user!.Id && a.UnitKey == unit && a.Role == role && a.ValidFrom <= from && (a.ValidTo == null || a.ValidTo >= from), ct)
+        var assignment = await db.RoleAssignments.FirstOrDefaultAsync(a => a.UserId == user!.Id && a.UnitKey == unit && a.Role == role && (a.ValidTo == null || a.ValidTo >= from), ct)
                          ?? await organisation.AssignAsync(user!.UserName!, unit, role, from, official.UserName, ct);
         if (request.To is { } lastDay && (assignment.ValidTo is null || assignment.ValidTo > lastDay))
         {

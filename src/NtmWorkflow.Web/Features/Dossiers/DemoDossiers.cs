@@ -1,8 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using NtmWorkflow.Web.Features.Council;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Evidence;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Engine.Calendar;
+using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Dossiers;
@@ -10,9 +13,12 @@ namespace NtmWorkflow.Web.Features.Dossiers;
 /// <summary>
 /// Demo dossiers of Tuyên Quang (<c>Demo:Dossiers</c>, on in Development), driven through the same services the
 /// pages use: Xã Phú Linh's 2025 dossier, every indicator met, waiting for the departments (chị Hoa's table has
-/// rows); Xã Ngọc Đường's being filled by chị Lan (criteria 16–19 still to do), with one evidence document. Tests use the same steps.
+/// rows); Xã Ngọc Đường's being filled by chị Lan (criteria 16–19 still to do), with one evidence document; the
+/// province's council for its term, and Xã Lũng Cú's dossier on the agenda of a session meeting on the day the
+/// demo data was seeded (bà Thu calls the roll, ông Sơn votes). Tests use the same steps.
 /// </summary>
-public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, EvidenceService evidence, OrganisationService organisation, ILogger<DemoDossiers> logger)
+public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, EvidenceService evidence, CouncilService council, OrganisationService organisation,
+    WorkflowEngine engine, TimeProvider clock, ILogger<DemoDossiers> logger)
 {
     /// <summary>Seeds the demo dossiers into a database that has none.</summary>
     public async Task EnsureAsync(CancellationToken ct)
@@ -27,7 +33,58 @@ public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, Evide
         await AssessAllAsync("xa.lan", ngocDuong, ct, [.. (await dossiers.LoadAsync(ngocDuong, ct)).Indicators.Select(i => i.Number).Where(n => n.Split('.')[0] is "16" or "17" or "18" or "19")]);
         var pdf = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"u8.ToArray();
         await evidence.UploadAsync(await OfficialAsync("xa.lan", ct), ngocDuong, "2.1", "Biên bản kiểm tra đường giao thông xã.pdf", pdf.Length, new MemoryStream(pdf), ct);
-        logger.LogInformation("Seeded the demo dossiers {PhuLinh} (with the departments) and {NgocDuong} (being filled)", phuLinh, ngocDuong);
+        await EnsureCouncilAsync(ct);
+        var lungCu = await AtDepartmentReviewAsync("xa.sinh", "00715", ct);
+        await PastDepartmentReviewsAsync(lungCu, ct);
+        var session = await council.PlanAsync(await OfficialAsync("vpdp", ct), "08",
+            new PlanSessionRequest(VietnamTime.VietnamDate(clock.GetUtcNow()), "Phòng họp tầng 3, UBND tỉnh Tuyên Quang", [lungCu]), ct);
+        logger.LogInformation("Seeded the demo dossiers {PhuLinh} (with the departments), {NgocDuong} (being filled) and {LungCu} (on the agenda of council session {Session})",
+            phuLinh, ngocDuong, lungCu, session.Code);
+    }
+
+    /// <summary>The demo province's council for the 2026 term: chair, vice chair, two members, secretary.</summary>
+    public async Task EnsureCouncilAsync(CancellationToken ct)
+    {
+        if (await db.CouncilMembers.AnyAsync(m => m.ProvinceCode == "08", ct))
+        {
+            return;
+        }
+
+        var admin = await OfficialAsync("admin", ct);
+        const string Decision = "QĐ số 15/QĐ-UBND ngày 05/01/2026 (dữ liệu mẫu)";
+        var from = new DateOnly(2026, 1, 1);
+        foreach (var (user, position, title) in new (string, CouncilPosition, string)[]
+                 {
+                     ("hd.hung", CouncilPosition.Chair, "Phó Chủ tịch UBND tỉnh"),
+                     ("hd.son", CouncilPosition.ViceChair, "Giám đốc Sở Nông nghiệp và Môi trường"),
+                     ("hd.nga", CouncilPosition.Member, "Giám đốc Sở Tài chính"),
+                     ("hd.minh", CouncilPosition.Member, "Phó Chủ tịch Ủy ban MTTQ Việt Nam tỉnh"),
+                     ("hd.thu", CouncilPosition.Secretary, "Phó Chánh Văn phòng Điều phối nông thôn mới tỉnh"),
+                 })
+        {
+            await council.AppointAsync(admin, "08", new AppointmentRequest(user, position, title, from, null, Decision), ct);
+        }
+    }
+
+    /// <summary>
+    /// Every department's review of a dossier forwarded: chị Hoa's through her review page's service, the departments
+    /// without a demo account recorded as the engine records a completed task.
+    /// </summary>
+    private async Task PastDepartmentReviewsAsync(Guid id, CancellationToken ct)
+    {
+        var hoa = await OfficialAsync("so.hoa", ct);
+        foreach (var review in (await dossiers.OpenTasksAsync(await dossiers.LoadAsync(id, ct), ct)).Where(t => t.ElementId == "departmentReview").ToList())
+        {
+            db.ChangeTracker.Clear();
+            if (DossierService.MayAct(hoa, review))
+            {
+                await dossiers.ReviewAsync(hoa, id, review.Id, new ReviewRequest("forward", null, null, null), ct);
+            }
+            else
+            {
+                await engine.CompleteTaskAsync(review.Id, new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["decision"] = "forward" }, "demo", ct);
+            }
+        }
     }
 
     /// <summary>Opens a 2025 dossier of <paramref name="commune"/> (two-tier path, opened 2025-09-15) as its officer.</summary>

@@ -83,7 +83,8 @@ public sealed class DiagramInterchangeTests
 
         var shapes = plane.Elements(BpmnDi + "BPMNShape").ToDictionary(s => (string)s.Attribute("bpmnElement")!);
         var edges = plane.Elements(BpmnDi + "BPMNEdge").ToDictionary(e => (string)e.Attribute("bpmnElement")!);
-        var elements = process.Elements().Where(e => e.Name.Namespace == BpmnNs && e.Attribute("id") is not null).ToList();
+        // Elements of embedded subprocesses are drawn on the same plane, inside their subprocess's shape.
+        var elements = process.Descendants().Where(e => e.Name.Namespace == BpmnNs && e.Attribute("id") is not null && e.Parent!.Name.LocalName is "process" or "subProcess").ToList();
         var flows = elements.Where(e => e.Name.LocalName == "sequenceFlow").Select(e => (string)e.Attribute("id")!).ToList();
         var nodes = elements.Where(e => e.Name.LocalName != "sequenceFlow").Select(e => (string)e.Attribute("id")!).ToList();
 

@@ -127,6 +127,7 @@ public sealed class OrganisationServiceTests : IAsyncLifetime
         Assert.Equal(["so.hoa@demo.ntmworkflow.local"], await directory.ResolveAsync("candidates", [task], CancellationToken.None));
         Assert.Equal(["gd.noivu@test.local"], await directory.ResolveAsync("head", [task], CancellationToken.None));
         Assert.Equal(["vpdp@demo.ntmworkflow.local"], await directory.ResolveAsync("coordination-office", [task], CancellationToken.None, provinceCode: "08"));
-        Assert.Equal(["hd.son@demo.ntmworkflow.local"], await directory.ResolveAsync("group:council-08", [], CancellationToken.None));
+        Assert.Equal(["hd.hung@demo.ntmworkflow.local", "hd.minh@demo.ntmworkflow.local", "hd.nga@demo.ntmworkflow.local", "hd.son@demo.ntmworkflow.local"],
+            (await directory.ResolveAsync("group:council-08", [], CancellationToken.None)).Order(StringComparer.Ordinal));
     }
 }

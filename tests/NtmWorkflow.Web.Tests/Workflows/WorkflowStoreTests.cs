@@ -247,7 +247,6 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
             ["year"] = 2026,
             ["criteriaSet"] = "ntm-2026-2030",
             ["departments"] = new JsonArray("01-nong-nghiep-moi-truong", "02-y-te"),
-            ["councilMembers"] = new JsonArray("a", "b"),
         };
         var instance = await engine.StartAsync("ntm-commune-two-tier", variables.ToDictionary(p => p.Key, p => p.Value?.DeepClone()), "2026-XA-00745");
 
@@ -285,12 +284,12 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
 
         await Complete("departmentReview", new { decision = "forward" });
         await Complete("departmentReview", new { decision = "forward" });
-        await Complete("councilVote", new { agree = true });
-        await Complete("councilVote", new { agree = true });
+        await Complete("scheduleCouncil", new { councilSession = "HĐTĐ-31-2026-01" });
+        await engine.CorrelateMessageAsync("councilDecided", "2026-XA-00745", new Dictionary<string, JsonNode?> { ["councilOutcome"] = "passed" });
         await Complete("recognitionDecision");
         var ended = (await engine.GetInstanceAsync(instance.Id))!;
         Assert.Equal(InstanceStatus.Completed, ended.Status);
-        Assert.Equal(2, ended.Variables["agreeCount"]!.GetValue<long>());
+        Assert.Equal("passed", ended.Variables["councilOutcome"]!.GetValue<string>());
         Assert.Contains(calls, c => c.Topic == "ntm.notify" && c.ElementId == "announceRecognition");
     }
 

@@ -43,6 +43,16 @@ public sealed class CouncilTallyTests
         Assert.Equal(present / 2 + 1, result.AgreeNeeded);
     }
 
+    [Theory]
+    [InlineData(8, 4, 0, false)] // four present cast nothing: they stay in the base, not agreeing
+    [InlineData(8, 5, 3, true)]
+    [InlineData(9, 4, 5, false)]
+    public void A_present_member_who_cast_nothing_before_the_close_stays_in_the_base(int present, int agree, int disagree, bool passed)
+    {
+        var result = CouncilTally.Tally(Defaults, new BallotCount(9, present, agree, disagree, 0, 0, NotVoted: present - agree - disagree));
+        Assert.Equal((passed, present), (result.Passed, result.ApprovalBase));
+    }
+
     [Fact]
     public void A_recused_member_leaves_the_base_of_the_approval_but_counts_for_the_quorum()
     {

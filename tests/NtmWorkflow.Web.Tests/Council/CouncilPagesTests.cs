@@ -268,6 +268,14 @@ public sealed class CouncilPagesTests : AppTestHost
         Assert.DoesNotContain("data-action=\"appoint\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("data-action=\"end-term\"", page, StringComparison.Ordinal);
         Assert.DoesNotContain("Lập phiên họp", await son.GetStringAsync("/council"), StringComparison.Ordinal);
+
+        // In English, the same page in English words.
+        await son.GetAsync("/culture/en?returnUrl=/");
+        page = await son.GetStringAsync("/council/members");
+        Assert.Contains("Council members", page, StringComparison.Ordinal);
+        Assert.Contains("Members in office on", page, StringComparison.Ordinal);
+        Assert.Contains("<td>Vice chair</td>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("Phó Chủ tịch Hội đồng", page, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.EntityFrameworkCore;
+using NtmWorkflow.Web.Features.Council;
 using NtmWorkflow.Web.Features.Inbox;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Pages;
 
 /// <summary>Việc cần xử lý: the official's tasks and their unit's unclaimed ones; claim, release, hand on.</summary>
 [Authorize]
-public sealed class InboxModel(InboxService inbox, OrganisationService organisation) : PageModel
+public sealed class InboxModel(InboxService inbox, OrganisationService organisation, AppDbContext db) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public bool Mine { get; set; }
@@ -44,7 +47,60 @@ public sealed class InboxModel(InboxService inbox, OrganisationService organisat
         var official = await OfficialAsync();
         ReviewsForDepartment = official.Assignments.Any(a => a.Role == Features.Accounts.Roles.DepartmentReviewer);
         Result = await inbox.ListAsync(official, new InboxFilter(Mine, Commune, Step, Due, Search, PageNumber), HttpContext.RequestAborted);
+        await LinkCouncilTasksAsync(Result.Items);
         return Page();
+    }
+
+    /// <summary>The council session of each session task (by its workflow instance) and of each decision task (the session that passed the dossier).</summary>
+    public IReadOnlyDictionary<Guid, Guid> SessionOfTask { get; private set; } = new Dictionary<Guid, Guid>();
+
+    /// <summary>Where a council task is done: the ballot page, the session page, or the council's page to plan a session; null for other tasks.</summary>
+    public string? CouncilLink(InboxItem task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        return task.FormKey switch
+        {
+            "ntm:council-agenda" => "/council",
+            "ntm:council-ballot" when SessionOfTask.TryGetValue(task.TaskId, out var session) => $"/council/sessions/{session}/ballot",
+            "ntm:council-opening" or "ntm:council-report" or "ntm:recognition-decision" when SessionOfTask.TryGetValue(task.TaskId, out var session) => $"/council/sessions/{session}",
+            _ => null,
+        };
+    }
+
+    private async Task LinkCouncilTasksAsync(IReadOnlyList<InboxItem> items)
+    {
+        var ct = HttpContext.RequestAborted;
+        var sessionTasks = items.Where(t => t.FormKey is "ntm:council-ballot" or "ntm:council-opening" or "ntm:council-report").ToList();
+        var decisionTasks = items.Where(t => t.FormKey == "ntm:recognition-decision" && t.DossierId is not null).ToList();
+        var links = new Dictionary<Guid, Guid>();
+        if (sessionTasks.Count > 0)
+        {
+            var instances = sessionTasks.Select(t => (Guid?)t.InstanceId).Distinct().ToList();
+            var sessions = await db.CouncilSessions.AsNoTracking().Where(s => instances.Contains(s.InstanceId)).Select(s => new { s.Id, s.InstanceId }).ToListAsync(ct);
+            foreach (var task in sessionTasks)
+            {
+                if (sessions.FirstOrDefault(s => s.InstanceId == task.InstanceId) is { } session)
+                {
+                    links[task.TaskId] = session.Id;
+                }
+            }
+        }
+
+        if (decisionTasks.Count > 0)
+        {
+            var dossiers = decisionTasks.Select(t => t.DossierId!.Value).Distinct().ToList();
+            var passed = await db.CouncilAgendaItems.AsNoTracking().Where(a => dossiers.Contains(a.DossierId) && a.Outcome == CouncilOutcome.Passed)
+                .Join(db.CouncilSessions.AsNoTracking(), a => a.SessionId, s => s.Id, (a, s) => new { a.DossierId, a.SessionId, s.MeetsOn }).ToListAsync(ct);
+            foreach (var task in decisionTasks)
+            {
+                if (passed.Where(p => p.DossierId == task.DossierId).OrderByDescending(p => p.MeetsOn).FirstOrDefault() is { } session)
+                {
+                    links[task.TaskId] = session.SessionId;
+                }
+            }
+        }
+
+        SessionOfTask = links;
     }
 
     public Task<IActionResult> OnPostClaimAsync(Guid taskId) =>

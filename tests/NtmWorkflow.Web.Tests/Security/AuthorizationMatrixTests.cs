@@ -3,7 +3,9 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Council;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Organisation;
@@ -20,16 +22,21 @@ public sealed class AuthorizationMatrixTests : AppTestHost
 {
     private Guid _dossier;
     private Guid _task;
+    private Guid _session;
 
     /// <summary>An id nothing has.</summary>
     private const string Unknown = "0f0e0d0c-0b0a-0908-0706-050403020100";
 
     /// <summary>A status, or null where the caller kind does not apply to the route (a trusted system's call).</summary>
-    private sealed record Rule(string Path, int Anonymous, int? Own = null, int? OtherUnit = null, int? OtherProvince = null, object? Body = null);
+    /// <remarks>
+    /// <c>Council</c> is the status as hd.son, a member (the chair) of the council of Tuyên Quang sitting in the fixture's session:
+    /// the right role for the council's routes, the wrong one for the secretary's and the coordination office's actions.
+    /// </remarks>
+    private sealed record Rule(string Path, int Anonymous, int? Own = null, int? OtherUnit = null, int? OtherProvince = null, object? Body = null, int? Council = null);
 
     /// <summary>
     /// The rules, by method and route pattern as the app declares them. Paths may name {dossier} and {task}:
-    /// the fixture's dossier of 00700 and its open task.
+    /// the fixture's dossier of 00700 and its open task; {session} the fixture's council session.
     /// </summary>
     private static readonly Dictionary<string, Rule> Rules = new(StringComparer.Ordinal)
     {
@@ -71,6 +78,17 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /department"] = new("/department?handler=Agree", 302),
         ["GET /difficulties/{taskId:guid}"] = new($"/difficulties/{Unknown}", 302, 404, 404, 404),
         ["POST /difficulties/{taskId:guid}"] = new($"/difficulties/{Unknown}", 302),
+
+        // The council's pages: its province's council, coordination office, chairman and administrators; {session} is the
+        // fixture's session of Tuyên Quang (08), with Phú Linh's dossier on its agenda.
+        ["GET /council"] = new("/council", 302, 403, 403, 403, Council: 200),
+        ["POST /council"] = new("/council?handler=Plan", 302, 400, 400, 400, Council: 400),
+        ["GET /council/members"] = new("/council/members?province=08", 302, 403, 403, 403, Council: 200),
+        ["POST /council/members"] = new("/council/members?province=08&handler=Appoint", 302, 400, 400, 400, Council: 400),
+        ["GET /council/sessions/{id:guid}"] = new("/council/sessions/{session}", 302, 403, 403, 403, Council: 200),
+        ["POST /council/sessions/{id:guid}"] = new("/council/sessions/{session}?handler=Close", 302, 400, 400, 400, Council: 400),
+        ["GET /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot", 302, 403, 403, 403, Council: 200),
+        ["POST /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot?handler=Cast", 302, 400, 400, 400, Council: 400),
 
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),
@@ -132,6 +150,24 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /api/dossiers/{id:guid}/decision"] = new("/api/dossiers/{dossier}/decision", 401, 409, 403, 403, new { decisionNumber = "1/QĐ", decisionDate = "2025-12-01" }),
         ["POST /api/dossiers/{id:guid}/revocation"] = new("/api/dossiers/{dossier}/revocation", 401, 403, 403, 403, new { failingCriteria = new[] { "10" } }),
 
+        // The council's API: a province's routes are for officials of the province (commune officers hold no provincial role);
+        // a session's routes for its council, coordination office, chairman and administrators.
+        ["GET /api/council/{province}/members"] = new("/api/council/08/members", 401, 403, 403, 403, Council: 200),
+        ["POST /api/council/{province}/members"] = new("/api/council/08/members", 401, 403, 403, 403, new { userName = "xa.lan", position = "Member" }, Council: 403),
+        ["POST /api/council/{province}/members/{memberId:int}/end"] = new("/api/council/08/members/1/end", 401, 403, 403, 403, new { }, Council: 403),
+        ["GET /api/council/{province}/agenda-candidates"] = new("/api/council/08/agenda-candidates", 401, 403, 403, 403, Council: 200),
+        ["GET /api/council/{province}/sessions"] = new("/api/council/08/sessions", 401, 403, 403, 403, Council: 200),
+        ["POST /api/council/{province}/sessions"] = new("/api/council/08/sessions", 401, 403, 403, 403, new { meetsOn = "2030-01-01", venue = "x", dossierIds = new[] { Unknown } }, Council: 403),
+        ["GET /api/council/sessions/{id:guid}/"] = new("/api/council/sessions/{session}", 401, 403, 403, 403, Council: 200),
+        ["POST /api/council/sessions/{id:guid}/roll-call"] = new("/api/council/sessions/{session}/roll-call", 401, 403, 403, 403, new { present = Array.Empty<string>() }, Council: 403),
+        ["POST /api/council/sessions/{id:guid}/reports/{report}"] = new("/api/council/sessions/{session}/reports/appraisal", 401, 403, 403, 403, Council: 409),
+        ["POST /api/council/sessions/{id:guid}/dossiers/{dossierId:guid}/ballot"] = new("/api/council/sessions/{session}/dossiers/{dossier}/ballot", 401, 403, 403, 403, new { choice = "Agree" }, Council: 404),
+        ["POST /api/council/sessions/{id:guid}/close"] = new("/api/council/sessions/{session}/close", 401, 403, 403, 403, Council: 403),
+        ["GET /api/council/sessions/{id:guid}/minutes.docx"] = new("/api/council/sessions/{session}/minutes.docx", 401, 403, 403, 403, Council: 200),
+        ["GET /api/council/sessions/{id:guid}/draft-decision.docx"] = new("/api/council/sessions/{session}/draft-decision.docx", 401, 403, 403, 403, Council: 409),
+        ["POST /api/council/sessions/{id:guid}/decision"] = new("/api/council/sessions/{session}/decision?number=1/QĐ-UBND&signedOn=2026-01-01&signer=x&fileName=a.pdf", 401, 403, 403, 403, Council: 403),
+        ["GET /api/council/sessions/{id:guid}/decision/scan"] = new("/api/council/sessions/{session}/decision/scan", 401, 403, 403, 403, Council: 404),
+
         // Evidence documents: readers of the dossier list and download; only its commune attaches (an unknown upload or document is 404).
         ["GET /api/dossiers/{id:guid}/documents/"] = new("/api/dossiers/{dossier}/documents", 401, 200, 403, 403),
         ["POST /api/dossiers/{id:guid}/documents/"] = new("/api/dossiers/{dossier}/documents?fileName=a.pdf&indicator=1.1", 401, 411, 403, 403),
@@ -166,6 +202,20 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         var dossier = await dossiers.OpenAsync(lan, new OpenDossierRequest("00700", RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None);
         _dossier = dossier.Id;
         _task = (await dossiers.OpenTasksAsync(dossier, CancellationToken.None)).Single().Id;
+
+        // A council session of the province: a chair and a secretary in office, Phú Linh's dossier on the agenda.
+        var organisation = scope.ServiceProvider.GetRequiredService<OrganisationService>();
+        var council = scope.ServiceProvider.GetRequiredService<CouncilService>();
+        var admin = (await organisation.FindOfficialAsync("admin", null, CancellationToken.None))!;
+        foreach (var (member, position) in new[] { ("hd.son", CouncilPosition.Chair), ("hd.thu", CouncilPosition.Secretary) })
+        {
+            await council.AppointAsync(admin, "08", new AppointmentRequest(member, position, null, new DateOnly(2026, 1, 1), null, null), CancellationToken.None);
+        }
+
+        var waiting = await DossierSeeds.AwaitingCouncilAsync(App.Services, "xa.khac", "00706");
+        var vpdp = (await organisation.FindOfficialAsync("vpdp", null, CancellationToken.None))!;
+        var today = NtmWorkflow.Engine.Calendar.VietnamTime.VietnamDate(DateTimeOffset.UtcNow);
+        _session = (await council.PlanAsync(vpdp, "08", new PlanSessionRequest(today, "Hội trường UBND tỉnh", [waiting]), CancellationToken.None)).Id;
     }
 
     /// <summary>Each endpoint as "METHOD pattern"; a page answers GET and POST.</summary>
@@ -193,8 +243,8 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         {
             var method = new HttpMethod(route[..route.IndexOf(' ', StringComparison.Ordinal)]);
             var path = rule.Path.Replace("{dossier}", _dossier.ToString(), StringComparison.Ordinal).Replace("{task}", _task.ToString(), StringComparison.Ordinal)
-                .Replace("{instance}", instance.ToString(), StringComparison.Ordinal);
-            foreach (var (caller, expected) in new[] { ("anonymous", (int?)rule.Anonymous), ("xa.lan", rule.Own), ("xa.khac", rule.OtherUnit), ("xa.hanoi", rule.OtherProvince) })
+                .Replace("{instance}", instance.ToString(), StringComparison.Ordinal).Replace("{session}", _session.ToString(), StringComparison.Ordinal);
+            foreach (var (caller, expected) in new[] { ("anonymous", (int?)rule.Anonymous), ("xa.lan", rule.Own), ("xa.khac", rule.OtherUnit), ("xa.hanoi", rule.OtherProvince), ("hd.son", rule.Council) })
             {
                 if (expected is null)
                 {

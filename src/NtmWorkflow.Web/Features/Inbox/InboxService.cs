@@ -26,7 +26,7 @@ public sealed record InboxFilter(bool OnlyMine = false, string? Commune = null, 
 
 public sealed record InboxItem(
     Guid TaskId, string ElementId, string Step, string? FormKey, string? DossierCode, Guid? DossierId, string? CommuneName, string? Assignee,
-    DateTimeOffset Received, DateTimeOffset? Due, int? WorkingDaysLeft, DueState State, IReadOnlyList<string> UnverifiedParameters);
+    DateTimeOffset Received, DateTimeOffset? Due, int? WorkingDaysLeft, DueState State, IReadOnlyList<string> UnverifiedParameters, Guid InstanceId = default);
 
 /// <summary>A page of the inbox with the counts shown above it (of the whole inbox, not only this page).</summary>
 public sealed record InboxPage(IReadOnlyList<InboxItem> Items, int Matching, int Mine, int Unclaimed, int Overdue, int Page, int Pages, IReadOnlyList<string> Steps);
@@ -92,7 +92,7 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
         var page = Math.Clamp(filter.Page, 1, pages);
         var items = await rows.OrderBy(t => t.Due == null).ThenBy(t => t.Due).ThenBy(t => t.Created).ThenBy(t => t.Id)
             .Skip((page - 1) * PageSize).Take(PageSize)
-            .Select(t => new { t.Id, t.ElementId, t.Name, t.FormKey, t.BusinessKey, t.DossierId, t.CommuneName, t.Assignee, t.Created, t.Due, t.DueUnverified })
+            .Select(t => new { t.Id, t.ElementId, t.Name, t.FormKey, t.BusinessKey, t.DossierId, t.CommuneName, t.Assignee, t.Created, t.Due, t.DueUnverified, t.InstanceId })
             .ToListAsync(ct);
 
         // The counts above the list and the step choices, of the whole inbox, in one pass over it.
@@ -103,7 +103,7 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
         return new InboxPage(
             [.. items.Select(r => new InboxItem(r.Id, r.ElementId, r.Name ?? r.ElementId, r.FormKey, r.BusinessKey, r.DossierId, r.CommuneName,
                 r.Assignee, r.Created, r.Due, r.Due is { } due ? calendar.WorkingDaysBetween(now, due) : null,
-                State(r.Due, now, soon), r.DueUnverified?.Split(',') ?? []))],
+                State(r.Due, now, soon), r.DueUnverified?.Split(',') ?? [], r.InstanceId))],
             matching, tally.Where(g => g.Mine).Sum(g => g.Count), tally.Where(g => g.Unclaimed).Sum(g => g.Count), tally.Where(g => g.Overdue).Sum(g => g.Count),
             page, pages, [.. tally.Select(g => g.ElementId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
     }

@@ -82,6 +82,7 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
         Assert.Equal("Tallied", Browser.Find("#session-state").GetDomAttribute("data-state"));
         var result = Browser.Find($"article.result[data-dossier='{_dossier}']");
         Assert.Equal("NotPassed", result.GetDomAttribute("data-outcome"));
+        ((IJavaScriptExecutor)Browser.Driver).ExecuteScript("arguments[0].scrollIntoView({block: 'start'})", result);
         Browser.Screenshot("council-results");
 
         // The minutes, downloaded with the secretary's session and read back: the tally and the reason against.
@@ -118,7 +119,6 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
         try
         {
             Vote("hd.son", sessionUrl, "Agree", null, phone: true);
-            Browser.Screenshot("council-ballot-phone");
         }
         finally
         {
@@ -174,6 +174,11 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
         if (reason is not null)
         {
             card.FindElement(By.CssSelector("textarea[name='reason']")).SendKeys(reason);
+        }
+
+        if (phone)
+        {
+            Browser.Screenshot("council-ballot-phone");
         }
 
         card.FindElement(By.CssSelector("[data-action='cast']")).Click();

@@ -33,27 +33,7 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
     [Fact]
     public async Task Three_members_vote_one_on_a_phone_the_secretary_closes_and_the_recorded_decision_recognises_the_commune()
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-        // The coordination office plans the session with the dossier waiting for it.
-        SignIn("vpdp");
-        Go("/council?province=08");
-        Browser.Find($"#candidate-{_dossier}").Click();
-        SetValue("#meetsOn", today);
-        Browser.Find("#venue").SendKeys("Phòng họp tầng 3, UBND tỉnh Tuyên Quang");
-        Browser.Find("[data-action='plan']").Click();
-        Browser.Find("#session-code");
-        var sessionUrl = new Uri(Browser.Driver.Url).AbsolutePath;
-        Assert.StartsWith("/council/sessions/", sessionUrl, StringComparison.Ordinal);
-        Assert.Equal("Planned", Browser.Find("#session-state").GetDomAttribute("data-state"));
-
-        // The secretary: roll call (all four voting members present), then the reports in order.
-        SignIn("hd.thu");
-        Go(sessionUrl);
-        Browser.Find("[data-action='roll-call']").Click();
-        Browser.Find("[data-action='report-appraisal']").Click();
-        Browser.Find("[data-action='report-satisfaction']").Click();
-        Assert.Equal("Voting", Browser.Find("#session-state").GetDomAttribute("data-state"));
+        var sessionUrl = PlanAndOpenSession("Phòng họp tầng 3, UBND tỉnh Tuyên Quang");
 
         // The chair votes at a desk; ông Sơn on his phone; bà Nga against, with her reason; ông Minh does not vote.
         Vote("hd.hung", sessionUrl, "Agree", null);
@@ -98,20 +78,7 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
     public async Task A_passing_session_ends_with_the_decision_recorded_and_the_commune_recognised()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
-        SignIn("vpdp");
-        Go("/council?province=08");
-        Browser.Find($"#candidate-{_dossier}").Click();
-        SetValue("#meetsOn", today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
-        Browser.Find("#venue").SendKeys("Hội trường UBND tỉnh");
-        Browser.Find("[data-action='plan']").Click();
-        Browser.Find("#session-code");
-        var sessionUrl = new Uri(Browser.Driver.Url).AbsolutePath;
-
-        SignIn("hd.thu");
-        Go(sessionUrl);
-        Browser.Find("[data-action='roll-call']").Click();
-        Browser.Find("[data-action='report-appraisal']").Click();
-        Browser.Find("[data-action='report-satisfaction']").Click();
+        var sessionUrl = PlanAndOpenSession("Hội trường UBND tỉnh");
 
         // Three members vote, one of them on a phone; three of four present agree.
         Vote("hd.hung", sessionUrl, "Agree", null);
@@ -152,6 +119,32 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
         Assert.Equal((DossierStatus.Recognised, 0), await DossierStateAsync());
         var dossier = await QueryAsync(db => db.Dossiers.AsNoTracking().SingleAsync(d => d.Id == _dossier));
         Assert.Equal(("1763/QĐ-UBND", today), (dossier.DecisionNumber, dossier.DecisionDate));
+    }
+
+    /// <summary>
+    /// The coordination office plans a session today with the dossier; the secretary calls the roll (all four voting
+    /// members present) and records the two reports in order. Returns the session page's path, voting open.
+    /// </summary>
+    private string PlanAndOpenSession(string venue)
+    {
+        SignIn("vpdp");
+        Go("/council?province=08");
+        Browser.Find($"#candidate-{_dossier}").Click();
+        SetValue("#meetsOn", DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        Browser.Find("#venue").SendKeys(venue);
+        Browser.Find("[data-action='plan']").Click();
+        Browser.Find("#session-code");
+        var sessionUrl = new Uri(Browser.Driver.Url).AbsolutePath;
+        Assert.StartsWith("/council/sessions/", sessionUrl, StringComparison.Ordinal);
+        Assert.Equal("Planned", Browser.Find("#session-state").GetDomAttribute("data-state"));
+
+        SignIn("hd.thu");
+        Go(sessionUrl);
+        Browser.Find("[data-action='roll-call']").Click();
+        Browser.Find("[data-action='report-appraisal']").Click();
+        Browser.Find("[data-action='report-satisfaction']").Click();
+        Assert.Equal("Voting", Browser.Find("#session-state").GetDomAttribute("data-state"));
+        return sessionUrl;
     }
 
     private IWebElement Card() => Browser.Find($"section.ballot-card[data-dossier='{_dossier}']");

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using NtmWorkflow.Testing;
-using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Council;
 
 namespace NtmWorkflow.Web.Tests.Council;
@@ -14,33 +12,11 @@ namespace NtmWorkflow.Web.Tests.Council;
 /// records the signed decision with its scan, which recognises the passed dossier. The council of Tuyên Quang (08)
 /// has five voting members and a secretary; two dossiers wait for it.
 /// </summary>
-public sealed class CouncilPagesTests : AppTestHost
+public sealed class CouncilPagesTests : CouncilTestHost
 {
-    private static readonly string[] Voters = ["hd.an", "hd.son", "hd.binh", "hd.cuong", "hd.dung"];
-    private Guid _ngocDuong;
-    private Guid _phuLinh;
-
     private static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7));
 
     private static string Iso(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-    protected override async Task SeedAsync()
-    {
-        foreach (var user in Voters.Where(v => v != "hd.son"))
-        {
-            await CreateOfficialAsync(user, "council:08", Roles.CouncilMember);
-        }
-
-        string[] positions = ["Chair", "ViceChair", "Member", "Member", "Member"];
-        foreach (var (user, position) in Voters.Zip(positions))
-        {
-            await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = user, position, from = "2026-01-01" }, HttpStatusCode.Created);
-        }
-
-        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.thu", position = "Secretary", from = "2026-01-01" }, HttpStatusCode.Created);
-        _ngocDuong = await DossierSeeds.AwaitingCouncilAsync(App.Services, "xa.lan", "00700");
-        _phuLinh = await DossierSeeds.AwaitingCouncilAsync(App.Services, "xa.binh", "00706");
-    }
 
     [Fact]
     public async Task A_session_runs_from_the_pages_planning_roll_call_reports_ballots_close_results_papers_and_the_recorded_decision()
@@ -52,19 +28,19 @@ public sealed class CouncilPagesTests : AppTestHost
         var council = await vpdp.GetStringAsync("/council");
         Assert.Contains("id=\"council-link\"", council, StringComparison.Ordinal);
         Assert.Contains("Lập phiên họp", council, StringComparison.Ordinal);
-        Assert.Contains($"name=\"dossierIds\" value=\"{_ngocDuong}\"", council, StringComparison.Ordinal);
-        Assert.Contains($"name=\"dossierIds\" value=\"{_phuLinh}\"", council, StringComparison.Ordinal);
+        Assert.Contains($"name=\"dossierIds\" value=\"{NgocDuong}\"", council, StringComparison.Ordinal);
+        Assert.Contains($"name=\"dossierIds\" value=\"{PhuLinh}\"", council, StringComparison.Ordinal);
         Assert.Contains("Xã Ngọc Đường", council, StringComparison.Ordinal);
         Assert.Contains("id=\"no-sessions\"", council, StringComparison.Ordinal);
 
         // A plan without a venue is refused with the service's words, and plans nothing.
         var refusedPlan = await PostAsync(vpdp, "/council", "/council?province=08&handler=Plan",
-            ("meetsOn", Iso(Today)), ("venue", ""), ("dossierIds", _ngocDuong.ToString()));
+            ("meetsOn", Iso(Today)), ("venue", ""), ("dossierIds", NgocDuong.ToString()));
         Assert.Contains("venue (1 to 300 characters) is required.", await vpdp.GetStringAsync(Location(refusedPlan)), StringComparison.Ordinal);
         Assert.Equal(0, await QueryAsync(db => db.CouncilSessions.CountAsync()));
 
         var planned = await PostAsync(vpdp, "/council", "/council?province=08&handler=Plan",
-            ("meetsOn", Iso(Today)), ("venue", "Hội trường UBND tỉnh"), ("dossierIds", _ngocDuong.ToString()), ("dossierIds", _phuLinh.ToString()));
+            ("meetsOn", Iso(Today)), ("venue", "Hội trường UBND tỉnh"), ("dossierIds", NgocDuong.ToString()), ("dossierIds", PhuLinh.ToString()));
         Assert.Equal(HttpStatusCode.Redirect, planned.StatusCode);
         var url = Location(planned);
         Assert.Matches("^/council/sessions/[0-9a-f-]{36}$", url);
@@ -114,27 +90,27 @@ public sealed class CouncilPagesTests : AppTestHost
         Assert.Contains($"href=\"{ballotUrl}\" data-council-task=\"ntm:council-ballot\"", await son.GetStringAsync("/inbox"), StringComparison.Ordinal);
         Assert.Contains($"data-action=\"ballot\" href=\"{ballotUrl}\"", await son.GetStringAsync(url), StringComparison.Ordinal);
         var ballot = await son.GetStringAsync(ballotUrl);
-        Assert.Contains($"data-dossier=\"{_ngocDuong}\"", ballot, StringComparison.Ordinal);
-        Assert.Contains($"data-dossier=\"{_phuLinh}\"", ballot, StringComparison.Ordinal);
+        Assert.Contains($"data-dossier=\"{NgocDuong}\"", ballot, StringComparison.Ordinal);
+        Assert.Contains($"data-dossier=\"{PhuLinh}\"", ballot, StringComparison.Ordinal);
         Assert.Equal(2, Regex.Count(ballot, "data-action=\"cast\""));
         Assert.Contains("name=\"choice\" value=\"Recused\"", ballot, StringComparison.Ordinal);
         Assert.DoesNotContain("value=\"Abstain\"", ballot, StringComparison.Ordinal); // the province does not allow abstaining
         Assert.Contains("Bắt buộc ghi lý do khi Không đồng ý", ballot, StringComparison.Ordinal);
 
         // Disagreeing without a reason: the message, and no ballot.
-        ballot = await CastAsync(son, ballotUrl, _ngocDuong, "Disagree", "");
+        ballot = await CastAsync(son, ballotUrl, NgocDuong, "Disagree", "");
         Assert.Contains("A vote against gives its reason in writing.", ballot, StringComparison.Ordinal);
         Assert.Equal(0, await QueryAsync(db => db.CouncilBallots.CountAsync()));
 
         // Agreeing: final, shown without a form; a forged second ballot is refused with the message and changes nothing.
-        ballot = await CastAsync(son, ballotUrl, _ngocDuong, "Agree", "");
+        ballot = await CastAsync(son, ballotUrl, NgocDuong, "Agree", "");
         Assert.Contains("Đã gửi phiếu.", ballot, StringComparison.Ordinal);
-        var card = Card(ballot, _ngocDuong);
+        var card = Card(ballot, NgocDuong);
         Assert.Contains("data-state=\"final\" data-choice=\"Agree\"", card, StringComparison.Ordinal);
         Assert.Contains("Phiếu đã gửi không thể thay đổi.", card, StringComparison.Ordinal);
         Assert.DoesNotContain("data-action=\"cast\"", card, StringComparison.Ordinal);
-        Assert.Contains("data-action=\"cast\"", Card(ballot, _phuLinh), StringComparison.Ordinal);
-        ballot = await CastAsync(son, ballotUrl, _ngocDuong, "Disagree", "Đổi ý");
+        Assert.Contains("data-action=\"cast\"", Card(ballot, PhuLinh), StringComparison.Ordinal);
+        ballot = await CastAsync(son, ballotUrl, NgocDuong, "Disagree", "Đổi ý");
         Assert.Contains("has already voted on", ballot, StringComparison.Ordinal);
         var stored = await QueryAsync(db => db.CouncilBallots.Where(b => b.UserName == "hd.son").ToListAsync());
         Assert.Equal(BallotChoice.Agree, Assert.Single(stored).Choice);
@@ -143,13 +119,13 @@ public sealed class CouncilPagesTests : AppTestHost
         using var an = await SignedInAsync("hd.an");
         using var binh = await SignedInAsync("hd.binh");
         using var cuong = await SignedInAsync("hd.cuong");
-        await CastAsync(an, ballotUrl, _ngocDuong, "Agree", "");
-        await CastAsync(binh, ballotUrl, _ngocDuong, "Agree", "");
-        await CastAsync(cuong, ballotUrl, _ngocDuong, "Disagree", "Chưa đủ minh chứng chỉ tiêu 17.10");
-        await CastAsync(an, ballotUrl, _phuLinh, "Disagree", "Thu nhập bình quân chưa được điều tra độc lập");
-        await CastAsync(son, ballotUrl, _phuLinh, "Disagree", "Như ý kiến ông An");
-        await CastAsync(binh, ballotUrl, _phuLinh, "Disagree", "Rác thải chưa được thu gom ở 2 thôn");
-        await CastAsync(cuong, ballotUrl, _phuLinh, "Agree", "");
+        await CastAsync(an, ballotUrl, NgocDuong, "Agree", "");
+        await CastAsync(binh, ballotUrl, NgocDuong, "Agree", "");
+        await CastAsync(cuong, ballotUrl, NgocDuong, "Disagree", "Chưa đủ minh chứng chỉ tiêu 17.10");
+        await CastAsync(an, ballotUrl, PhuLinh, "Disagree", "Thu nhập bình quân chưa được điều tra độc lập");
+        await CastAsync(son, ballotUrl, PhuLinh, "Disagree", "Như ý kiến ông An");
+        await CastAsync(binh, ballotUrl, PhuLinh, "Disagree", "Rác thải chưa được thu gom ở 2 thôn");
+        await CastAsync(cuong, ballotUrl, PhuLinh, "Agree", "");
         Assert.Equal(8, await QueryAsync(db => db.CouncilBallots.CountAsync()));
 
         // While voting: counts only, and the viewer's own ballots; nobody else's reason.
@@ -169,7 +145,7 @@ public sealed class CouncilPagesTests : AppTestHost
         page = await FollowAsync(thu, await PostAsync(thu, url, $"{url}?handler=Close"));
         Assert.Contains("Đã kết thúc phiên họp và kiểm phiếu.", page, StringComparison.Ordinal);
         Assert.Contains("data-state=\"Tallied\">Đã kiểm phiếu", page, StringComparison.Ordinal);
-        var passed = Result(page, _ngocDuong);
+        var passed = Result(page, NgocDuong);
         Assert.Contains("data-outcome=\"Passed\"", passed, StringComparison.Ordinal);
         Assert.Contains("<strong>Thông qua</strong>", passed, StringComparison.Ordinal);
         Assert.Equal(("4/5", "3", "1", "0", "0", "0"), (Count(passed, "attending"), Count(passed, "agree"), Count(passed, "disagree"), Count(passed, "abstain"), Count(passed, "recused"), Count(passed, "not-voted")));
@@ -178,7 +154,7 @@ public sealed class CouncilPagesTests : AppTestHost
         Assert.Contains("Chưa đủ minh chứng chỉ tiêu 17.10", passed, StringComparison.Ordinal);
         Assert.Contains("Đỗ Văn Sơn", passed, StringComparison.Ordinal);
         Assert.Equal(4, Regex.Count(passed, "data-ballot="));
-        var turnedDown = Result(page, _phuLinh);
+        var turnedDown = Result(page, PhuLinh);
         Assert.Contains("<strong>Không thông qua</strong>", turnedDown, StringComparison.Ordinal);
         Assert.Equal(("1", "3"), (Count(turnedDown, "agree"), Count(turnedDown, "disagree")));
         Assert.Contains("Thu nhập bình quân chưa được điều tra độc lập", turnedDown, StringComparison.Ordinal);
@@ -218,7 +194,7 @@ public sealed class CouncilPagesTests : AppTestHost
         Assert.Equal("application/pdf", scan.Content.Headers.ContentType?.MediaType);
         Assert.Equal(pdf, await scan.Content.ReadAsByteArrayAsync());
 
-        var dossier = await vpdp.GetStringAsync($"/dossiers/{_ngocDuong}");
+        var dossier = await vpdp.GetStringAsync($"/dossiers/{NgocDuong}");
         Assert.Contains("<dd id=\"dossier-status\">Được công nhận</dd>", dossier, StringComparison.Ordinal);
         Assert.Contains("1763/QĐ-UBND", dossier, StringComparison.Ordinal);
         Assert.Contains("data-state=\"Decided\">Đã có quyết định công nhận", await vpdp.GetStringAsync("/council"), StringComparison.Ordinal);
@@ -282,7 +258,7 @@ public sealed class CouncilPagesTests : AppTestHost
     public async Task A_commune_officer_has_no_council_pages_and_no_link_to_them()
     {
         using var vpdp = await SignedInAsync("vpdp");
-        var planned = await PostAsync(vpdp, "/council", "/council?province=08&handler=Plan", ("meetsOn", Iso(Today)), ("venue", "Hội trường"), ("dossierIds", _ngocDuong.ToString()));
+        var planned = await PostAsync(vpdp, "/council", "/council?province=08&handler=Plan", ("meetsOn", Iso(Today)), ("venue", "Hội trường"), ("dossierIds", NgocDuong.ToString()));
         var url = Location(planned);
 
         using var lan = await SignedInAsync("xa.lan");

@@ -2,8 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using NtmWorkflow.Testing;
-using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Audit;
 
 namespace NtmWorkflow.Web.Tests.Council;
@@ -14,31 +12,9 @@ namespace NtmWorkflow.Web.Tests.Council;
 /// close, two members voting at the same instant, and a member whose term ended. The council of Tuyên Quang (08) has
 /// five voting members (quorum ≥ 2/3 of them: 4) and a secretary; two dossiers wait for it.
 /// </summary>
-public abstract class CouncilSessionTests : AppTestHost
+public abstract class CouncilSessionTests : CouncilTestHost
 {
-    private static readonly string[] Voters = ["hd.an", "hd.son", "hd.binh", "hd.cuong", "hd.dung"];
-    private Guid _ngocDuong;
-    private Guid _phuLinh;
-
     private static string Today => DateOnly.FromDateTime(DateTime.UtcNow.AddHours(7)).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
-
-    protected override async Task SeedAsync()
-    {
-        foreach (var user in Voters.Where(v => v != "hd.son"))
-        {
-            await CreateOfficialAsync(user, "council:08", Roles.CouncilMember);
-        }
-
-        string[] positions = ["Chair", "ViceChair", "Member", "Member", "Member"];
-        foreach (var (user, position) in Voters.Zip(positions))
-        {
-            await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = user, position, from = "2026-01-01" }, HttpStatusCode.Created);
-        }
-
-        await OkAsync("admin", HttpMethod.Post, "/api/council/08/members", new { userName = "hd.thu", position = "Secretary", from = "2026-01-01" }, HttpStatusCode.Created);
-        _ngocDuong = await DossierSeeds.AwaitingCouncilAsync(App.Services, "xa.lan", "00700");
-        _phuLinh = await DossierSeeds.AwaitingCouncilAsync(App.Services, "xa.binh", "00706");
-    }
 
     /// <summary>Plans a session with the dossiers, calls the roll with <paramref name="present"/>, presents both reports: voting is open.</summary>
     private async Task<string> VotingSessionAsync(string[] present, params Guid[] dossiers)
@@ -79,34 +55,34 @@ public abstract class CouncilSessionTests : AppTestHost
     public async Task Without_a_quorum_the_dossier_returns_for_a_later_session_and_the_approval_boundary_is_exact()
     {
         // 3 of 5 present: 3 × 3 = 9 < 2 × 5 = 10, no quorum, however unanimous.
-        var first = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh"], _ngocDuong);
+        var first = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh"], NgocDuong);
         foreach (var member in new[] { "hd.an", "hd.son", "hd.binh" })
         {
-            await VoteAsync(first, member, _ngocDuong, "Agree");
+            await VoteAsync(first, member, NgocDuong, "Agree");
         }
 
         var tallied = await CloseAsync(first);
-        var item = Item(tallied, _ngocDuong);
+        var item = Item(tallied, NgocDuong);
         Assert.Equal(("NoQuorum", 5, 3, 3), (item.GetProperty("outcome").GetString(), item.GetProperty("membersInForce").GetInt32(), item.GetProperty("attending").GetInt32(), item.GetProperty("agree").GetInt32()));
-        await AssertDossierAsync(_ngocDuong, "InProgress", "scheduleCouncil");
+        await AssertDossierAsync(NgocDuong, "InProgress", "scheduleCouncil");
 
         // A later session with 4 of 5 present: quorum. 3 of 4 agree passes; 2 of 4 is not more than half.
-        var second = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh", "hd.cuong"], _ngocDuong, _phuLinh);
-        await VoteAsync(second, "hd.an", _ngocDuong, "Agree");
-        await VoteAsync(second, "hd.son", _ngocDuong, "Agree");
-        await VoteAsync(second, "hd.binh", _ngocDuong, "Agree");
-        await VoteAsync(second, "hd.cuong", _ngocDuong, "Disagree", "Chưa đủ hồ sơ minh chứng chỉ tiêu 17.10");
-        await VoteAsync(second, "hd.an", _phuLinh, "Agree");
-        await VoteAsync(second, "hd.son", _phuLinh, "Agree");
-        await VoteAsync(second, "hd.binh", _phuLinh, "Disagree", "Thu nhập bình quân chưa được điều tra độc lập");
-        await VoteAsync(second, "hd.cuong", _phuLinh, "Disagree", "Đồng ý với ý kiến của Ủy ban MTTQ");
+        var second = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh", "hd.cuong"], NgocDuong, PhuLinh);
+        await VoteAsync(second, "hd.an", NgocDuong, "Agree");
+        await VoteAsync(second, "hd.son", NgocDuong, "Agree");
+        await VoteAsync(second, "hd.binh", NgocDuong, "Agree");
+        await VoteAsync(second, "hd.cuong", NgocDuong, "Disagree", "Chưa đủ hồ sơ minh chứng chỉ tiêu 17.10");
+        await VoteAsync(second, "hd.an", PhuLinh, "Agree");
+        await VoteAsync(second, "hd.son", PhuLinh, "Agree");
+        await VoteAsync(second, "hd.binh", PhuLinh, "Disagree", "Thu nhập bình quân chưa được điều tra độc lập");
+        await VoteAsync(second, "hd.cuong", PhuLinh, "Disagree", "Đồng ý với ý kiến của Ủy ban MTTQ");
         tallied = await CloseAsync(second);
-        Assert.Equal(("Passed", 4, 3, 3), (Item(tallied, _ngocDuong).GetProperty("outcome").GetString(), Item(tallied, _ngocDuong).GetProperty("approvalBase").GetInt32(),
-            Item(tallied, _ngocDuong).GetProperty("agree").GetInt32(), Item(tallied, _ngocDuong).GetProperty("agreeNeeded").GetInt32()));
-        Assert.Equal(("NotPassed", 2, 3), (Item(tallied, _phuLinh).GetProperty("outcome").GetString(), Item(tallied, _phuLinh).GetProperty("agree").GetInt32(), Item(tallied, _phuLinh).GetProperty("agreeNeeded").GetInt32()));
-        await AssertDossierAsync(_ngocDuong, "InProgress", "recognitionDecision");
-        Assert.Equal("NotRecognised", (await DossierAsync(_phuLinh)).Status);
-        Assert.Empty((await DossierAsync(_phuLinh)).Steps);
+        Assert.Equal(("Passed", 4, 3, 3), (Item(tallied, NgocDuong).GetProperty("outcome").GetString(), Item(tallied, NgocDuong).GetProperty("approvalBase").GetInt32(),
+            Item(tallied, NgocDuong).GetProperty("agree").GetInt32(), Item(tallied, NgocDuong).GetProperty("agreeNeeded").GetInt32()));
+        Assert.Equal(("NotPassed", 2, 3), (Item(tallied, PhuLinh).GetProperty("outcome").GetString(), Item(tallied, PhuLinh).GetProperty("agree").GetInt32(), Item(tallied, PhuLinh).GetProperty("agreeNeeded").GetInt32()));
+        await AssertDossierAsync(NgocDuong, "InProgress", "recognitionDecision");
+        Assert.Equal("NotRecognised", (await DossierAsync(PhuLinh)).Status);
+        Assert.Empty((await DossierAsync(PhuLinh)).Steps);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{second}/minutes.docx");
         request.Headers.Add("X-Acting-User", "hd.thu");
@@ -119,20 +95,20 @@ public abstract class CouncilSessionTests : AppTestHost
     [Fact]
     public async Task A_recused_member_leaves_the_approval_base_and_abstaining_follows_the_provinces_rules()
     {
-        var url = await VotingSessionAsync(Voters, _ngocDuong);
-        await RefusedAsync(HttpStatusCode.BadRequest, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Recused" });
-        var abstain = await RefusedAsync(HttpStatusCode.Conflict, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Abstain" });
+        var url = await VotingSessionAsync(Voters, NgocDuong);
+        await RefusedAsync(HttpStatusCode.BadRequest, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Recused" });
+        var abstain = await RefusedAsync(HttpStatusCode.Conflict, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Abstain" });
         Assert.Contains("council.abstentionAllowed", abstain.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // The province allows abstaining, outside the base: 2 agree of 5 present, 1 recused, 1 abstaining → 2 of 3 voting.
         await SetRuleAsync("council.abstentionAllowed", true);
         await SetRuleAsync("council.abstentionsInBase", false);
-        await VoteAsync(url, "hd.an", _ngocDuong, "Agree");
-        await VoteAsync(url, "hd.son", _ngocDuong, "Agree");
-        await VoteAsync(url, "hd.binh", _ngocDuong, "Disagree", "Chỉ tiêu 13.1 chưa đạt thực chất");
-        await VoteAsync(url, "hd.cuong", _ngocDuong, "Recused", "Nguyên Chủ tịch UBND xã Ngọc Đường");
-        await VoteAsync(url, "hd.dung", _ngocDuong, "Abstain");
-        var item = Item(await CloseAsync(url), _ngocDuong);
+        await VoteAsync(url, "hd.an", NgocDuong, "Agree");
+        await VoteAsync(url, "hd.son", NgocDuong, "Agree");
+        await VoteAsync(url, "hd.binh", NgocDuong, "Disagree", "Chỉ tiêu 13.1 chưa đạt thực chất");
+        await VoteAsync(url, "hd.cuong", NgocDuong, "Recused", "Nguyên Chủ tịch UBND xã Ngọc Đường");
+        await VoteAsync(url, "hd.dung", NgocDuong, "Abstain");
+        var item = Item(await CloseAsync(url), NgocDuong);
         Assert.Equal(("Passed", 5, 1, 1, 3, 2), (item.GetProperty("outcome").GetString(), item.GetProperty("attending").GetInt32(), item.GetProperty("recused").GetInt32(),
             item.GetProperty("abstain").GetInt32(), item.GetProperty("approvalBase").GetInt32(), item.GetProperty("agreeNeeded").GetInt32()));
     }
@@ -140,36 +116,36 @@ public abstract class CouncilSessionTests : AppTestHost
     [Fact]
     public async Task An_absent_member_votes_in_writing_only_where_the_province_allows_it()
     {
-        var url = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh", "hd.cuong"], _ngocDuong);
-        var refused = await RefusedAsync(HttpStatusCode.Conflict, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" });
+        var url = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh", "hd.cuong"], NgocDuong);
+        var refused = await RefusedAsync(HttpStatusCode.Conflict, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" });
         Assert.Contains("council.writtenVotesAllowed", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
         // Allowed and counted as present: 2 agree in the room + 1 written of 5 attending is more than half; 2 of 5 would not be.
         await SetRuleAsync("council.writtenVotesAllowed", true);
         await SetRuleAsync("council.writtenVotesCountAsPresent", true);
-        var written = await VoteAsync(url, "hd.dung", _ngocDuong, "Agree");
+        var written = await VoteAsync(url, "hd.dung", NgocDuong, "Agree");
         Assert.True(written.GetProperty("written").GetBoolean());
-        await VoteAsync(url, "hd.an", _ngocDuong, "Agree");
-        await VoteAsync(url, "hd.son", _ngocDuong, "Agree");
-        await VoteAsync(url, "hd.binh", _ngocDuong, "Disagree", "Rác thải sinh hoạt chưa được thu gom ở 2 thôn");
-        await VoteAsync(url, "hd.cuong", _ngocDuong, "Disagree", "Như ý kiến ông Bình");
-        var item = Item(await CloseAsync(url), _ngocDuong);
+        await VoteAsync(url, "hd.an", NgocDuong, "Agree");
+        await VoteAsync(url, "hd.son", NgocDuong, "Agree");
+        await VoteAsync(url, "hd.binh", NgocDuong, "Disagree", "Rác thải sinh hoạt chưa được thu gom ở 2 thôn");
+        await VoteAsync(url, "hd.cuong", NgocDuong, "Disagree", "Như ý kiến ông Bình");
+        var item = Item(await CloseAsync(url), NgocDuong);
         Assert.Equal(("Passed", 5, 3, 1), (item.GetProperty("outcome").GetString(), item.GetProperty("attending").GetInt32(), item.GetProperty("agree").GetInt32(), item.GetProperty("writtenVotes").GetInt32()));
     }
 
     [Fact]
     public async Task Two_members_voting_at_the_same_instant_both_count_and_a_ballot_sent_twice_at_once_is_taken_once()
     {
-        var url = await VotingSessionAsync(Voters, _ngocDuong);
+        var url = await VotingSessionAsync(Voters, NgocDuong);
         var sameInstant = await Task.WhenAll(
-            SendAsync("hd.an", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" }),
-            SendAsync("hd.son", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" }),
-            SendAsync("hd.binh", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" }),
-            SendAsync("hd.cuong", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" }),
-            SendAsync("hd.cuong", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Disagree", reason = "Bấm nhầm" }));
+            SendAsync("hd.an", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" }),
+            SendAsync("hd.son", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" }),
+            SendAsync("hd.binh", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" }),
+            SendAsync("hd.cuong", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" }),
+            SendAsync("hd.cuong", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Disagree", reason = "Bấm nhầm" }));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.Created], sameInstant.Take(3).Select(r => r.StatusCode));
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], sameInstant.Skip(3).Select(r => r.StatusCode).Order());
-        var ballots = await QueryAsync(db => db.CouncilBallots.Where(b => b.DossierId == _ngocDuong).Select(b => b.UserName).ToListAsync());
+        var ballots = await QueryAsync(db => db.CouncilBallots.Where(b => b.DossierId == NgocDuong).Select(b => b.UserName).ToListAsync());
         Assert.Equal(["hd.an", "hd.binh", "hd.cuong", "hd.son"], ballots.Order());
         Assert.Equal(4, await QueryAsync(db => db.CouncilSessions.Select(s => s.BallotsCast).SingleAsync()));
 
@@ -177,10 +153,10 @@ public abstract class CouncilSessionTests : AppTestHost
         var session = await OkAsync("hd.thu", HttpMethod.Get, url);
         var open = await OkAsync(null, HttpMethod.Get, $"/api/tasks?instanceId={session.GetProperty("instanceId").GetString()}");
         Assert.Equal(["hd.dung"], open.EnumerateArray().Select(t => t.GetProperty("assignee").GetString()));
-        var item = Item(await CloseAsync(url), _ngocDuong);
+        var item = Item(await CloseAsync(url), NgocDuong);
         Assert.Equal(("Passed", 5, 1), (item.GetProperty("outcome").GetString(), item.GetProperty("attending").GetInt32(), item.GetProperty("notVoted").GetInt32()));
         Assert.Empty((await OkAsync(null, HttpMethod.Get, $"/api/tasks?instanceId={session.GetProperty("instanceId").GetString()}")).EnumerateArray());
-        var late = await RefusedAsync(HttpStatusCode.Conflict, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" });
+        var late = await RefusedAsync(HttpStatusCode.Conflict, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" });
         Assert.Contains("closed", late.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(4, await QueryAsync(db => db.CouncilBallots.CountAsync()));
     }
@@ -194,18 +170,18 @@ public abstract class CouncilSessionTests : AppTestHost
         await RefusedAsync(HttpStatusCode.Forbidden, "xa.lan", HttpMethod.Post, $"/api/council/08/members/{dung}/end", new { lastDay = yesterday });
         await OkAsync("admin", HttpMethod.Post, $"/api/council/08/members/{dung}/end", new { lastDay = yesterday });
 
-        var url = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh", "hd.cuong"], _ngocDuong);
+        var url = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh", "hd.cuong"], NgocDuong);
         var session = await OkAsync("hd.thu", HttpMethod.Get, url);
         Assert.DoesNotContain("hd.dung", session.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("userName").GetString()));
-        await RefusedAsync(HttpStatusCode.Forbidden, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{_ngocDuong}/ballot", new { choice = "Agree" });
+        await RefusedAsync(HttpStatusCode.Forbidden, "hd.dung", HttpMethod.Post, $"{url}/dossiers/{NgocDuong}/ballot", new { choice = "Agree" });
 
         // Four members in force, all present: quorum is 2/3 of 4, and 3 agreeing of 4 passes.
         foreach (var member in new[] { "hd.an", "hd.son", "hd.binh" })
         {
-            await VoteAsync(url, member, _ngocDuong, "Agree");
+            await VoteAsync(url, member, NgocDuong, "Agree");
         }
 
-        var item = Item(await CloseAsync(url), _ngocDuong);
+        var item = Item(await CloseAsync(url), NgocDuong);
         Assert.Equal(("Passed", 4, 4, 1), (item.GetProperty("outcome").GetString(), item.GetProperty("membersInForce").GetInt32(), item.GetProperty("attending").GetInt32(), item.GetProperty("notVoted").GetInt32()));
     }
 
@@ -215,17 +191,17 @@ public abstract class CouncilSessionTests : AppTestHost
         await using (var scope = App.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Persistence.AppDbContext>();
-            var row = await db.DossierIndicators.FirstAsync(i => i.DossierId == _phuLinh && i.Number == "17.10");
+            var row = await db.DossierIndicators.FirstAsync(i => i.DossierId == PhuLinh && i.Number == "17.10");
             row.Met = false;
             await db.SaveChangesAsync();
         }
 
         var refused = await RefusedAsync(HttpStatusCode.UnprocessableEntity, "vpdp", HttpMethod.Post, "/api/council/08/sessions",
-            new { meetsOn = Today, venue = "Hội trường", dossierIds = new[] { _ngocDuong, _phuLinh } });
+            new { meetsOn = Today, venue = "Hội trường", dossierIds = new[] { NgocDuong, PhuLinh } });
         Assert.Contains("17.10", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        await RefusedAsync(HttpStatusCode.UnprocessableEntity, "vpdp", HttpMethod.Post, "/api/council/08/sessions", new { meetsOn = "2020-01-01", venue = "", dossierIds = new[] { _ngocDuong } });
+        await RefusedAsync(HttpStatusCode.UnprocessableEntity, "vpdp", HttpMethod.Post, "/api/council/08/sessions", new { meetsOn = "2020-01-01", venue = "", dossierIds = new[] { NgocDuong } });
         Assert.Equal(0, await QueryAsync(db => db.CouncilSessions.CountAsync()));
-        await AssertDossierAsync(_ngocDuong, "InProgress", "scheduleCouncil");
+        await AssertDossierAsync(NgocDuong, "InProgress", "scheduleCouncil");
     }
 }
 

@@ -59,25 +59,15 @@ public sealed class BallotModel(CouncilService council, OrganisationService orga
 
     private async Task<IActionResult?> LoadAsync(Guid id)
     {
-        if (!await SignedInAsync())
+        var (refused, session) = await SessionAsync(council, id, (official, s) => CouncilAccess.VoterOf(official, s) is not null);
+        if (refused is not null)
         {
-            return Forbidden();
+            return refused;
         }
 
+        Session = session!;
+        var member = CouncilAccess.VoterOf(Official, Session)!;
         var ct = HttpContext.RequestAborted;
-        try
-        {
-            Session = await council.LoadAsync(id, ct);
-        }
-        catch (DossierException e) when (e.Status == StatusCodes.Status404NotFound)
-        {
-            return NotFound();
-        }
-
-        if (CouncilAccess.VoterOf(Official, Session) is not { } member)
-        {
-            return Forbidden();
-        }
 
         Member = member;
         Agenda = [.. Session.Agenda.OrderBy(a => a.Order)];

@@ -50,6 +50,32 @@ public abstract class CouncilPageModel(OrganisationService organisation) : PageM
 
     protected IActionResult Forbidden() => StatusCode(StatusCodes.Status403Forbidden);
 
+    /// <summary>
+    /// The signed-in official's session: (null, session) when <paramref name="may"/> lets them see it, else the answer
+    /// the page gives instead (404 for no such session, 403 otherwise).
+    /// </summary>
+    protected async Task<(IActionResult? Refused, CouncilSessionRow? Session)> SessionAsync(CouncilService council, Guid id, Func<Official, CouncilSessionRow, bool> may)
+    {
+        ArgumentNullException.ThrowIfNull(council);
+        ArgumentNullException.ThrowIfNull(may);
+        if (!await SignedInAsync())
+        {
+            return (Forbidden(), null);
+        }
+
+        CouncilSessionRow session;
+        try
+        {
+            session = await council.LoadAsync(id, HttpContext.RequestAborted);
+        }
+        catch (DossierException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            return (NotFound(), null);
+        }
+
+        return may(Official, session) ? (null, session) : (Forbidden(), null);
+    }
+
     /// <summary>A day from a date field (yyyy-MM-dd, as browsers send it); null when empty or not a day.</summary>
     protected static DateOnly? Day(string? text) =>
         DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;

@@ -159,25 +159,14 @@ public sealed class SessionModel(CouncilService council, OrganisationService org
     /// <summary>Reads the session for the official; a result when they may not (403) or it does not exist (404).</summary>
     private async Task<IActionResult?> LoadAsync(Guid id)
     {
-        if (!await SignedInAsync())
+        var (refused, session) = await SessionAsync(council, id, CouncilService.MayRead);
+        if (refused is not null)
         {
-            return Forbidden();
+            return refused;
         }
 
+        Session = session!;
         var ct = HttpContext.RequestAborted;
-        try
-        {
-            Session = await council.LoadAsync(id, ct);
-        }
-        catch (DossierException e) when (e.Status == StatusCodes.Status404NotFound)
-        {
-            return NotFound();
-        }
-
-        if (!CouncilService.MayRead(Official, Session))
-        {
-            return Forbidden();
-        }
 
         Members = [.. Session.Members.OrderBy(m => m.Seat)];
         Agenda = [.. Session.Agenda.OrderBy(a => a.Order)];

@@ -46,6 +46,7 @@ public sealed class Browser : IDisposable
     public IWebElement Find(string cssSelector)
     {
         var wait = new WebDriverWait(_driver, TimeSpan.FromSeconds(10));
+        wait.IgnoreExceptionTypes(typeof(StaleElementReferenceException)); // the page was replaced while it was looked at
         return wait.Until(d => d.FindElements(By.CssSelector(cssSelector)).FirstOrDefault(e => e.Displayed));
     }
 

@@ -51,6 +51,7 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
         Go(sessionUrl + "/ballot");
         Card().FindElement(By.CssSelector("input[name='choice'][value='Disagree']")).Click();
         Card().FindElement(By.CssSelector("[data-action='cast']")).Click();
+        Assert.Contains("reason", Browser.Find("#council-problem").Text, StringComparison.OrdinalIgnoreCase);
         Assert.True(Browser.Exists($"[data-dossier='{_dossier}'] [data-action='cast']"), "a vote against without a reason is not taken");
         Assert.Equal(2, await QueryAsync(db => db.CouncilBallots.CountAsync()));
         Vote("hd.nga", sessionUrl, "Disagree", "Chỉ tiêu 17.10 mới đạt ở 3 thôn, chưa bền vững");
@@ -175,7 +176,9 @@ public sealed class CouncilSessionJourneyTests : BrowserTestHost
         }
 
         card.FindElement(By.CssSelector("[data-action='cast']")).Click();
-        Assert.False(Browser.Exists($"section.ballot-card[data-dossier='{_dossier}'] [data-action='cast']"), $"{member}'s ballot was not taken");
+        Browser.Find("#council-notice");
+        Assert.Equal(choice, Browser.Find($"section.ballot-card[data-dossier='{_dossier}'] .ballot-final").GetDomAttribute("data-choice"));
+        Assert.False(Browser.Exists($"section.ballot-card[data-dossier='{_dossier}'] [data-action='cast']"), $"{member} could vote twice");
     }
 
     private void SetValue(string selector, string value) =>

@@ -56,6 +56,12 @@ public abstract class CouncilSessionTests : CouncilTestHost
     {
         // 3 of 5 present: 3 × 3 = 9 < 2 × 5 = 10, no quorum, however unanimous.
         var first = await VotingSessionAsync(["hd.an", "hd.son", "hd.binh"], NgocDuong);
+
+        // The members and the secretary were invited by mail when the session was planned.
+        var invitation = JsonSerializer.Deserialize<NtmWorkflow.Web.Features.Notifications.EmailPayload>(
+            await QueryAsync(db => db.OutboxMessages.Where(m => m.ElementId == "inviteMembers").Select(m => m.Payload).SingleAsync()), NtmWorkflow.Web.Features.Notifications.EmailPayload.Json)!;
+        Assert.Equal([.. Voters.Append("hd.thu").Order(StringComparer.Ordinal)], invitation.To.Select(a => a.Split('@')[0]).Order(StringComparer.Ordinal));
+        Assert.Contains("Xã Ngọc Đường (2025-NTM-00700)", invitation.Body, StringComparison.Ordinal);
         foreach (var member in new[] { "hd.an", "hd.son", "hd.binh" })
         {
             await VoteAsync(first, member, NgocDuong, "Agree");

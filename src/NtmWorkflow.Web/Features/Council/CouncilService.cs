@@ -267,6 +267,9 @@ public sealed partial class CouncilService(
             {
                 ["sessionId"] = session.Id.ToString(), ["sessionCode"] = session.Code, ["provinceCode"] = provinceCode,
                 ["sessionEnds"] = ends.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), ["ballots"] = new JsonArray(),
+                ["meetsOn"] = session.MeetsOn.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture), ["venue"] = session.Venue, ["agendaCount"] = session.Agenda.Count,
+                ["agendaText"] = string.Join("; ", session.Agenda.OrderBy(a => a.Order).Select(a => $"{a.CommuneName} ({a.DossierCode})")),
+                ["invitees"] = string.Join(",", session.Members.OrderBy(m => m.Seat).Select(m => $"user:{m.UserName}")),
             }, session.Code, actor: official.UserName, cancellationToken: ct);
             session.InstanceId = instance.Id;
             await db.SaveChangesAsync(ct);
@@ -509,13 +512,23 @@ public sealed partial class CouncilService(
         }
 
         var now = clock.GetUtcNow();
-        var closed = await db.CouncilSessions.Where(s => s.Id == session.Id && s.State == CouncilSessionState.Voting)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, CouncilSessionState.Closed).SetProperty(x => x.ClosedAt, now).SetProperty(x => x.ClosedBy, official.UserName), ct);
-        if (closed == 1)
+        var closed = 0;
+        db.ChangeTracker.Clear();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
-            AuditTrail.Record(db, official.UserName, "council.sessionClosed", Subject(session.Id), new { closedAt = now, ballots = await db.CouncilBallots.CountAsync(b => b.SessionId == session.Id, ct) });
-            await db.SaveChangesAsync(ct);
-        }
+            // The same row lock as a ballot's: whichever commits first, the other sees it.
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            closed = await db.CouncilSessions.Where(s => s.Id == session.Id && s.State == CouncilSessionState.Voting)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, CouncilSessionState.Closed).SetProperty(x => x.ClosedAt, now).SetProperty(x => x.ClosedBy, official.UserName), token);
+            if (closed == 1)
+            {
+                AuditTrail.Record(db, official.UserName, "council.sessionClosed", Subject(session.Id),
+                    new { closedAt = now, ballots = await db.CouncilBallots.CountAsync(b => b.SessionId == session.Id, token) });
+                await db.SaveChangesAsync(token);
+            }
+
+            await transaction.CommitAsync(token);
+        }, ct);
 
         // Also when the close was recorded but its message was not delivered (a crash between the two): sent again.
         try

@@ -25,6 +25,18 @@ public sealed record StoredInstance(
 {
     /// <summary>Dedup keys of the thrown messages the instance received; the store keeps each unique across instances.</summary>
     public IReadOnlyList<string> ReceivedMessages { get; init; } = ReceivedMessages ?? [];
+
+    // What a monitor lists instances by, derived from the state like the index rows, so a database store can
+    // keep them as columns (the state itself stays opaque to it).
+
+    /// <summary>When the instance started, by the engine clock.</summary>
+    public DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>Incidents open on the instance (a running instance with one is faulted).</summary>
+    public int IncidentCount { get; init; }
+
+    /// <summary>The province the instance belongs to: its process variable named by <see cref="WorkflowEngineOptions.ProvinceVariable"/>, when a text.</summary>
+    public string? ProvinceCode { get; init; }
 }
 
 /// <summary>

@@ -626,7 +626,13 @@ public sealed class WorkflowEngine
         [.. state.Timers.Select(t => new StoredTimer(t.Id, state.Id, t.ElementId, t.Due, t.ScheduledAt, t.Sequence))],
         [.. state.Subscriptions.Select(s => new StoredSubscription(state.Id, s.Id, s.MessageName, state.BusinessKey, s.Created, s.Sequence, s.IsSignal))],
         View(state).OpenTasks,
-        [.. state.ReceivedMessages]);
+        [.. state.ReceivedMessages])
+    {
+        StartedAt = state.StartedAt,
+        IncidentCount = state.Incidents.Count,
+        ProvinceCode = state.Scopes.FirstOrDefault(s => s.Kind == ScopeKind.Process)?.Variables.GetValueOrDefault(_options.ProvinceVariable) is JsonValue province
+            && province.TryGetValue<string>(out var code) ? code : null,
+    };
 
     private InstanceView View(InstanceState state)
     {

@@ -20,12 +20,19 @@ public static class InboxColumns
             .Select(d => new DossierColumns(d.Id, d.CommuneCode, d.CommuneName)).FirstOrDefaultAsync(ct);
     }
 
-    /// <summary>Fills the open tasks of an instance the dossier was just linked to.</summary>
-    public static Task<int> FillAsync(AppDbContext db, DossierRow dossier, Guid instanceId, CancellationToken ct)
+    /// <summary>Fills the open tasks of an instance the dossier was just linked to, and the instance row's dossier columns.</summary>
+    public static async Task<int> FillAsync(AppDbContext db, DossierRow dossier, Guid instanceId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(dossier);
-        return db.WorkflowTasks.Where(t => t.InstanceId == instanceId).ExecuteUpdateAsync(s => s
+
+        // The instance monitor's columns of the instance row too (see WorkflowInstanceRow).
+        await db.WorkflowInstances.Where(i => i.Id == instanceId).ExecuteUpdateAsync(s => s
+            .SetProperty(i => i.DossierId, dossier.Id)
+            .SetProperty(i => i.CommuneCode, dossier.CommuneCode)
+            .SetProperty(i => i.CommuneName, dossier.CommuneName)
+            .SetProperty(i => i.ProvinceCode, dossier.ProvinceCode), ct);
+        return await db.WorkflowTasks.Where(t => t.InstanceId == instanceId).ExecuteUpdateAsync(s => s
             .SetProperty(t => t.DossierId, dossier.Id)
             .SetProperty(t => t.CommuneCode, dossier.CommuneCode)
             .SetProperty(t => t.CommuneName, dossier.CommuneName), ct);

@@ -16,6 +16,16 @@ internal sealed class WorkflowInstanceRowConfiguration : IEntityTypeConfiguratio
         builder.HasIndex(i => i.BusinessKey);
         builder.HasIndex(i => new { i.ProcessId, i.Version });
         builder.HasIndex(i => i.Status);
+
+        // The monitor's list: newest first, narrowed by province, state, incident or an overdue task.
+        builder.Property(i => i.ProvinceCode).HasMaxLength(10);
+        builder.Property(i => i.CommuneCode).HasMaxLength(10);
+        builder.Property(i => i.CommuneName).HasMaxLength(200);
+        builder.HasIndex(i => new { i.StartedAt, i.Id });
+        builder.HasIndex(i => new { i.ProvinceCode, i.StartedAt });
+        builder.HasIndex(i => new { i.Status, i.HasIncident, i.StartedAt });
+        builder.HasIndex(i => i.NextTaskDue);
+        builder.HasIndex(i => i.CommuneCode);
     }
 }
 

@@ -59,6 +59,7 @@ public sealed class EfWorkflowStore(
             {
                 Id = instance.Id, ProcessId = instance.ProcessId, Version = instance.Version, BusinessKey = instance.BusinessKey,
                 Status = instance.Status, Revision = instance.Revision, State = instance.State, UpdatedAt = now,
+                StartedAt = instance.StartedAt, HasIncident = instance.IncidentCount > 0, NextTaskDue = NextDue(instance), ProvinceCode = instance.ProvinceCode,
             });
         }
         else
@@ -75,6 +76,19 @@ public sealed class EfWorkflowStore(
             row.Revision = instance.Revision;
             row.State = instance.State;
             row.UpdatedAt = now;
+
+            // The monitor's columns, written whatever they were (the loaded instance does not carry them); the
+            // province stays when the state no longer names it (an ended instance has no variables left).
+            row.HasIncident = instance.IncidentCount > 0;
+            row.NextTaskDue = NextDue(instance);
+            var entry = db.Entry(row);
+            entry.Property(r => r.HasIncident).IsModified = true;
+            entry.Property(r => r.NextTaskDue).IsModified = true;
+            if (instance.ProvinceCode is not null)
+            {
+                row.ProvinceCode = instance.ProvinceCode;
+                entry.Property(r => r.ProvinceCode).IsModified = true;
+            }
         }
 
         // Only the index rows that changed are written: a timer or subscription never changes once made (a
@@ -192,6 +206,8 @@ public sealed class EfWorkflowStore(
             wakeups?.TimersAdded(timers.Added.Min(t => t.Due));
         }
     }
+
+    private static DateTimeOffset? NextDue(StoredInstance instance) => instance.Tasks.Where(t => t.Due is not null).Min(t => t.Due);
 
     private static (List<T> Removed, List<T> Added) Difference<T>(IReadOnlyList<T> before, IReadOnlyList<T> after, Func<T, string> key)
     {

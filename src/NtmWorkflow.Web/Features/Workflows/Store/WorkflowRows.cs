@@ -23,6 +23,26 @@ public sealed class WorkflowInstanceRow
     public required string State { get; set; }
 
     public DateTimeOffset UpdatedAt { get; set; }
+
+    // What the instance monitor lists and filters by (see Features.Monitor), copied out of the state by the
+    // store in the save that changes it, so listing needs neither the state nor a join: when it started,
+    // whether an incident is open, the earliest due time of its open tasks, its province; the dossier's id
+    // and commune once a dossier is linked to it (see Features.Inbox.InboxColumns).
+
+    public DateTimeOffset StartedAt { get; set; }
+
+    public bool HasIncident { get; set; }
+
+    /// <summary>The earliest due time of the open tasks, null when none has one: overdue once it has passed.</summary>
+    public DateTimeOffset? NextTaskDue { get; set; }
+
+    public string? ProvinceCode { get; set; }
+
+    public Guid? DossierId { get; set; }
+
+    public string? CommuneCode { get; set; }
+
+    public string? CommuneName { get; set; }
 }
 
 public sealed class WorkflowTimerRow

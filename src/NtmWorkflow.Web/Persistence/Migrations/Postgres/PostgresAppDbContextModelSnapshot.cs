@@ -1766,14 +1766,38 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("CommuneCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("CommuneName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("HasIncident")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTime?>("NextTaskDue")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("ProcessId")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ProvinceCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("bigint");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -1794,9 +1818,19 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
 
                     b.HasIndex("BusinessKey");
 
+                    b.HasIndex("CommuneCode");
+
+                    b.HasIndex("NextTaskDue");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("ProcessId", "Version");
+
+                    b.HasIndex("ProvinceCode", "StartedAt");
+
+                    b.HasIndex("StartedAt", "Id");
+
+                    b.HasIndex("Status", "HasIncident", "StartedAt");
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });

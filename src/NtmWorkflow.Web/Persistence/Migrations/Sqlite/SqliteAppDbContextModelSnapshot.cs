@@ -1729,14 +1729,38 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CommuneCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CommuneName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DossierId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HasIncident")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("NextTaskDue")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProcessId")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ProvinceCode")
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Revision")
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("State")
                         .IsRequired()
@@ -1757,9 +1781,19 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
 
                     b.HasIndex("BusinessKey");
 
+                    b.HasIndex("CommuneCode");
+
+                    b.HasIndex("NextTaskDue");
+
                     b.HasIndex("Status");
 
                     b.HasIndex("ProcessId", "Version");
+
+                    b.HasIndex("ProvinceCode", "StartedAt");
+
+                    b.HasIndex("StartedAt", "Id");
+
+                    b.HasIndex("Status", "HasIncident", "StartedAt");
 
                     b.ToTable("WorkflowInstances", (string)null);
                 });

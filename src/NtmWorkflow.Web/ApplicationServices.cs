@@ -44,6 +44,7 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Criteria.CriteriaCatalog>();
         builder.Services.AddScoped<Features.Dossiers.DossierService>();
         builder.Services.AddScoped<Features.Inbox.InboxService>();
+        builder.Services.AddScoped<Features.Monitor.InstanceMonitor>();
         builder.Services.AddScoped<Features.Evidence.EvidenceService>();
         builder.Services.AddScoped<Features.DepartmentDesk.DepartmentDeskService>();
         builder.Services.AddScoped<Features.Council.CouncilService>();

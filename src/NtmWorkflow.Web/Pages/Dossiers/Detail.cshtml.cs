@@ -39,16 +39,22 @@ public sealed class DetailModel(DossierService dossiers, Features.Evidence.Evide
     /// <summary>The instance's definition version with its path so far; null when the dossier has no instance or its version is not stored.</summary>
     public ProcessDiagram? Diagram { get; private set; }
 
+    /// <summary>The official watches the dossier's workflow instance in the monitor (<c>/admin/instances/{id}</c>).</summary>
+    public bool MonitorsInstance { get; private set; }
+
     public async Task<IActionResult> OnGetAsync(Guid id)
     {
         var ct = HttpContext.RequestAborted;
 
         // A readable "not allowed" page, not a redirect: the official is signed in, the dossier is not theirs.
-        var (_, dossier, status) = await dossiers.ReadAsAsync(User.Identity!.Name!, id, ct);
+        var (official, dossier, status) = await dossiers.ReadAsAsync(User.Identity!.Name!, id, ct);
         if (dossier is null)
         {
             return StatusCode(status);
         }
+
+        // Administrators and the province's coordination office open the instance in the monitor.
+        MonitorsInstance = official is not null && dossier.InstanceId is not null && Features.Monitor.MonitorAccess.MayRead(official, dossier.ProvinceCode);
 
         Dossier = await dossiers.RefreshStatusAsync(dossier, ct);
         OpenTasks = await dossiers.OpenTasksAsync(dossier, ct);

@@ -87,6 +87,12 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /council/members"] = new("/council/members?province=08&handler=Appoint", 302, 400, 400, 400, Council: 400),
         ["GET /council/sessions/{id:guid}"] = new("/council/sessions/{session}", 302, 403, 403, 403, Council: 200),
         ["POST /council/sessions/{id:guid}"] = new("/council/sessions/{session}?handler=Close", 302, 400, 400, 400, Council: 400),
+        // The instance monitor: administrators and the coordination office (their province's instances); commune officers
+        // and council members are refused. {instance} is the fixture dossier's workflow instance.
+        ["GET /admin/instances"] = new("/admin/instances", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/instances"] = new("/admin/instances", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/instances/{id:guid}"] = new("/admin/instances/{instance}", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/instances/{id:guid}"] = new("/admin/instances/{instance}?handler=Cancel", 302, 400, 400, 400, Council: 400),
         ["GET /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot", 302, 403, 403, 403, Council: 200),
         ["POST /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot?handler=Cast", 302, 400, 400, 400, Council: 400),
 

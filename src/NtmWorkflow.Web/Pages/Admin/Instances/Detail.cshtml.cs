@@ -13,8 +13,11 @@ namespace NtmWorkflow.Web.Pages.Admin.Instances;
 /// (the last two with a written reason).
 /// </summary>
 [Authorize]
-public sealed class DetailModel(InstanceMonitor monitor, OrganisationService organisation) : MonitorPageModel(organisation)
+public sealed class DetailModel(InstanceMonitor monitor, OrganisationService organisation, TimeProvider clock) : MonitorPageModel(organisation)
 {
+    /// <summary>The app clock's time of the request: a task due before it is overdue.</summary>
+    public DateTimeOffset Now { get; } = clock.GetUtcNow();
+
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public MonitorDetail Detail { get; private set; } = null!;

@@ -231,7 +231,9 @@ internal static partial class BpmnReader
 
             var errors = _errors.OrderBy(e => e.Line ?? 0).ToList();
             var valid = errors.Count == 0;
-            return (valid ? new DefinitionsModel { Processes = processes, ParameterUses = _parameterUses } : null, new ValidationResult(valid, processIds, errors));
+            // An invalid document has no processes to run, but its param('…') calls are still checked, so one
+            // validation names every problem (an unconnected task and a misspelt parameter alike).
+            return (new DefinitionsModel { Processes = valid ? processes : [], ParameterUses = _parameterUses }, new ValidationResult(valid, processIds, errors));
         }
 
         private ProcessModel BuildProcess(XElement element)

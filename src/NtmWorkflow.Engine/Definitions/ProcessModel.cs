@@ -33,7 +33,7 @@ internal enum NodeKind
     CallActivity,
 }
 
-/// <summary>A parsed, validated, immutable BPMN document: what the runtime executes.</summary>
+/// <summary>A parsed, validated, immutable BPMN document: what the runtime executes (no processes when the document is invalid; its parameter uses still checked).</summary>
 internal sealed class DefinitionsModel
 {
     public required IReadOnlyList<ProcessModel> Processes { get; init; }

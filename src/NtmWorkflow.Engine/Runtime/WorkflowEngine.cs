@@ -121,6 +121,12 @@ public sealed class WorkflowEngine
     /// </summary>
     public static ValidationResult ValidateFile(string path, IProcessParameters parameters) => WithParameters(BpmnReader.ReadFile(path), parameters);
 
+    /// <summary>
+    /// Checks a BPMN document as <see cref="Validate(byte[])"/> does, and that every <c>param('name')</c> it names
+    /// is one of <paramref name="parameters"/> (what <see cref="Deploy"/> requires of a document).
+    /// </summary>
+    public static ValidationResult Validate(byte[] bpmn, IProcessParameters parameters) => WithParameters(BpmnReader.Read(bpmn), parameters);
+
     private static ValidationResult WithParameters((DefinitionsModel? Model, ValidationResult Result) read, IProcessParameters? parameters)
     {
         if (read.Model is null || parameters is null || BpmnReader.UnknownParameters(read.Model, parameters) is not { Count: > 0 } unknown)

@@ -101,6 +101,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<Features.Council.RecognitionDecisionRow> RecognitionDecisions => Set<Features.Council.RecognitionDecisionRow>();
 
+    public DbSet<Features.Designer.WorkflowDraftRow> WorkflowDrafts => Set<Features.Designer.WorkflowDraftRow>();
+
     /// <summary>
     /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the
     /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it.

@@ -96,6 +96,20 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["GET /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot", 302, 403, 403, 403, Council: 200),
         ["POST /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot?handler=Cast", 302, 400, 400, 400, Council: 400),
 
+        // The process designer: administrators only (none of these officials administers); a POST without the page's token is refused (400).
+        ["GET /admin/workflows"] = new("/admin/workflows", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/workflows"] = new("/admin/workflows", 302, 400, 400, 400),
+        ["GET /admin/workflows/{processId}"] = new("/admin/workflows/ntm-village", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/workflows/{processId}"] = new("/admin/workflows/ntm-village?handler=Publish", 302, 400, 400, 400, Council: 400),
+        ["GET /api/workflows/"] = new("/api/workflows", 401, 403, 403, 403, Council: 403),
+        ["GET /api/workflows/{processId}/draft"] = new("/api/workflows/ntm-village/draft", 401, 403, 403, 403),
+        ["PUT /api/workflows/{processId}/draft"] = new("/api/workflows/ntm-village/draft", 401, 403, 403, 403, new { bpmn = "<x/>" }),
+        ["GET /api/workflows/{processId}/draft/bpmn"] = new("/api/workflows/ntm-village/draft/bpmn", 401, 403, 403, 403),
+        ["POST /api/workflows/{processId}/validate"] = new("/api/workflows/ntm-village/validate", 401, 403, 403, 403, new { bpmn = "<x/>" }),
+        ["POST /api/workflows/{processId}/diff"] = new("/api/workflows/ntm-village/diff", 401, 403, 403, 403, new { bpmn = "<x/>" }),
+        ["POST /api/workflows/{processId}/versions"] = new("/api/workflows/ntm-village/versions", 401, 403, 403, 403, new { bpmn = "<x/>" }, Council: 403),
+        ["GET /api/workflows/{processId}/versions/{version:int}/bpmn"] = new("/api/workflows/ntm-village/versions/1/bpmn", 401, 403, 403, 403),
+
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),
         ["POST /api/processes/{processId}/instances"] = new("/api/processes/ntm-village/instances", 401),

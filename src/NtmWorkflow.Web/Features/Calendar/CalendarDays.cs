@@ -231,10 +231,12 @@ public sealed class ReferenceDataReloader(IServiceScopeFactory scopes, IConfigur
                 await using var scope = scopes.CreateAsyncScope();
                 await scope.ServiceProvider.GetRequiredService<CalendarService>().ReloadAsync(stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<LegalParameters.LegalParameterService>().ReloadAsync(stoppingToken);
+                await scope.ServiceProvider.GetRequiredService<Workflows.WorkflowDeployment>()
+                    .CatchUpAsync(scope.ServiceProvider.GetRequiredService<Persistence.AppDbContext>(), stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                logger.LogWarning(e, "The days-off table or the legal parameters could not be reloaded; those in memory stay");
+                logger.LogWarning(e, "The days-off table, the legal parameters or new workflow versions could not be reloaded; those in memory stay");
             }
         }
     }

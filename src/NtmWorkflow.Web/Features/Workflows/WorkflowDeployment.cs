@@ -44,6 +44,27 @@ public sealed class WorkflowDeployment(WorkflowEngine engine, IConfiguration con
         ? Path.GetFullPath(folder)
         : Path.Combine(AppContext.BaseDirectory, "workflows");
 
+    /// <summary>
+    /// Registers the versions published on other app nodes (in the designer) since this node restored its own, so
+    /// new instances start on the latest everywhere and instances of any version can run here.
+    /// </summary>
+    public async Task CatchUpAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var known = engine.DeployedProcesses.ToDictionary(p => p.ProcessId, p => p.Version, StringComparer.Ordinal);
+        var latest = await db.WorkflowDefinitions.AsNoTracking().GroupBy(d => d.ProcessId).Select(g => new { ProcessId = g.Key, Version = g.Max(d => d.Version) })
+            .ToListAsync(cancellationToken);
+        foreach (var process in latest.Where(p => known.GetValueOrDefault(p.ProcessId) < p.Version))
+        {
+            var from = known.GetValueOrDefault(process.ProcessId);
+            foreach (var row in await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == process.ProcessId && d.Version > from).ToListAsync(cancellationToken))
+            {
+                engine.Restore(row.Bpmn, row.ProcessId, row.Version);
+                logger.LogInformation("Registered {Process} version {Version}, published on another node", row.ProcessId, row.Version);
+            }
+        }
+    }
+
     /// <summary>Restores stored versions, then deploys the folder. Call inside the start-up lock (one node at a time).</summary>
     public async Task SynchronizeAsync(AppDbContext db, CancellationToken cancellationToken)
     {
@@ -64,6 +85,15 @@ public sealed class WorkflowDeployment(WorkflowEngine engine, IConfiguration con
         {
             var source = "workflows/" + Path.GetFileName(file);
             var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
+
+            // A file deployed before is not deployed again: a version an administrator published since in the
+            // designer stays in force until the file itself changes.
+            var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(bytes));
+            if (stored.Any(s => s.ContentHash == hash))
+            {
+                continue;
+            }
+
             var result = engine.Deploy(bytes);
             if (!result.Validation.Valid)
             {

@@ -128,6 +128,18 @@ internal sealed class WorkflowDefinitionRowConfiguration : IEntityTypeConfigurat
         builder.Property(d => d.Name).HasMaxLength(500);
         builder.Property(d => d.ContentHash).HasMaxLength(64);
         builder.Property(d => d.Source).HasMaxLength(500);
+        builder.Property(d => d.PublishedBy).HasMaxLength(256);
         builder.HasIndex(d => new { d.ProcessId, d.Version }).IsUnique();
+    }
+}
+
+internal sealed class WorkflowDraftRowConfiguration : IEntityTypeConfiguration<Features.Designer.WorkflowDraftRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Designer.WorkflowDraftRow> builder)
+    {
+        builder.ToTable("WorkflowDrafts");
+        builder.Property(d => d.ProcessId).HasMaxLength(200);
+        builder.Property(d => d.UpdatedBy).HasMaxLength(256);
+        builder.HasIndex(d => d.ProcessId).IsUnique();
     }
 }

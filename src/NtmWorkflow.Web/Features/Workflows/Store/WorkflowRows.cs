@@ -199,4 +199,7 @@ public sealed class WorkflowDefinitionRow
     public required string Source { get; set; }
 
     public DateTimeOffset DeployedAt { get; set; }
+
+    /// <summary>The administrator who published it in the designer; null for a version deployed from the workflows folder.</summary>
+    public string? PublishedBy { get; set; }
 }

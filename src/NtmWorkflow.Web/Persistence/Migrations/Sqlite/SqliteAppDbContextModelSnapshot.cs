@@ -1073,6 +1073,40 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.ToTable("ReviewDrafts", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Designer.WorkflowDraftRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("BasedOnVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Bpmn")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProcessId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProcessId")
+                        .IsUnique();
+
+                    b.ToTable("WorkflowDrafts", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Dossiers.DossierFindingRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1665,6 +1699,10 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.Property<string>("ProcessId")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublishedBy")
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")

@@ -193,6 +193,27 @@ public abstract partial class DesignerTests : AppTestHost
     }
 
     [Fact]
+    public async Task A_restart_keeps_the_published_version_rather_than_deploying_the_unchanged_file_again()
+    {
+        var before = await PublishedStateAsync();
+        var bpmn = Edited(await PublishedAsync());
+        await OkAsync("admin", HttpMethod.Post, $"{Api}/versions", new { bpmn }, HttpStatusCode.Created);
+
+        // What start-up does: restore every stored version, deploy the folder's changed files.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Features.Workflows.WorkflowDeployment>()
+                .SynchronizeAsync(scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Persistence.AppDbContext>(), CancellationToken.None);
+        }
+
+        Assert.Equal((before.Version + 1, before.Count + 1), await QueryAsync(async db =>
+            (await db.WorkflowDefinitions.Where(d => d.ProcessId == Process).MaxAsync(d => d.Version), await db.WorkflowDefinitions.CountAsync(d => d.ProcessId == Process))));
+        var engine = App.Services.GetRequiredService<WorkflowEngine>();
+        Assert.Equal(before.Version + 1, engine.DeployedProcesses.Single(p => p.ProcessId == Process).Version);
+        Assert.Equal("intakeCheck", Assert.Single(await engine.ListTasksAsync((await engine.StartAsync(Process, DossierVariables, "2026-XA-RESTART")).Id)).ElementId);
+    }
+
+    [Fact]
     public async Task A_published_version_from_the_page_needs_the_confirmation()
     {
         var before = await PublishedStateAsync();

@@ -72,12 +72,19 @@ public static class BpmnDiff
         return new WorkflowDiff(againstVersion, added, removed, changed);
     }
 
-    private static Dictionary<string, Element> Elements(byte[] bpmn, string processId)
+    /// <summary>The name of the process in a document the engine has read.</summary>
+    public static string? ProcessName(byte[] bpmn, string processId) => (string?)Process(bpmn, processId)?.Attribute("name");
+
+    private static XElement? Process(byte[] bpmn, string processId)
     {
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = DesignerService.MaxBpmnLength * 4L };
         using var reader = XmlReader.Create(new MemoryStream(bpmn), settings);
-        var document = XDocument.Load(reader);
-        var process = document.Root?.Elements(XName.Get("process", BpmnNamespace)).FirstOrDefault(p => (string?)p.Attribute("id") == processId);
+        return XDocument.Load(reader).Root?.Elements(XName.Get("process", BpmnNamespace)).FirstOrDefault(p => (string?)p.Attribute("id") == processId);
+    }
+
+    private static Dictionary<string, Element> Elements(byte[] bpmn, string processId)
+    {
+        var process = Process(bpmn, processId);
         var elements = new Dictionary<string, Element>(StringComparer.Ordinal);
         if (process is not null)
         {

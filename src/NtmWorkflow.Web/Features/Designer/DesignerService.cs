@@ -209,7 +209,9 @@ public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, Live
 
     /// <summary>
     /// Publishes the model as the process's next version: refused, with every problem on its element, when the engine
-    /// would not deploy it; the published versions and running instances are not touched then. The draft goes.
+    /// would not deploy it (its check with the legal parameters, as <see cref="WorkflowEngine.Deploy"/> makes it); the
+    /// published versions and running instances are not touched then. Stored first (with the audit entry, the draft
+    /// removed, in one transaction), then registered with the engine. Running instances keep their version.
     /// </summary>
     public async Task<PublishedVersion> PublishAsync(Official official, string processId, string? bpmn, CancellationToken cancellationToken)
     {
@@ -229,42 +231,41 @@ public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, Live
             throw new DesignerException(StatusCodes.Status409Conflict, "Nothing to publish", $"The model is the same as version {latest.Version}, which is in force.");
         }
 
-        var result = engine.Deploy(bytes);
-        var process = result.Processes.SingleOrDefault(p => p.ProcessId == processId);
-        if (!result.Validation.Valid || process is null)
-        {
-            throw new DesignerException(StatusCodes.Status422UnprocessableEntity, "The model is not valid", "The engine refused the model.",
-                [.. result.Validation.Errors.Select(e => new DesignerProblem(e.Element, e.Type, e.Line, e.Message))]);
-        }
-
+        // The table decides the version number (another node may have published meanwhile: the unique index refuses
+        // a second N+1); the engine registers the version once it is stored, as a restart restores it.
+        var version = (latest?.Version ?? 0) + 1;
+        var name = BpmnDiff.ProcessName(bytes, processId);
         db.WorkflowDefinitions.Add(new WorkflowDefinitionRow
         {
-            ProcessId = processId, Version = process.Version, Name = process.Name, ContentHash = hash, Bpmn = bytes,
+            ProcessId = processId, Version = version, Name = name, ContentHash = hash, Bpmn = bytes,
             Source = "designer", DeployedAt = clock.GetUtcNow(), PublishedBy = official.UserName,
         });
-        await db.WorkflowDrafts.Where(d => d.ProcessId == processId).ExecuteDeleteAsync(cancellationToken);
-        AuditTrail.Record(db, official.UserName, "definition.published", $"definition/{processId}/{process.Version}",
-            new { hash, basedOn = latest?.Version, process.Name });
+        if (await db.WorkflowDrafts.SingleOrDefaultAsync(d => d.ProcessId == processId, cancellationToken) is { } draft)
+        {
+            db.WorkflowDrafts.Remove(draft);
+        }
+
+        AuditTrail.Record(db, official.UserName, "definition.published", $"definition/{processId}/{version}", new { hash, basedOn = latest?.Version, name });
         try
         {
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
-            // Another node published the same version number first: the engine takes the stored one back.
-            await CatchUpAsync(processId, cancellationToken, force: process.Version);
+            await CatchUpAsync(processId, cancellationToken);
             throw new DesignerException(StatusCodes.Status409Conflict, "Changed by someone else",
-                $"Version {process.Version} of '{processId}' was published by someone else meanwhile; open the designer again.");
+                $"Version {version} of '{processId}' was published by someone else meanwhile; open the designer again.");
         }
 
-        return new PublishedVersion(processId, process.Version, process.Name, hash);
+        engine.Restore(bytes, processId, version);
+        return new PublishedVersion(processId, version, name, hash);
     }
 
-    /// <summary>Registers with this node's engine the versions other nodes published since it started (and <paramref name="force"/> again).</summary>
-    private async Task CatchUpAsync(string processId, CancellationToken cancellationToken, int? force = null)
+    /// <summary>Registers with this node's engine the versions other nodes published since it started.</summary>
+    private async Task CatchUpAsync(string processId, CancellationToken cancellationToken)
     {
         var known = engine.DeployedProcesses.FirstOrDefault(p => p.ProcessId == processId)?.Version ?? 0;
-        var newer = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && (d.Version > known || d.Version == force))
+        var newer = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && d.Version > known)
             .OrderBy(d => d.Version).ToListAsync(cancellationToken);
         foreach (var row in newer)
         {

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Council;
@@ -10,45 +8,10 @@ using NtmWorkflow.Web.Features.Organisation;
 
 namespace NtmWorkflow.Web.Pages.Council;
 
-/// <summary>
-/// What the council's pages share: the signed-in official, who among officials may open them, and the notice or
-/// refusal of the last action, carried over the redirect that follows every form (TempData).
-/// </summary>
-public abstract class CouncilPageModel(OrganisationService organisation) : PageModel
+/// <summary>What the council's pages share besides <see cref="OfficialPageModel"/>: the session an action is about.</summary>
+public abstract class CouncilPageModel(OrganisationService organisation) : OfficialPageModel(organisation)
 {
-    /// <summary>A resource name (Council_Notice_…) for what the last action did.</summary>
-    [TempData]
-    public string? Notice { get; set; }
-
-    /// <summary>The refusal's detail, as the service wrote it.</summary>
-    [TempData]
-    public string? Problem { get; set; }
-
-    /// <summary>The refusal's items (JSON), when it listed more than one.</summary>
-    [TempData]
-    public string? Problems { get; set; }
-
-    public IReadOnlyList<string> ProblemList => Problems is null ? [] : JsonSerializer.Deserialize<List<string>>(Problems) ?? [];
-
-    protected Official Official { get; private set; } = null!;
-
-    /// <summary>Reads the signed-in official; false (and the page answers 403) for one who has nothing to do with any council.</summary>
-    protected async Task<bool> SignedInAsync()
-    {
-        Official = await organisation.FindOfficialAsync(User.Identity!.Name!, null, HttpContext.RequestAborted)
-                   ?? throw new InvalidOperationException("The signed-in user no longer exists.");
-        return CouncilAccess.Concerned(Official);
-    }
-
-    /// <summary>Keeps a refusal for the page the redirect leads to; nothing was changed.</summary>
-    protected void Refused(DossierException e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        Problem = e.Message;
-        Problems = e.Problems.Count > 1 ? JsonSerializer.Serialize(e.Problems) : null;
-    }
-
-    protected IActionResult Forbidden() => StatusCode(StatusCodes.Status403Forbidden);
+    protected override bool Concerns(Official official) => CouncilAccess.Concerned(official);
 
     /// <summary>
     /// The signed-in official's session: (null, session) when <paramref name="may"/> lets them see it, else the answer
@@ -76,9 +39,6 @@ public abstract class CouncilPageModel(OrganisationService organisation) : PageM
         return may(Official, session) ? (null, session) : (Forbidden(), null);
     }
 
-    /// <summary>A day from a date field (yyyy-MM-dd, as browsers send it); null when empty or not a day.</summary>
-    protected static DateOnly? Day(string? text) =>
-        DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day) ? day : null;
 }
 
 /// <summary>Who opens the council's pages: the province's council, coordination office and chairman, and administrators.</summary>

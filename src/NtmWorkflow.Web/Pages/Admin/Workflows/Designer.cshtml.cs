@@ -28,26 +28,22 @@ public sealed class DesignerModel(DesignerService designer, OrganisationService 
 
     public WorkflowDiff? Diff { get; private set; }
 
-    /// <summary>A resource name (Designer_Notice_…) for what the last action did.</summary>
-    [TempData]
-    public string? Notice { get; set; }
-
     [TempData]
     public int? NoticeVersion { get; set; }
 
     /// <summary>The refusal's detail.</summary>
-    public string? Problem { get; private set; }
+    public string? Refusal { get; private set; }
 
     /// <summary>The refused model's problems, on their elements.</summary>
-    public IReadOnlyList<DesignerProblem> Problems { get; private set; } = [];
+    public IReadOnlyList<DesignerProblem> RefusalProblems { get; private set; } = [];
 
     private bool WantsJson => Request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase);
 
-    public async Task<IActionResult> OnGetAsync() => await AdministratorAsync() ? await ShowAsync(null) : Forbidden();
+    public async Task<IActionResult> OnGetAsync() => await SignedInAsync() ? await ShowAsync(null) : Forbidden();
 
     public async Task<IActionResult> OnGetDownloadAsync(int? version, bool draft)
     {
-        if (!await AdministratorAsync())
+        if (!await SignedInAsync())
         {
             return Forbidden();
         }
@@ -115,7 +111,7 @@ public sealed class DesignerModel(DesignerService designer, OrganisationService 
     /// <summary>Runs an action for an administrator; a refusal is a ProblemDetails (JSON) or shown on the page with the posted model.</summary>
     private async Task<IActionResult> ActAsync(string? bpmn, Func<Task<IActionResult>> action)
     {
-        if (!await AdministratorAsync())
+        if (!await SignedInAsync())
         {
             return Forbidden();
         }
@@ -140,8 +136,8 @@ public sealed class DesignerModel(DesignerService designer, OrganisationService 
                 return StatusCode(e.Status);
             }
 
-            Problem = e.Message;
-            Problems = e.Errors;
+            Refusal = e.Message;
+            RefusalProblems = e.Errors;
             return await ShowAsync(bpmn);
         }
     }
@@ -163,5 +159,5 @@ public sealed class DesignerModel(DesignerService designer, OrganisationService 
     }
 
     /// <summary>The element ids the page marks on the canvas, with their problems (validation or a refused publish).</summary>
-    public IReadOnlyList<DesignerProblem> MarkedProblems => Validation is { Valid: false } v ? v.Errors : Problems;
+    public IReadOnlyList<DesignerProblem> MarkedProblems => Validation is { Valid: false } v ? v.Errors : RefusalProblems;
 }

@@ -16,7 +16,7 @@ public sealed class IndexModel(DesignerService designer, OrganisationService org
 
     public async Task<IActionResult> OnGetAsync()
     {
-        if (!await AdministratorAsync())
+        if (!await SignedInAsync())
         {
             return Forbidden();
         }

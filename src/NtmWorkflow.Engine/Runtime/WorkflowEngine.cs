@@ -127,6 +127,30 @@ public sealed class WorkflowEngine
     /// </summary>
     public static ValidationResult Validate(byte[] bpmn, IProcessParameters parameters) => WithParameters(BpmnReader.Read(bpmn), parameters);
 
+    /// <summary>
+    /// Checks a BPMN document against this engine as a designer needs it: as <see cref="Validate(byte[], IProcessParameters)"/>
+    /// with the engine's parameters, and that every service and send task's <c>camunda:topic</c> has a registered
+    /// handler (unless the registry has a fallback): a task with an unknown topic would otherwise deploy and stop its
+    /// dossiers with an incident when reached.
+    /// </summary>
+    public ValidationResult Check(byte[] bpmn)
+    {
+        var read = BpmnReader.Read(bpmn);
+        var result = WithParameters(read, _options.Parameters);
+        if (read.Model is null || _options.Handlers.Fallback is not null)
+        {
+            return result;
+        }
+
+        var known = _options.Handlers.Names;
+        List<ValidationError> unknown = [.. read.Model.Processes.SelectMany(p => p.NodesById.Values)
+            .Where(n => n.Topic is { } topic && !known.Contains(topic, StringComparer.Ordinal))
+            .OrderBy(n => n.Line ?? 0)
+            .Select(n => new ValidationError(n.Id, n.ElementType, n.Line,
+                $"no handler is registered for the topic '{n.Topic}' (known topics: {string.Join(", ", known)})"))];
+        return unknown.Count == 0 ? result : new ValidationResult(false, result.Processes, [.. result.Errors.Concat(unknown).OrderBy(e => e.Line ?? 0)]);
+    }
+
     private static ValidationResult WithParameters((DefinitionsModel? Model, ValidationResult Result) read, IProcessParameters? parameters)
     {
         if (read.Model is null || parameters is null || BpmnReader.UnknownParameters(read.Model, parameters) is not { Count: > 0 } unknown)

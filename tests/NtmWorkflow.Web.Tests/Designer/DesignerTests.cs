@@ -122,6 +122,64 @@ public abstract partial class DesignerTests : AppTestHost
     }
 
     [Fact]
+    public async Task Validation_names_a_service_task_whose_topic_no_handler_serves()
+    {
+        var published = await PublishedAsync();
+        var topic = Regex.Match(published, "camunda:topic=\"([^\"]+)\"");
+        Assert.True(topic.Success, "the shipped process has a service or send task");
+        var broken = string.Concat(published.AsSpan(0, topic.Index), "camunda:topic=\"ntm.notfy\"", published.AsSpan(topic.Index + topic.Length));
+
+        var result = await OkAsync("admin", HttpMethod.Post, $"{Api}/validate", new { bpmn = broken });
+        Assert.False(result.GetProperty("valid").GetBoolean());
+        var error = Assert.Single(result.GetProperty("errors").EnumerateArray());
+        Assert.Contains("no handler is registered for the topic 'ntm.notfy'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Contains(topic.Groups[1].Value, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("elementId").GetString()));
+
+        var before = await PublishedStateAsync();
+        await RefusedAsync(HttpStatusCode.UnprocessableEntity, "admin", HttpMethod.Post, $"{Api}/versions", new { bpmn = broken });
+        Assert.Equal(before, await PublishedStateAsync());
+    }
+
+    [Fact]
+    public async Task A_draft_overtaken_by_a_newer_version_is_flagged_and_can_be_discarded()
+    {
+        var published = await PublishedAsync();
+        var start = await PublishedStateAsync();
+        await OkAsync("admin", HttpMethod.Put, $"{Api}/draft", new { bpmn = Edited(published), basedOnVersion = start.Version });
+
+        // Someone publishes another change meanwhile (through the API, not from this draft).
+        var other = published.Replace($"name=\"{OldName}\"", "name=\"Xã tự đánh giá (bản khác)\"", StringComparison.Ordinal);
+        await SendAsync("admin", HttpMethod.Post, $"{Api}/versions", new { bpmn = other });
+        Assert.Equal(start.Version + 1, (await PublishedStateAsync()).Version);
+
+        var document = await OkAsync("admin", HttpMethod.Get, $"{Api}/draft");
+        Assert.True(document.GetProperty("publishedSince").GetBoolean());
+        using var mai = await SignedInAsync("admin");
+        var page = WebUtility.HtmlDecode(await mai.GetStringAsync(Page));
+        Assert.Contains("id=\"designer-published-since\"", page, StringComparison.Ordinal);
+        Assert.Contains($"mở từ phiên bản {start.Version}, nhưng phiên bản {start.Version + 1} đã được công bố", page, StringComparison.Ordinal);
+
+        // Discarding needs the confirmation; then the designer opens the version in force, and the discard is audited.
+        var refused = WebUtility.HtmlDecode(await (await PageForms.PostFormAsync(mai, Page, $"{Page}?handler=Discard", new())).Content.ReadAsStringAsync());
+        Assert.Contains("Tick the confirmation", refused, StringComparison.Ordinal);
+        Assert.True(await QueryAsync(db => db.WorkflowDrafts.AnyAsync()));
+
+        var done = await PageForms.PostFormAsync(mai, Page, $"{Page}?handler=Discard", new() { ["confirmed"] = "true" });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        var after = WebUtility.HtmlDecode(await mai.GetStringAsync(done.Headers.Location!.OriginalString));
+        Assert.Contains("Đã huỷ bản nháp", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"designer-published-since\"", after, StringComparison.Ordinal);
+        Assert.Contains("data-state=\"published\"", after, StringComparison.Ordinal);
+        Assert.False(await QueryAsync(db => db.WorkflowDrafts.AnyAsync()));
+        Assert.True(await QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "definition.draft-discarded" && a.Actor == "admin")));
+        Assert.Equal(start.Version + 1, (await PublishedStateAsync()).Version);
+
+        // Nothing left to discard: the API says so.
+        Assert.Equal(HttpStatusCode.NotFound, (await SendAsync("admin", HttpMethod.Delete, $"{Api}/draft")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_diff_lists_an_added_step_and_a_renamed_one()
     {
         var diff = await OkAsync("admin", HttpMethod.Post, $"{Api}/diff", new { bpmn = Edited(await PublishedAsync()) });
@@ -284,6 +342,7 @@ public abstract partial class DesignerTests : AppTestHost
             await RefusedAsync(HttpStatusCode.Forbidden, official, HttpMethod.Get, $"{Api}/draft");
             await RefusedAsync(HttpStatusCode.Forbidden, official, HttpMethod.Put, $"{Api}/draft", new { bpmn });
             await RefusedAsync(HttpStatusCode.Forbidden, official, HttpMethod.Post, $"{Api}/versions", new { bpmn });
+            await RefusedAsync(HttpStatusCode.Forbidden, official, HttpMethod.Delete, $"{Api}/draft");
             using var client = await SignedInAsync(official);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/admin/workflows")).StatusCode);
             Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync(Page)).StatusCode);

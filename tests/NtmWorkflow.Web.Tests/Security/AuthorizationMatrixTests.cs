@@ -104,6 +104,7 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["GET /api/workflows/"] = new("/api/workflows", 401, 403, 403, 403, Council: 403),
         ["GET /api/workflows/{processId}/draft"] = new("/api/workflows/ntm-village/draft", 401, 403, 403, 403),
         ["PUT /api/workflows/{processId}/draft"] = new("/api/workflows/ntm-village/draft", 401, 403, 403, 403, new { bpmn = "<x/>" }),
+        ["DELETE /api/workflows/{processId}/draft"] = new("/api/workflows/ntm-village/draft", 401, 403, 403, 403),
         ["GET /api/workflows/{processId}/draft/bpmn"] = new("/api/workflows/ntm-village/draft/bpmn", 401, 403, 403, 403),
         ["POST /api/workflows/{processId}/validate"] = new("/api/workflows/ntm-village/validate", 401, 403, 403, 403, new { bpmn = "<x/>" }),
         ["POST /api/workflows/{processId}/diff"] = new("/api/workflows/ntm-village/diff", 401, 403, 403, 403, new { bpmn = "<x/>" }),

@@ -20,6 +20,7 @@ public static class DesignerApi
         api.MapGet("/", List).WithSummary("Every process: its versions, running instances per version, its draft");
         api.MapGet("/{processId}/draft", Open).WithSummary("The draft of a process, or its latest version when there is none");
         api.MapPut("/{processId}/draft", SaveDraft).WithSummary("Saves the draft of a process (audited)");
+        api.MapDelete("/{processId}/draft", DiscardDraft).WithSummary("Throws the draft away (audited); the published versions stay");
         api.MapGet("/{processId}/draft/bpmn", DraftFile).WithSummary("The draft's .bpmn");
         api.MapPost("/{processId}/validate", Validate).WithSummary("The engine's verdict on a model, each problem with its element id");
         api.MapPost("/{processId}/diff", Diff).WithSummary("A model against the latest published version: elements added, removed, changed");
@@ -47,6 +48,13 @@ public static class DesignerApi
     public static Task<Results<Ok<DraftInfo>, ProblemHttpResult>> SaveDraft(string processId, DesignerModelRequest request, HttpContext http, DesignerService designer, CancellationToken ct) =>
         Run(async () => TypedResults.Ok(await designer.SaveDraftAsync(http.ActingOfficial(), processId, request?.Bpmn, request?.BasedOnVersion, ct)));
 
+    public static Task<Results<NoContent, ProblemHttpResult>> DiscardDraft(string processId, HttpContext http, DesignerService designer, CancellationToken ct) =>
+        Run(async () =>
+        {
+            await designer.DiscardDraftAsync(http.ActingOfficial(), processId, ct);
+            return TypedResults.NoContent();
+        });
+
     public static Task<Results<Ok<DesignerValidation>, ProblemHttpResult>> Validate(string processId, DesignerModelRequest request, HttpContext http, DesignerService designer) =>
         Run(() => Task.FromResult(TypedResults.Ok(designer.Validate(http.ActingOfficial(), processId, request?.Bpmn))));
 
@@ -56,7 +64,7 @@ public static class DesignerApi
     public static Task<Results<Created<PublishedVersion>, ProblemHttpResult>> Publish(string processId, DesignerModelRequest request, HttpContext http, DesignerService designer, CancellationToken ct) =>
         Run(async () =>
         {
-            var published = await designer.PublishAsync(http.ActingOfficial(), processId, request?.Bpmn, ct);
+            var published = await designer.PublishAsync(http.ActingOfficial(), processId, request?.Bpmn, fromDraft: false, ct);
             return TypedResults.Created($"/api/workflows/{Uri.EscapeDataString(processId)}/versions/{published.Version}/bpmn", published);
         });
 

@@ -5,7 +5,6 @@ using NtmWorkflow.Engine.Definitions;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Audit;
-using NtmWorkflow.Web.Features.LegalParameters;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Features.Workflows.Store;
 using NtmWorkflow.Web.Persistence;
@@ -39,7 +38,14 @@ public sealed record ProcessSummary(string ProcessId, string? Name, IReadOnlyLis
 }
 
 /// <summary>What the designer opens: the draft when there is one, else the latest version.</summary>
-public sealed record DesignerDocument(string ProcessId, string? Name, string Bpmn, bool IsDraft, int? BasedOnVersion, int? LatestVersion, DraftInfo? Draft);
+public sealed record DesignerDocument(string ProcessId, string? Name, string Bpmn, bool IsDraft, int? BasedOnVersion, int? LatestVersion, DraftInfo? Draft)
+{
+    /// <summary>
+    /// A version was published after the one the draft was opened from (by someone else, or from a file): publishing
+    /// the draft would drop that version's changes unless the administrator carries them over.
+    /// </summary>
+    public bool PublishedSince => IsDraft && LatestVersion is { } latest && (BasedOnVersion ?? 0) < latest;
+}
 
 /// <summary>One difference of an element: <c>name</c>, <c>type</c>, <c>incoming</c>, <c>outgoing</c>, or an attribute or content path.</summary>
 public sealed record ElementChange(string Aspect, string? Before, string? After);
@@ -60,7 +66,7 @@ public sealed record PublishedVersion(string ProcessId, int Version, string? Nam
 /// through the engine and the <c>WorkflowDefinitions</c> table, as start-up deploys files. Running instances keep
 /// their version. Every save and publish is audited.
 /// </summary>
-public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, LiveLegalParameters parameters, TimeProvider clock)
+public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, TimeProvider clock)
 {
     /// <summary>The largest model the designer takes, in characters.</summary>
     public const int MaxBpmnLength = 4 * 1024 * 1024;
@@ -169,14 +175,26 @@ public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, Live
         return new DraftInfo(draft.BasedOnVersion, draft.UpdatedBy, draft.UpdatedAt);
     }
 
+    /// <summary>Throws the saved draft away; the published versions stay as they are.</summary>
+    public async Task DiscardDraftAsync(Official official, string processId, CancellationToken cancellationToken)
+    {
+        Require(official);
+        var draft = await db.WorkflowDrafts.SingleOrDefaultAsync(d => d.ProcessId == processId, cancellationToken)
+                    ?? throw new DesignerException(StatusCodes.Status404NotFound, "Not found", $"Process '{processId}' has no saved draft.");
+        db.WorkflowDrafts.Remove(draft);
+        AuditTrail.Record(db, official.UserName, "definition.draft-discarded", $"definition/{processId}/draft",
+            new { draft.BasedOnVersion, draft.UpdatedBy, hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(draft.Bpmn))) });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     /// <summary>
     /// The engine's verdict on the model, as publishing would give it: BPMN rules, expressions, the legal parameters
-    /// its <c>param('…')</c> calls name, and that it holds exactly this process.
+    /// its <c>param('…')</c> calls name, the handlers its topics name, and that it holds exactly this process.
     /// </summary>
     public DesignerValidation Validate(Official official, string processId, string? bpmn)
     {
         Require(official);
-        var result = WorkflowEngine.Validate(Readable(bpmn), parameters);
+        var result = engine.Check(Readable(bpmn));
         List<DesignerProblem> errors = [.. result.Errors.Select(e => new DesignerProblem(e.Element, e.Type, e.Line, e.Message))];
         if (result.Processes.Count > 0 || errors.Count == 0)
         {
@@ -210,10 +228,12 @@ public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, Live
     /// <summary>
     /// Publishes the model as the process's next version: refused, with every problem on its element, when the engine
     /// would not deploy it (its check with the legal parameters, as <see cref="WorkflowEngine.Deploy"/> makes it); the
-    /// published versions and running instances are not touched then. Stored first (with the audit entry, the draft
-    /// removed, in one transaction), then registered with the engine. Running instances keep their version.
+    /// published versions and running instances are not touched then. Stored first (with the audit entry, and the
+    /// draft removed, in one transaction), then registered with the engine. Running instances keep their version.
+    /// The draft is removed when <c>fromDraft</c> (the designer page publishes the draft it edits) or when it is the
+    /// model published; another draft stays, flagged as overtaken.
     /// </summary>
-    public async Task<PublishedVersion> PublishAsync(Official official, string processId, string? bpmn, CancellationToken cancellationToken)
+    public async Task<PublishedVersion> PublishAsync(Official official, string processId, string? bpmn, bool fromDraft, CancellationToken cancellationToken)
     {
         var validation = Validate(official, processId, bpmn);
         if (!validation.Valid)
@@ -240,7 +260,10 @@ public sealed class DesignerService(AppDbContext db, WorkflowEngine engine, Live
             ProcessId = processId, Version = version, Name = name, ContentHash = hash, Bpmn = bytes,
             Source = "designer", DeployedAt = clock.GetUtcNow(), PublishedBy = official.UserName,
         });
-        if (await db.WorkflowDrafts.SingleOrDefaultAsync(d => d.ProcessId == processId, cancellationToken) is { } draft)
+        // A draft the publisher did not publish from (a model sent through the API) stays, and the designer flags that a
+        // version was published since it was opened.
+        if (await db.WorkflowDrafts.SingleOrDefaultAsync(d => d.ProcessId == processId, cancellationToken) is { } draft
+            && (fromDraft || string.Equals(draft.Bpmn, bpmn, StringComparison.Ordinal)))
         {
             db.WorkflowDrafts.Remove(draft);
         }

@@ -13,6 +13,7 @@ import { ElementTemplatesPropertiesProviderModule } from 'bpmn-js-element-templa
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import lintModule from 'bpmn-js-bpmnlint';
+import blocksModule from './blocks';
 import bpmnlintConfig from './.bpmnlintrc';
 import diagramCss from 'bpmn-js/dist/assets/diagram-js.css';
 import bpmnCss from 'bpmn-js/dist/assets/bpmn-js.css';
@@ -150,6 +151,7 @@ async function start(host) {
       ElementTemplatesPropertiesProviderModule,
       CamundaBehaviorsModule,
       lintModule,
+      blocksModule,
     ],
     moddleExtensions: { camunda: camundaModdle },
     elementTemplates: templates,
@@ -161,6 +163,8 @@ async function start(host) {
     modeler.get('canvas').zoom('fit-viewport');
     status.hidden = true;
     host.dataset.state = 'ready';
+    // The browser tests reach the canvas's services through the host element (no global).
+    host.modeler = modeler;
   } catch (error) {
     canvasHost.hidden = true;
     panelHost.hidden = true;

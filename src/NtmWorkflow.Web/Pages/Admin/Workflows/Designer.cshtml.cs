@@ -74,6 +74,24 @@ public sealed class DesignerModel(DesignerService designer, OrganisationService 
             return Redirect(Url.Page("/Admin/Workflows/Designer", new { processId = ProcessId })!);
         });
 
+    public Task<IActionResult> OnPostDiscardAsync([FromForm] bool confirmed) =>
+        ActAsync(null, async () =>
+        {
+            if (!confirmed)
+            {
+                throw new DesignerException(StatusCodes.Status400BadRequest, "Not confirmed", "Tick the confirmation: the draft's changes are lost when it is discarded.");
+            }
+
+            await designer.DiscardDraftAsync(Official, ProcessId, HttpContext.RequestAborted);
+            if (WantsJson)
+            {
+                return StatusCode(StatusCodes.Status204NoContent);
+            }
+
+            Notice = "Discarded";
+            return Redirect(Url.Page("/Admin/Workflows/Designer", new { processId = ProcessId })!);
+        });
+
     public Task<IActionResult> OnPostValidateAsync([FromForm] string? bpmn) =>
         ActAsync(bpmn, async () =>
         {
@@ -97,7 +115,7 @@ public sealed class DesignerModel(DesignerService designer, OrganisationService 
                     "Tick the confirmation: publishing makes the model the version new dossiers start on.");
             }
 
-            var published = await designer.PublishAsync(Official, ProcessId, bpmn, HttpContext.RequestAborted);
+            var published = await designer.PublishAsync(Official, ProcessId, bpmn, fromDraft: true, HttpContext.RequestAborted);
             if (WantsJson)
             {
                 return new JsonResult(published) { StatusCode = StatusCodes.Status201Created };

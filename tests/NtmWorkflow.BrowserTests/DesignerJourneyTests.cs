@@ -91,6 +91,13 @@ public sealed class DesignerJourneyTests : BrowserTestHost
         var xml = System.Text.Encoding.UTF8.GetString(published.Bpmn);
         Assert.Contains($"id=\"{step}\"", xml, StringComparison.Ordinal);
         Assert.Contains("param('reminder.workingDaysBefore')", xml, StringComparison.Ordinal);
+        var capitalised = char.ToUpperInvariant(step[0]) + step[1..];
+        foreach (var id in new[] { $"{step}Reminder", $"remind{capitalised}", $"{step}Escalation", $"escalate{capitalised}", $"{step}Escalated" })
+        {
+            Assert.Contains($"id=\"{id}\"", xml, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"<camunda:property name=\"task\" value=\"{step}\" />", xml, StringComparison.Ordinal);
         Assert.Contains("bpmndi:BPMNShape", xml, StringComparison.Ordinal);
 
         // A dossier opened now starts on version 2, at the new step; the one on version 1 goes on where it was.

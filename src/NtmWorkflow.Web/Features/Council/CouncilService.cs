@@ -167,8 +167,11 @@ public sealed partial class CouncilService(
     /// <summary>Dossiers of the province whose workflow waits for the office to put them on a session's agenda.</summary>
     public async Task<List<AgendaCandidate>> AgendaCandidatesAsync(string provinceCode, CancellationToken ct)
     {
+        // The province's scheduling tasks, found by the candidate group the workflows give them.
         var group = $"coordination-office-{provinceCode}";
-        var tasks = await db.WorkflowTasks.AsNoTracking().Where(t => t.FormKey == "ntm:council-agenda" && t.DossierId != null).ToListAsync(ct);
+        var tasks = await db.WorkflowTasks.AsNoTracking()
+            .Where(t => t.FormKey == "ntm:council-agenda" && t.DossierId != null && db.WorkflowTaskGroups.Any(g => g.TaskId == t.Id && g.Group == group))
+            .ToListAsync(ct);
         var ids = tasks.Select(t => t.DossierId!.Value).ToList();
         var rows = await db.Dossiers.AsNoTracking().Where(d => ids.Contains(d.Id) && d.ProvinceCode == provinceCode).ToListAsync(ct);
         return [.. rows.Join(tasks, d => d.Id, t => t.DossierId, (d, t) => new AgendaCandidate(d.Id, d.Code, d.CommuneName, d.Tier.ToString(), d.Year, t.Id, t.Due))
@@ -478,7 +481,8 @@ public sealed partial class CouncilService(
         }
 
         // The ballot is the record; the workflow's task is the member's to-do item and closes with it.
-        var index = session.Agenda.OrderBy(a => a.Order).ToList().FindIndex(a => a.DossierId == dossierId) * Voters(session).Count + Voters(session).FindIndex(m => m.MemberId == member.MemberId);
+        var voters = Voters(session);
+        var index = session.Agenda.OrderBy(a => a.Order).ToList().FindIndex(a => a.DossierId == dossierId) * voters.Count + voters.FindIndex(m => m.MemberId == member.MemberId);
         var task = session.InstanceId is { } instanceId
             ? (await engine.ListTasksAsync(instanceId, ct)).FirstOrDefault(t => t.ElementId == "castBallot" && t.LoopCounter == index)
             : null;
@@ -581,7 +585,7 @@ public sealed partial class CouncilService(
                  count.NotVoted, count.WrittenAgree + count.WrittenDisagree, result.ApprovalBase, result.AgreeNeeded);
             outcomes.Add(new JsonObject
             {
-                ["dossierId"] = item.DossierId.ToString(), ["businessKey"] = item.DossierCode, ["outcome"] = JsonNamingPolicyCamel(item.Outcome.Value),
+                ["dossierId"] = item.DossierId.ToString(), ["businessKey"] = item.DossierCode, ["outcome"] = OutcomeVariable(item.Outcome.Value),
             });
         }
 
@@ -824,7 +828,7 @@ public sealed partial class CouncilService(
         return (content, kind, Convert.ToHexStringLower(SHA256.HashData(content)));
     }
 
-    private static string JsonNamingPolicyCamel(CouncilOutcome outcome) => outcome switch
+    private static string OutcomeVariable(CouncilOutcome outcome) => outcome switch
     {
         CouncilOutcome.Passed => "passed",
         CouncilOutcome.NotPassed => "notPassed",

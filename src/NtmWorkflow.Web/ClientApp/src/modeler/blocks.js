@@ -6,22 +6,25 @@
 
 const BLOCK_TYPES = ['bpmn:UserTask', 'bpmn:SendTask', 'bpmn:ServiceTask', 'bpmn:IntermediateCatchEvent'];
 
-/** The four branches of the pattern: timer, mail step (template id and mail template), as the shipped workflows write them. */
+/**
+ * The four branches of the pattern: timer, mail step (template id and mail template) and their ids, as the shipped
+ * workflows write them (docs/editing-workflows.md): {task}Reminder → remind{Task} → {task}Reminded, and so on.
+ */
 const REMINDERS = [
   {
-    key: 'Reminder', name: 'Nhắc trước hạn', timer: 'timeDate', template: 'ntm.send-reminder', mail: 'task-reminder', step: 'Nhắc sắp đến hạn',
+    key: 'Reminder', stepId: t => `remind${t}`, endKey: 'Reminded', name: 'Nhắc trước hạn', timer: 'timeDate', template: 'ntm.send-reminder', mail: 'task-reminder', step: 'Nhắc sắp đến hạn',
     expression: "${workingDayStart(addWorkingDays(taskDue, -param('reminder.workingDaysBefore')))}",
   },
   {
-    key: 'Due', name: 'Đến hạn', timer: 'timeDate', template: 'ntm.send-reminder', mail: 'task-due', step: 'Báo đến hạn hôm nay',
+    key: 'Due', stepId: t => `notice${t}Due`, endKey: 'DueNoticed', name: 'Đến hạn', timer: 'timeDate', template: 'ntm.send-reminder', mail: 'task-due', step: 'Báo đến hạn hôm nay',
     expression: '${workingDayStart(taskDue)}',
   },
   {
-    key: 'OverdueDaily', name: 'Quá hạn (hằng ngày làm việc)', timer: 'timeCycle', template: 'ntm.send-reminder', mail: 'task-overdue', step: 'Báo quá hạn',
+    key: 'OverdueDaily', stepId: t => `notice${t}Overdue`, endKey: 'OverdueNoticed', name: 'Quá hạn (hằng ngày làm việc)', timer: 'timeCycle', template: 'ntm.send-reminder', mail: 'task-overdue', step: 'Báo quá hạn',
     expression: '${workingDayStart(addWorkingDays(later(now(), taskDue), 1))}',
   },
   {
-    key: 'Escalation', name: 'Quá hạn M ngày làm việc: báo cáo', timer: 'timeDate', template: 'ntm.escalate', mail: 'task-escalation',
+    key: 'Escalation', stepId: t => `escalate${t}`, endKey: 'Escalated', name: 'Quá hạn M ngày làm việc: báo cáo', timer: 'timeDate', template: 'ntm.escalate', mail: 'task-escalation',
     step: 'Báo Thủ trưởng và Văn phòng Điều phối: quá hạn',
     expression: "${workingDayStart(addWorkingDays(taskDue, param('escalation.afterWorkingDays')))}",
   },
@@ -159,10 +162,21 @@ class NtmBlocks {
       let step = this._modeling.appendShape(boundary, { type: elementTypeOf(template) },
         { x: task.x + task.width + 220, y: task.y + task.height + 70 + (REMINDERS.length - 1 - index) * 75 }, task.parent);
       step = this._elementTemplates.applyTemplate(step, template);
-      this._modeling.updateProperties(step, { id: `${branch.key[0].toLowerCase()}${branch.key.slice(1)}${taskId[0].toUpperCase()}${taskId.slice(1)}`, name: branch.step });
+      const capitalised = taskId[0].toUpperCase() + taskId.slice(1);
+      this._modeling.updateProperties(step, { id: this._freeId(branch.stepId(capitalised)), name: branch.step });
       this._setProperties(step, { task: taskId, template: branch.mail });
-      this._modeling.appendShape(step, { type: 'bpmn:EndEvent' }, { x: step.x + step.width + 60, y: step.y + step.height / 2 }, task.parent);
+      const end = this._modeling.appendShape(step, { type: 'bpmn:EndEvent' }, { x: step.x + step.width + 60, y: step.y + step.height / 2 }, task.parent);
+      this._modeling.updateProperties(end, { id: this._freeId(`${taskId}${branch.endKey}`) });
     });
+  }
+
+  /** The id when no element has it yet, else the id with a number. */
+  _freeId(id) {
+    let candidate = id;
+    for (let n = 2; this._elementRegistry.get(candidate); n++) {
+      candidate = `${id}${n}`;
+    }
+    return candidate;
   }
 
   /** Sets the camunda:property values the template left empty or at their default. */

@@ -60,9 +60,9 @@ public sealed class OutboxPageTests : SettingsTestHost
         var row = Row(dead, _dead);
         var stored = await MessageAsync(_dead);
         Assert.Contains($"data-status=\"Dead\" data-message-id=\"{stored.MessageId}\"", row, StringComparison.Ordinal);
-        Assert.Contains("<li>xa.lan@ntm.test</li>", row, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"recipient-list\">xa.lan@ntm.test</span>", row, StringComparison.Ordinal);
         Assert.Contains("[NtmWorkflow] Nhắc việc: hồ sơ 00700", row, StringComparison.Ordinal);
-        Assert.Contains("<td>8</td>", row, StringComparison.Ordinal);
+        Assert.Contains("data-attempts=\"8\">8 lần thử</div>", row, StringComparison.Ordinal);
         Assert.Contains("5.1.1 &lt;xa.lan@ntm.test&gt;: Recipient address rejected", row, StringComparison.Ordinal);
         Assert.Contains("Tạo: 02/03/2026 08:00:00", row, StringComparison.Ordinal);
         Assert.Contains($"id=\"resend-{_dead}\"", row, StringComparison.Ordinal);

@@ -168,22 +168,29 @@ public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays
         }
 
         var years = file.Entries.Select(e => e.Date.Year).Distinct().Order().ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var year in years)
-        {
-            await db.CalendarDays.Where(d => d.Date >= new DateOnly(year, 1, 1) && d.Date <= new DateOnly(year, 12, 31)).ExecuteDeleteAsync(cancellationToken);
-        }
 
-        foreach (var entry in file.Entries)
+        // One transaction, run by the execution strategy (PostgreSQL's retries on a dropped connection); each try starts clean.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
-            var row = new CalendarDayRow { Date = entry.Date, Name = entry.Name };
-            Apply(row, entry, actor);
-            db.CalendarDays.Add(row);
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            foreach (var year in years)
+            {
+                await db.CalendarDays.Where(d => d.Date >= new DateOnly(year, 1, 1) && d.Date <= new DateOnly(year, 12, 31)).ExecuteDeleteAsync(token);
+            }
 
-        Audit.AuditTrail.Record(db, actor ?? "api", "calendar.imported", "calendar", new { years, entries = file.Entries.Count });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            foreach (var entry in file.Entries)
+            {
+                var row = new CalendarDayRow { Date = entry.Date, Name = entry.Name };
+                Apply(row, entry, actor);
+                db.CalendarDays.Add(row);
+            }
+
+            Audit.AuditTrail.Record(db, actor ?? "api", "calendar.imported", "calendar", new { years, entries = file.Entries.Count });
+            await db.SaveChangesAsync(token);
+            await transaction.CommitAsync(token);
+        }, cancellationToken);
+
         await ReloadAsync(cancellationToken);
         return years;
     }

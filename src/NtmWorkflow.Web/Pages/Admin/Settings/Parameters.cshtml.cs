@@ -173,6 +173,12 @@ public static class ParameterText
         };
     }
 
+    /// <summary>A fraction's parts, for reading (null when the value is no fraction); the base is <c>membersInForce</c> unless given.</summary>
+    public static (int Numerator, int Denominator, bool Strict, string Base)? Fraction(string json) =>
+        JsonNode.Parse(json) is JsonObject f && f["numerator"] is JsonValue n && n.TryGetValue(out int numerator) && f["denominator"] is JsonValue d && d.TryGetValue(out int denominator)
+            ? (numerator, denominator, f["strict"] is JsonValue s && s.GetValueKind() == JsonValueKind.True, f["base"] is JsonValue b && b.TryGetValue(out string? text) ? text : "membersInForce")
+            : null;
+
     /// <summary>Whether the value is yes/no (the form offers a choice).</summary>
     public static bool IsYesNo(string json) => JsonNode.Parse(json) is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False;
 

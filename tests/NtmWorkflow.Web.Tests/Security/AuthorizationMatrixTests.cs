@@ -111,6 +111,18 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /api/workflows/{processId}/versions"] = new("/api/workflows/ntm-village/versions", 401, 403, 403, 403, new { bpmn = "<x/>" }, Council: 403),
         ["GET /api/workflows/{processId}/versions/{version:int}/bpmn"] = new("/api/workflows/ntm-village/versions/1/bpmn", 401, 403, 403, 403),
 
+        // The settings pages: administrators only (none of these officials administers); a POST without the page's token is refused (400).
+        ["GET /admin/settings"] = new("/admin/settings", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings"] = new("/admin/settings", 302, 400, 400, 400),
+        ["GET /admin/settings/parameters"] = new("/admin/settings/parameters?province=08", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/parameters"] = new("/admin/settings/parameters?province=08&handler=Province", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/calendar"] = new("/admin/settings/calendar?handler=Export", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/calendar"] = new("/admin/settings/calendar?handler=Save", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/mail-templates"] = new("/admin/settings/mail-templates?key=task-due&language=vi", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/mail-templates"] = new("/admin/settings/mail-templates?key=task-due&language=vi&handler=Save", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/outbox"] = new("/admin/settings/outbox?status=Dead", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/outbox"] = new("/admin/settings/outbox?handler=Resend", 302, 400, 400, 400, Council: 400),
+
         // The engine's API and the administration APIs: a trusted system's key; officials' rights are checked where an official acts.
         ["GET /api/definitions"] = new("/api/definitions", 401),
         ["POST /api/processes/{processId}/instances"] = new("/api/processes/ntm-village/instances", 401),

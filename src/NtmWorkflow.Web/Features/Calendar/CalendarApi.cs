@@ -57,7 +57,7 @@ public static class CalendarApi
             return BadRequest($"'{date}' is not a date as yyyy-MM-dd.");
         }
 
-        return await calendar.DeleteAsync(day, ct) ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"The table has no entry for {date}.");
+        return await calendar.DeleteAsync(day, null, ct) ? TypedResults.NoContent() : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"The table has no entry for {date}.");
     }
 
     public static async Task<FileContentHttpResult> Export(int? year, CalendarService calendar, CancellationToken ct)

@@ -114,6 +114,7 @@ public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays
         }
 
         var row = await db.CalendarDays.SingleOrDefaultAsync(d => d.Date == entry.Date, cancellationToken);
+        var before = row is null ? null : new { row.Kind, row.Name, row.Source, row.Confirmed };
         if (row is null)
         {
             row = new CalendarDayRow { Date = entry.Date, Name = entry.Name };
@@ -121,17 +122,26 @@ public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays
         }
 
         Apply(row, entry, actor);
+        Audit.AuditTrail.Record(db, actor ?? "api", "calendar.day-set", $"calendar/{entry.Date:yyyy-MM-dd}",
+            new { date = entry.Date, before, after = new { row.Kind, row.Name, row.Source, row.Confirmed } });
         await db.SaveChangesAsync(cancellationToken);
         await ReloadAsync(cancellationToken);
         return row;
     }
 
     /// <summary>Removes the entry of a date; false when there was none.</summary>
-    public async Task<bool> DeleteAsync(DateOnly date, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(DateOnly date, string? actor, CancellationToken cancellationToken)
     {
-        var removed = await db.CalendarDays.Where(d => d.Date == date).ExecuteDeleteAsync(cancellationToken) > 0;
+        var row = await db.CalendarDays.SingleOrDefaultAsync(d => d.Date == date, cancellationToken);
+        if (row is not null)
+        {
+            db.CalendarDays.Remove(row);
+            Audit.AuditTrail.Record(db, actor ?? "api", "calendar.day-removed", $"calendar/{date:yyyy-MM-dd}", new { date, row.Kind, row.Name, row.Source, row.Confirmed });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         await ReloadAsync(cancellationToken);
-        return removed;
+        return row is not null;
     }
 
     /// <summary>
@@ -158,21 +168,29 @@ public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays
         }
 
         var years = file.Entries.Select(e => e.Date.Year).Distinct().Order().ToList();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        foreach (var year in years)
-        {
-            await db.CalendarDays.Where(d => d.Date >= new DateOnly(year, 1, 1) && d.Date <= new DateOnly(year, 12, 31)).ExecuteDeleteAsync(cancellationToken);
-        }
 
-        foreach (var entry in file.Entries)
+        // One transaction, run by the execution strategy (PostgreSQL's retries on a dropped connection); each try starts clean.
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async token =>
         {
-            var row = new CalendarDayRow { Date = entry.Date, Name = entry.Name };
-            Apply(row, entry, actor);
-            db.CalendarDays.Add(row);
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(token);
+            foreach (var year in years)
+            {
+                await db.CalendarDays.Where(d => d.Date >= new DateOnly(year, 1, 1) && d.Date <= new DateOnly(year, 12, 31)).ExecuteDeleteAsync(token);
+            }
 
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            foreach (var entry in file.Entries)
+            {
+                var row = new CalendarDayRow { Date = entry.Date, Name = entry.Name };
+                Apply(row, entry, actor);
+                db.CalendarDays.Add(row);
+            }
+
+            Audit.AuditTrail.Record(db, actor ?? "api", "calendar.imported", "calendar", new { years, entries = file.Entries.Count });
+            await db.SaveChangesAsync(token);
+            await transaction.CommitAsync(token);
+        }, cancellationToken);
+
         await ReloadAsync(cancellationToken);
         return years;
     }

@@ -151,6 +151,12 @@ public sealed class EmailNotificationHandler(
     /// <summary>Checks a Liquid template; null when it parses, else the parser's message.</summary>
     public static string? CheckTemplate(string source) => Parser.TryParse(source, out _, out var error) ? null : error;
 
+    /// <summary>
+    /// Renders a template on a model shaped as the handler's (the administrators' preview); throws
+    /// <see cref="InvalidOperationException"/> naming <paramref name="what"/> when it does not parse.
+    /// </summary>
+    public static string RenderTemplate(string source, string what, Dictionary<string, object?> model) => Render(source, what, model);
+
     private static object? ToTemplateValue(JsonNode? node) => node switch
     {
         null => null,

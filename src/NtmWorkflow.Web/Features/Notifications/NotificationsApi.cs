@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Web.Infrastructure;
-using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Notifications;
 
@@ -23,69 +21,36 @@ public static class NotificationsApi
         return app;
     }
 
-    public static async Task<Ok<List<OutboxMessageView>>> ListOutbox(OutboxStatus? status, Guid? instanceId, AppDbContext db, CancellationToken ct)
+    public static async Task<Ok<List<OutboxMessageView>>> ListOutbox(OutboxStatus? status, Guid? instanceId, OutboxService outbox, CancellationToken ct) =>
+        TypedResults.Ok(await outbox.ListAsync(status, instanceId, 500, ct));
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Resend(long id, OutboxService outbox, CancellationToken ct)
     {
-        var query = db.OutboxMessages.AsNoTracking();
-        if (status is not null)
+        try
         {
-            query = query.Where(o => o.Status == status);
+            await outbox.ResendAsync(id, "api", null, ct);
+            return TypedResults.NoContent();
         }
-
-        if (instanceId is not null)
+        catch (OutboxException e)
         {
-            query = query.Where(o => o.InstanceId == instanceId);
+            // A message that does not exist is "not a dead letter" too, as this API has always answered.
+            return TypedResults.Problem(statusCode: 409, title: "Not a dead letter", detail: e.Status == StatusCodes.Status404NotFound ? $"Outbox message {id} does not exist or is not dead." : e.Message);
         }
-
-        return TypedResults.Ok(await query.OrderByDescending(o => o.Id).Take(500)
-            .Select(o => new OutboxMessageView(o.Id, o.DedupKey, o.Channel, o.InstanceId, o.ElementId, o.MessageId, o.Status, o.Attempts, o.CreatedAt, o.NextAttemptAt, o.SentAt, o.LastError))
-            .ToListAsync(ct));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> Resend(long id, AppDbContext db, TimeProvider clock, WorkflowWakeups wakeups, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var changed = await db.OutboxMessages.Where(o => o.Id == id && o.Status == OutboxStatus.Dead)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, OutboxStatus.Pending).SetProperty(o => o.Attempts, 0).SetProperty(o => o.NextAttemptAt, now), ct);
-        if (changed == 0)
-        {
-            return TypedResults.Problem(statusCode: 409, title: "Not a dead letter", detail: $"Outbox message {id} does not exist or is not dead.");
-        }
+    public static async Task<Ok<List<MailTemplateRow>>> ListTemplates(MailTemplateService templates, CancellationToken ct) =>
+        TypedResults.Ok(await templates.ListAsync(ct));
 
-        wakeups.OutboxWritten();
-        return TypedResults.NoContent();
-    }
-
-    public static async Task<Ok<List<MailTemplateRow>>> ListTemplates(AppDbContext db, CancellationToken ct) =>
-        TypedResults.Ok(await db.MailTemplates.AsNoTracking().OrderBy(t => t.Key).ThenBy(t => t.Culture).ToListAsync(ct));
-
-    public static async Task<Results<Ok<MailTemplateRow>, ProblemHttpResult>> PutTemplate(string key, string culture, MailTemplateRequest request, AppDbContext db, TimeProvider clock,
+    public static async Task<Results<Ok<MailTemplateRow>, ProblemHttpResult>> PutTemplate(string key, string culture, MailTemplateRequest request, MailTemplateService templates,
         CancellationToken ct)
     {
-        if (key.Length is 0 or > 100 || culture is not ("vi" or "en"))
+        try
         {
-            return TypedResults.Problem(statusCode: 400, title: "The template was refused", detail: "The key is 1 to 100 characters and the language vi or en.");
+            return TypedResults.Ok(await templates.SaveAsync(key, culture, request.Subject, request.Body, request.Actor, ct));
         }
-
-        var problems = new[] { ("subject", request.Subject), ("body", request.Body) }
-            .Select(p => string.IsNullOrWhiteSpace(p.Item2) ? $"{p.Item1} is required" : EmailNotificationHandler.CheckTemplate(p.Item2) is { } error ? $"{p.Item1} does not parse: {error}" : null)
-            .OfType<string>().ToList();
-        if (problems.Count > 0)
+        catch (MailTemplateException e)
         {
-            return TypedResults.Problem(statusCode: 400, title: "The template was refused", detail: string.Join("; ", problems));
+            return TypedResults.Problem(statusCode: 400, title: "The template was refused", detail: e.Message);
         }
-
-        var row = await db.MailTemplates.SingleOrDefaultAsync(t => t.Key == key && t.Culture == culture, ct);
-        if (row is null)
-        {
-            row = new MailTemplateRow { Key = key, Culture = culture, Subject = "", Body = "" };
-            db.MailTemplates.Add(row);
-        }
-
-        row.Subject = request.Subject!;
-        row.Body = request.Body!;
-        row.UpdatedAt = clock.GetUtcNow();
-        row.UpdatedBy = request.Actor;
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(row);
     }
 }

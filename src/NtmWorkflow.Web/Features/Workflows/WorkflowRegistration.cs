@@ -51,6 +51,8 @@ public static class WorkflowRegistration
         services.Configure<RecipientOptions>(builder.Configuration.GetSection(RecipientOptions.SectionName));
         services.Configure<WorkflowTimerOptions>(builder.Configuration.GetSection(WorkflowTimerOptions.SectionName));
         services.AddSingleton<WorkflowWakeups>();
+        services.AddScoped<OutboxService>();
+        services.AddScoped<MailTemplateService>();
         services.AddSingleton<CrashPoints>();
         services.AddSingleton<NodeIdentity>();
         services.AddSingleton<RecipientDirectory>();

@@ -96,13 +96,14 @@ public static class WorkflowRegistration
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<OutboxSender>();
-        builder.Services.AddSingleton<TimerAlarm>();
         builder.Services.AddHostedService<ReferenceDataReloader>();
         if (!builder.Configuration.GetValue("Workflows:BackgroundWorkers", true))
         {
             return builder;
         }
 
+        // The alarm needs Quartz's scheduler factory: registered only with it (the container is validated in Development).
+        builder.Services.AddSingleton<TimerAlarm>();
         builder.AddQuartz(_ => { });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerAlarm>());

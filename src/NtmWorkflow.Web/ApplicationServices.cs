@@ -41,6 +41,7 @@ public static class ApplicationServices
         builder.Services.AddScoped<DemoAccounts>();
         builder.Services.AddScoped<AdministrativeUnitImporter>();
         builder.Services.AddScoped<Features.Organisation.OrganisationService>();
+        builder.Services.AddScoped<UserAdministration>();
         builder.Services.AddScoped<Features.Criteria.CriteriaCatalog>();
         builder.Services.AddScoped<Features.Dossiers.DossierService>();
         builder.Services.AddScoped<Features.Inbox.InboxService>();

@@ -78,6 +78,21 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /department"] = new("/department?handler=Agree", 302),
         ["GET /difficulties/{taskId:guid}"] = new($"/difficulties/{Unknown}", 302, 404, 404, 404),
         ["POST /difficulties/{taskId:guid}"] = new($"/difficulties/{Unknown}", 302),
+        // Personal preferences (the daily digest): every signed-in user, their own only.
+        ["GET /account/preferences"] = new("/account/preferences", 302, 200, 200, 200, Council: 200),
+        ["POST /account/preferences"] = new("/account/preferences", 302, 400, 400, 400, Council: 400),
+
+        // Settings of people and criteria: administrators only (none of these officials administers); a POST without the page's token is refused (400).
+        ["GET /admin/settings/users"] = new("/admin/settings/users", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/users"] = new("/admin/settings/users?handler=Create", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/users/{userName}"] = new("/admin/settings/users/xa.lan", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/users/{userName}"] = new("/admin/settings/users/xa.lan?handler=Lock", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/criteria"] = new("/admin/settings/criteria", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/criteria"] = new("/admin/settings/criteria?handler=Verified", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/criteria/{code}"] = new("/admin/settings/criteria/xa-ntm-2021-2025", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/criteria/{code}"] = new("/admin/settings/criteria/xa-ntm-2021-2025?handler=Threshold", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/digest"] = new("/admin/settings/digest", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/digest"] = new("/admin/settings/digest?handler=Send", 302, 400, 400, 400, Council: 400),
 
         // The council's pages: its province's council, coordination office, chairman and administrators; {session} is the
         // fixture's session of Tuyên Quang (08), with Phú Linh's dossier on its agenda.

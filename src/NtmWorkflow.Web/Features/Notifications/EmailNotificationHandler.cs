@@ -138,7 +138,7 @@ public sealed class EmailNotificationHandler(
             ? Render(source, $"the '{property}' property of {context.ElementId}", model)
             : null;
 
-    private static string Render(string source, string what, Dictionary<string, object?> model)
+    internal static string Render(string source, string what, Dictionary<string, object?> model)
     {
         if (!Parser.TryParse(source, out var template, out var error))
         {

@@ -23,13 +23,14 @@ public sealed class MailTemplateRow
     public string? UpdatedBy { get; set; }
 }
 
-/// <summary>The shipped templates of the reminder and escalation pattern.</summary>
+/// <summary>The shipped templates of the reminder and escalation pattern, and of the daily digest.</summary>
 public static class DefaultMailTemplates
 {
     public const string TaskReminder = "task-reminder";
     public const string TaskDue = "task-due";
     public const string TaskOverdue = "task-overdue";
     public const string TaskEscalation = "task-escalation";
+    public const string DailyDigest = Notifications.DailyDigest.TemplateKey;
 
     public static IReadOnlyList<(string Key, string Culture, string Subject, string Body)> All { get; } =
     [
@@ -82,6 +83,32 @@ public static class DefaultMailTemplates
 
             "{{ task.name }}" for dossier {{ businessKey }} is {{ task.workingDaysOverdue }} working day(s) overdue (due {{ task.due }}), assigned to {{ task.responsible }}.
             See the task: {{ task.link }}
+            """),
+        (DailyDigest, "vi", "[NtmWorkflow] Việc cần xử lý ngày {{ day }}: {{ overdue | size }} quá hạn, {{ dueSoon | size }} sắp đến hạn",
+            """
+            Kính gửi đồng chí {{ user.fullName }},
+            {% if overdue.size > 0 %}
+            Việc đã quá hạn:
+            {% for t in overdue %}- {{ t.name }}{% if t.dossier != "" %} – hồ sơ {{ t.dossier }}{% endif %}{% if t.commune != "" %} ({{ t.commune }}){% endif %}: hạn {{ t.due }}, quá {{ t.workingDaysOverdue }} ngày làm việc. {{ t.link }}
+            {% endfor %}{% endif %}{% if dueSoon.size > 0 %}
+            Việc đến hạn trong {{ dueSoonWorkingDays }} ngày làm việc tới:
+            {% for t in dueSoon %}- {{ t.name }}{% if t.dossier != "" %} – hồ sơ {{ t.dossier }}{% endif %}{% if t.commune != "" %} ({{ t.commune }}){% endif %}: hạn {{ t.due }}, còn {{ t.workingDaysLeft }} ngày làm việc. {{ t.link }}
+            {% endfor %}{% endif %}
+            Việc cần xử lý: {{ inboxLink }}
+            Không muốn nhận thư này: {{ preferencesLink }}
+            """),
+        (DailyDigest, "en", "Your tasks on {{ day }}: {{ overdue | size }} overdue, {{ dueSoon | size }} due soon",
+            """
+            Dear {{ user.fullName }},
+            {% if overdue.size > 0 %}
+            Overdue:
+            {% for t in overdue %}- {{ t.name }}{% if t.dossier != "" %} – dossier {{ t.dossier }}{% endif %}{% if t.commune != "" %} ({{ t.commune }}){% endif %}: due {{ t.due }}, {{ t.workingDaysOverdue }} working day(s) overdue. {{ t.link }}
+            {% endfor %}{% endif %}{% if dueSoon.size > 0 %}
+            Due within the next {{ dueSoonWorkingDays }} working day(s):
+            {% for t in dueSoon %}- {{ t.name }}{% if t.dossier != "" %} – dossier {{ t.dossier }}{% endif %}{% if t.commune != "" %} ({{ t.commune }}){% endif %}: due {{ t.due }}, {{ t.workingDaysLeft }} working day(s) left. {{ t.link }}
+            {% endfor %}{% endif %}
+            Your tasks: {{ inboxLink }}
+            To stop this mail: {{ preferencesLink }}
             """),
     ];
 }

@@ -50,6 +50,8 @@ public static class WorkflowRegistration
         services.Configure<NotificationOptions>(builder.Configuration.GetSection(NotificationOptions.SectionName));
         services.Configure<RecipientOptions>(builder.Configuration.GetSection(RecipientOptions.SectionName));
         services.Configure<WorkflowTimerOptions>(builder.Configuration.GetSection(WorkflowTimerOptions.SectionName));
+        services.Configure<DigestOptions>(builder.Configuration.GetSection(DigestOptions.SectionName));
+        services.AddScoped<DailyDigest>();
         services.AddSingleton<WorkflowWakeups>();
         services.AddScoped<OutboxService>();
         services.AddScoped<MailTemplateService>();
@@ -104,7 +106,17 @@ public static class WorkflowRegistration
 
         // The alarm needs Quartz's scheduler factory: registered only with it (the container is validated in Development).
         builder.Services.AddSingleton<TimerAlarm>();
-        builder.AddQuartz(_ => { });
+
+        // The daily digest: each node runs it at the same local time; its dedup keys make the runs send each mail once.
+        var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
+        var sendAt = digest.SendAtTime();
+        builder.AddQuartz(quartz =>
+        {
+            if (digest.Enabled)
+            {
+                DailyDigestJob.Schedule(quartz, sendAt);
+            }
+        });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerAlarm>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());

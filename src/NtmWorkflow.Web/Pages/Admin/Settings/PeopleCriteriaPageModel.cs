@@ -1,0 +1,27 @@
+using System.Text.Json;
+using Microsoft.Extensions.Localization;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Organisation;
+
+namespace NtmWorkflow.Web.Pages.Admin.Settings;
+
+/// <summary>
+/// The settings pages for people and criteria (users, units and roles; criteria sets and department ownership; the daily
+/// digest): administrators only, national or of a province; anyone else gets 403.
+/// </summary>
+public abstract class PeopleCriteriaPageModel(OrganisationService organisation) : OfficialPageModel(organisation)
+{
+    protected override bool Concerns(Official official) => UserAdministration.MayAdminister(official);
+
+    /// <summary>The official signed in (for the views).</summary>
+    public Official Administrator => Official;
+
+    /// <summary>Keeps a refusal for the page the redirect leads to: each code the page can explain in the reader's language, else the service's text.</summary>
+    protected void Refused(string message, IEnumerable<string> codes, IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var explained = codes.Select(c => text["People_Error_" + c]).Where(s => !s.ResourceNotFound).Select(s => s.Value).Distinct(StringComparer.Ordinal).ToList();
+        Problem = explained.Count == 0 ? message : string.Join(" ", explained);
+        Problems = explained.Count > 1 ? JsonSerializer.Serialize(explained) : null;
+    }
+}

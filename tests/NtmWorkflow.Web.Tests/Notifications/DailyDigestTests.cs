@@ -227,3 +227,25 @@ public sealed class DailyDigestScheduleTests : AppTestHost
         Assert.Equal(next.AddDays(1), trigger.GetFireTimeAfter(next)!.Value.ToVietnamTime());
     }
 }
+
+public sealed class DigestOptionsTests
+{
+    [Theory]
+    [InlineData("07:00", 7, 0)]
+    [InlineData(" 16:45 ", 16, 45)]
+    public void The_send_time_reads_as_HH_mm(string text, int hour, int minute) =>
+        Assert.Equal(new TimeOnly(hour, minute), new DigestOptions { SendAt = text }.SendAtTime());
+
+    [Theory]
+    [InlineData("7h")]
+    [InlineData("25:00")]
+    [InlineData("")]
+    public void A_malformed_send_time_is_refused_with_the_settings_name(string text)
+    {
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new DigestOptions { SendAt = text }.SendAtTime());
+        Assert.Contains("Notifications:Digest:SendAt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_cron_expression_names_the_minute_and_hour() => Assert.Equal("0 5 6 * * ?", DailyDigestJob.Cron(new TimeOnly(6, 5)));
+}

@@ -193,9 +193,10 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
         {
             problems.Add(("InvalidEmail", $"'{email}' is not an email address."));
         }
-        else if (email is not null && await users.FindByEmailAsync(email) is { } holder)
+        else if (email is not null && await users.Users.AsNoTracking().Where(u => u.NormalizedEmail == users.NormalizeEmail(email)).Select(u => u.UserName).FirstOrDefaultAsync(ct) is { } holder)
         {
-            problems.Add(("DuplicateEmail", $"The address {email} is already the address of {holder.UserName}."));
+            // Addresses need not be unique to Identity, but two accounts on one address would get each other's mail.
+            problems.Add(("DuplicateEmail", $"The address {email} is already the address of {holder}."));
         }
 
         if (string.IsNullOrEmpty(account.Password))

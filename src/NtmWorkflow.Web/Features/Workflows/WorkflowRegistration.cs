@@ -91,7 +91,7 @@ public static class WorkflowRegistration
     }
 
     /// <summary>
-    /// The app node's background work: the timer alarm clock (Quartz, in-memory) and the outbox sender.
+    /// The app node's background work: the timer alarm clock and the daily digest (Quartz, in-memory), and the outbox sender.
     /// Off when <c>Workflows:BackgroundWorkers</c> is false (tests that drive timers and mail themselves).
     /// </summary>
     public static IHostApplicationBuilder AddWorkflowBackgroundServices(this IHostApplicationBuilder builder)
@@ -99,6 +99,11 @@ public static class WorkflowRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<OutboxSender>();
         builder.Services.AddHostedService<ReferenceDataReloader>();
+
+        // The daily digest: each node runs it at the same local time; its dedup keys make the runs send each mail once.
+        // A malformed time stops the app here, whether or not this node runs background work.
+        var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
+        var sendAt = digest.SendAtTime();
         if (!builder.Configuration.GetValue("Workflows:BackgroundWorkers", true))
         {
             return builder;
@@ -106,10 +111,6 @@ public static class WorkflowRegistration
 
         // The alarm needs Quartz's scheduler factory: registered only with it (the container is validated in Development).
         builder.Services.AddSingleton<TimerAlarm>();
-
-        // The daily digest: each node runs it at the same local time; its dedup keys make the runs send each mail once.
-        var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
-        var sendAt = digest.SendAtTime();
         builder.AddQuartz(quartz =>
         {
             if (digest.Enabled)

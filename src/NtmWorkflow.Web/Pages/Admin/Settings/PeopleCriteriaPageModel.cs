@@ -1,18 +1,15 @@
 using System.Text.Json;
 using Microsoft.Extensions.Localization;
-using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Organisation;
 
 namespace NtmWorkflow.Web.Pages.Admin.Settings;
 
 /// <summary>
 /// The settings pages for people and criteria (users, units and roles; criteria sets and department ownership; the daily
-/// digest): administrators only, national or of a province; anyone else gets 403.
+/// digest), with their refusals explained in the reader's language; who may open them as every settings page.
 /// </summary>
-public abstract class PeopleCriteriaPageModel(OrganisationService organisation) : OfficialPageModel(organisation)
+public abstract class PeopleCriteriaPageModel(OrganisationService organisation) : SettingsPageModel(organisation)
 {
-    protected override bool Concerns(Official official) => UserAdministration.MayAdminister(official);
-
     /// <summary>The official signed in (for the views).</summary>
     public Official Administrator => Official;
 

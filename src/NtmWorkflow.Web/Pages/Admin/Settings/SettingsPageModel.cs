@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
+using NtmWorkflow.Web.Features.Designer;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Persistence;
 
@@ -25,11 +26,7 @@ public abstract class SettingsPageModel(OrganisationService organisation) : Offi
     public string? Refusal { get; protected set; }
 
     /// <summary>Who may open the settings pages: an administrator anywhere (as <c>DesignerService.MayDesign</c>).</summary>
-    public static bool MayOpen(Official official)
-    {
-        ArgumentNullException.ThrowIfNull(official);
-        return official.Assignments.Any(a => a.Role == Roles.Administrator);
-    }
+    public static bool MayOpen(Official official) => DesignerService.MayDesign(official);
 
     protected override bool Concerns(Official official) => MayOpen(official);
 

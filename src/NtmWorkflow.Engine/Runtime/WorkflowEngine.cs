@@ -24,6 +24,12 @@ public sealed class WorkflowEngineOptions
     /// </summary>
     public IReadOnlyDictionary<string, OfficeHours> ProvinceOfficeHours { get; init; } = new Dictionary<string, OfficeHours>();
 
+    /// <summary>
+    /// Office hours that may change while the engine runs (hosts that let administrators edit them). When set, it
+    /// replaces <see cref="OfficeHours"/> and <see cref="ProvinceOfficeHours"/>.
+    /// </summary>
+    public IOfficeHoursSource? OfficeHoursSource { get; init; }
+
     /// <summary>The process variable that holds an instance's province code (<c>provinceCode</c> by default).</summary>
     public string ProvinceVariable { get; init; } = "provinceCode";
 
@@ -74,7 +80,7 @@ public sealed class WorkflowEngine
     private readonly EngineServices _services;
     private readonly Dictionary<string, List<(ProcessModel Model, string Hash)>> _definitions = new(StringComparer.Ordinal);
     private readonly Lock _definitionsLock = new();
-    private readonly Dictionary<string, WorkingCalendar> _provinceCalendars;
+    private readonly IOfficeHoursSource _officeHours;
 
     /// <summary>Creates an engine over a store.</summary>
     public WorkflowEngine(IWorkflowStore store, WorkflowEngineOptions? options = null)
@@ -82,29 +88,25 @@ public sealed class WorkflowEngine
         ArgumentNullException.ThrowIfNull(store);
         _store = store;
         _options = options ?? new WorkflowEngineOptions();
-        var calendar = new WorkingCalendar(_options.WorkingDays, _options.OfficeHours);
-        _provinceCalendars = _options.ProvinceOfficeHours.ToDictionary(p => p.Key, p => new WorkingCalendar(_options.WorkingDays, p.Value), StringComparer.Ordinal);
+        _officeHours = _options.OfficeHoursSource
+                       ?? new FixedOfficeHours(_options.OfficeHours, _options.ProvinceOfficeHours.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
         _services = new EngineServices(_options.Clock, new ExpressionEvaluator(_options.Clock, CalendarFor, _options.Parameters), _options.Handlers, ProcessExists, CalendarFor);
-        Calendar = calendar;
     }
 
-    /// <summary>The working calendar the engine counts deadlines with, where no province keeps other office hours.</summary>
-    public WorkingCalendar Calendar { get; }
+    /// <summary>The working calendar the engine counts deadlines with, where no province keeps other office hours (today's hours).</summary>
+    public WorkingCalendar Calendar => CalendarForProvince(null);
 
-    /// <summary>The calendar of an instance with these variables: its province's office hours, if configured, else the default.</summary>
+    /// <summary>The calendar of a province: its own office hours when it keeps some, else the national ones (today's hours).</summary>
+    public WorkingCalendar CalendarForProvince(string? provinceCode) => new(_options.WorkingDays, _officeHours.OfProvince(provinceCode));
+
+    /// <summary>The calendar of an instance with these variables: that of the province its province variable names.</summary>
     public WorkingCalendar CalendarFor(IReadOnlyDictionary<string, JsonNode?> variables)
     {
         ArgumentNullException.ThrowIfNull(variables);
-        if (_provinceCalendars.Count > 0 && variables.TryGetValue(_options.ProvinceVariable, out var value) && value is JsonValue code)
-        {
-            var key = code.TryGetValue(out string? text) ? text : code.ToJsonString();
-            if (_provinceCalendars.TryGetValue(key, out var calendar))
-            {
-                return calendar;
-            }
-        }
-
-        return Calendar;
+        var province = variables.TryGetValue(_options.ProvinceVariable, out var value) && value is JsonValue code
+            ? code.TryGetValue(out string? text) ? text : code.ToJsonString()
+            : null;
+        return CalendarForProvince(province);
     }
 
     // ----- definitions -----------------------------------------------------------------------------

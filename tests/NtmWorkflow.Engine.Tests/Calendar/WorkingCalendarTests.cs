@@ -254,6 +254,44 @@ public sealed class ProvinceOfficeHoursTests
         Assert.Equal([new TimeOnly(16, 30), new TimeOnly(17, 0)], seen);
     }
 
+    [Fact]
+    public async Task Office_hours_changed_at_the_source_apply_to_the_next_deadline_and_leave_earlier_ones()
+    {
+        Assert.True(OfficeHours.TryParse("07:00-11:30,13:00-16:30", out var early));
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 16, 0, 0, VietnamTime.Offset));
+        var hours = new EditableHours { National = OfficeHours.Default };
+        var engine = new NtmWorkflow.Engine.Runtime.WorkflowEngine(new NtmWorkflow.Engine.Runtime.InMemoryWorkflowStore(), new NtmWorkflow.Engine.Runtime.WorkflowEngineOptions
+        {
+            Clock = clock,
+            OfficeHoursSource = hours,
+        });
+        Assert.True(engine.Deploy(System.Text.Encoding.UTF8.GetBytes(Bpmn.Document("""
+            <bpmn:startEvent id="s"/>
+            <bpmn:scriptTask id="due" scriptFormat="javascript" camunda:resultVariable="answerBy"><bpmn:script>addWorkingMinutes(new Date(), 60).toISOString()</bpmn:script></bpmn:scriptTask>
+            <bpmn:userTask id="wait"/>
+            """ + Bpmn.Chain("s", "due", "wait")))).Validation.Valid);
+
+        var before = await engine.StartAsync("p", TestEngine.Vars(new { provinceCode = "10" }));
+        Assert.Equal("2026-03-02T10:00:00.000Z", before.Variables["answerBy"]!.GetValue<string>());
+
+        // The province now closes at 16:30: one office hour from 16:00 Monday ends 07:30 Tuesday.
+        hours.Provinces["10"] = early;
+        var after = await engine.StartAsync("p", TestEngine.Vars(new { provinceCode = "10" }));
+        Assert.Equal("2026-03-03T00:30:00.000Z", after.Variables["answerBy"]!.GetValue<string>());
+        Assert.Equal("2026-03-02T10:00:00.000Z", (await engine.GetInstanceAsync(before.Id))!.Variables["answerBy"]!.GetValue<string>());
+        Assert.Equal(new TimeOnly(16, 30), engine.CalendarForProvince("10").CloseOfBusiness);
+        Assert.Equal(new TimeOnly(17, 0), engine.Calendar.CloseOfBusiness);
+    }
+
+    private sealed class EditableHours : IOfficeHoursSource
+    {
+        public required OfficeHours National { get; set; }
+
+        public Dictionary<string, OfficeHours> Provinces { get; } = new(StringComparer.Ordinal);
+
+        public OfficeHours OfProvince(string? province) => province is not null && Provinces.TryGetValue(province, out var own) ? own : National;
+    }
+
     private sealed class CalendarProbe(List<TimeOnly> seen) : NtmWorkflow.Engine.Runtime.IServiceTaskHandler
     {
         public ValueTask<IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode?>> HandleAsync(NtmWorkflow.Engine.Runtime.ServiceTaskContext context, CancellationToken cancellationToken)

@@ -57,6 +57,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<CalendarDayRow> CalendarDays => Set<CalendarDayRow>();
 
+    public DbSet<OfficeHoursRow> OfficeHours => Set<OfficeHoursRow>();
+
     public DbSet<LegalParameterRow> LegalParameters => Set<LegalParameterRow>();
 
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();

@@ -17,6 +17,8 @@ namespace NtmWorkflow.Web.Tests.Settings;
 /// </summary>
 public sealed class CalendarPageTests : SettingsTestHost
 {
+    private const string HoursAction = Page + "?handler=OfficeHours";
+
     private const string Page = "/admin/settings/calendar";
 
     protected override void Configure(Dictionary<string, string?> settings) => settings["Calendar:ProvinceOfficeHours:08"] = "07:00-11:00,13:30-16:30";
@@ -54,8 +56,8 @@ public sealed class CalendarPageTests : SettingsTestHost
         Assert.Contains("<option value=\"2024\">2024</option>", page, StringComparison.Ordinal);
 
         // Office hours: the default and Tuyên Quang's own, from configuration.
-        Assert.Contains("<tr id=\"hours-national\" data-hours=\"07:30-11:30,13:30-17:00\">", page, StringComparison.Ordinal);
-        Assert.Contains("<tr id=\"hours-08\" data-hours=\"07:00-11:00,13:30-16:30\">", page, StringComparison.Ordinal);
+        Assert.Contains("<tr id=\"hours-national\" data-hours=\"07:30-11:30,13:30-17:00\" data-origin=\"Default\">", page, StringComparison.Ordinal);
+        Assert.Contains("<tr id=\"hours-08\" data-hours=\"07:00-11:00,13:30-16:30\" data-origin=\"Configuration\">", page, StringComparison.Ordinal);
         Assert.Contains("13:30 – 16:30", Row(page, "hours-08", prefix: ""), StringComparison.Ordinal);
         Assert.Contains("Calendar:ProvinceOfficeHours:08", page, StringComparison.Ordinal);
     }
@@ -171,5 +173,66 @@ public sealed class CalendarPageTests : SettingsTestHost
         var start = page.IndexOf($"<tr id=\"{prefix}{id}\"", StringComparison.Ordinal);
         Assert.True(start >= 0, $"no row {prefix}{id}");
         return page[start..page.IndexOf("</tr>", start, StringComparison.Ordinal)];
+    }
+
+    [Fact]
+    public async Task The_national_office_hours_are_set_from_a_decision_a_refused_form_keeps_what_was_typed_and_removing_them_restores_configuration()
+    {
+        using var mai = await SignedInAsync("admin");
+        var refused = await RenderedAsync(await PostAsync(mai, Page, HoursAction, ("province", ""), ("morningStart", "07:00"), ("morningEnd", "11:00"),
+            ("afternoonStart", "10:00"), ("afternoonEnd", "16:00"), ("source", "Quyết định 5/QĐ-UBND")));
+        Assert.Contains("are not office hours", refused, StringComparison.Ordinal);
+        Assert.Contains("id=\"hours-afternoon-start\" name=\"afternoonStart\" value=\"10:00\"", refused, StringComparison.Ordinal);
+        Assert.Contains("value=\"Quyết định 5/QĐ-UBND\"", refused, StringComparison.Ordinal);
+        var unsourced = await RenderedAsync(await PostAsync(mai, Page, HoursAction, ("province", ""), ("morningStart", "07:00"), ("morningEnd", "11:00"),
+            ("afternoonStart", "13:00"), ("afternoonEnd", "16:00"), ("source", "")));
+        Assert.Contains("name the decision", unsourced, StringComparison.Ordinal);
+        Assert.False(await QueryAsync(db => db.OfficeHours.AnyAsync()));
+        Assert.Equal(new TimeOnly(17, 0), App.Services.GetRequiredService<WorkingCalendar>().CloseOfBusiness);
+
+        var saved = await PostAsync(mai, Page, HoursAction, ("province", ""), ("morningStart", "07:00"), ("morningEnd", "11:00"),
+            ("afternoonStart", "13:00"), ("afternoonEnd", "16:00"), ("source", "Quyết định 5/QĐ-UBND"));
+        var page = await FollowAsync(mai, saved);
+        Assert.Contains("Đã đặt giờ làm việc 07:00-11:00,13:00-16:00.", page, StringComparison.Ordinal);
+        var national = Row(page, "hours-national", prefix: "");
+        Assert.Contains("data-origin=\"Settings\"", national, StringComparison.Ordinal);
+        Assert.Contains("Quyết định 5/QĐ-UBND", national, StringComparison.Ordinal);
+        Assert.Contains("13:00 – 16:00", national, StringComparison.Ordinal);
+        Assert.Equal(new TimeOnly(16, 0), App.Services.GetRequiredService<WorkingCalendar>().CloseOfBusiness);
+
+        // Tuyên Quang keeps its configured hours; a province without its own follows the new national ones.
+        var engine = App.Services.GetRequiredService<Engine.Runtime.WorkflowEngine>();
+        Assert.Equal(new TimeOnly(16, 30), engine.CalendarForProvince("08").CloseOfBusiness);
+        Assert.Equal(new TimeOnly(16, 0), engine.CalendarForProvince("01").CloseOfBusiness);
+
+        var cleared = await FollowAsync(mai, await PostAsync(mai, Page, Page + "?handler=ClearOfficeHours", ("province", "")));
+        Assert.Contains("data-origin=\"Default\"", Row(cleared, "hours-national", prefix: ""), StringComparison.Ordinal);
+        Assert.Equal(new TimeOnly(17, 0), engine.Calendar.CloseOfBusiness);
+        Assert.Equal(2, await QueryAsync(db => db.AuditEntries.CountAsync(a => a.Subject == "calendar/office-hours" && a.Actor == "admin")));
+    }
+
+    [Fact]
+    public async Task A_provinces_administrator_sets_that_provinces_office_hours_only()
+    {
+        using var qt = await SignedInAsync("qt.08");
+        var page = await PageAsync(qt, $"{Page}?hoursFor=08");
+        Assert.Contains("<option value=\"08\" selected=\"selected\">", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("<option value=\"\"", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"hours-afternoon-end\" name=\"afternoonEnd\" value=\"16:30\"", page, StringComparison.Ordinal);
+
+        (string, string)[] Hours(string province) => [("province", province), ("morningStart", "07:00"), ("morningEnd", "11:30"),
+            ("afternoonStart", "13:00"), ("afternoonEnd", "16:00"), ("source", "Quyết định 12/QĐ-UBND tỉnh Tuyên Quang")];
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(qt, Page, HoursAction, Hours(""))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(qt, Page, HoursAction, Hours("01"))).StatusCode);
+        Assert.False(await QueryAsync(db => db.OfficeHours.AnyAsync()));
+
+        var own = Row(await FollowAsync(qt, await PostAsync(qt, Page, HoursAction, Hours("08"))), "hours-08", prefix: "");
+        Assert.Contains("data-hours=\"07:00-11:30,13:00-16:00\" data-origin=\"Settings\"", own, StringComparison.Ordinal);
+        Assert.Contains(Html("Cấu hình máy chủ: 07:00-11:00,13:30-16:30"), own, StringComparison.Ordinal);
+        Assert.Equal(new TimeOnly(16, 0), App.Services.GetRequiredService<Engine.Runtime.WorkflowEngine>().CalendarForProvince("08").CloseOfBusiness);
+        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(qt, Page, Page + "?handler=ClearOfficeHours", ("province", ""))).StatusCode);
+
+        var back = Row(await FollowAsync(qt, await PostAsync(qt, Page, Page + "?handler=ClearOfficeHours", ("province", "08"))), "hours-08", prefix: "");
+        Assert.Contains("data-hours=\"07:00-11:00,13:30-16:30\" data-origin=\"Configuration\"", back, StringComparison.Ordinal);
     }
 }

@@ -32,6 +32,59 @@ public abstract class SettingsServiceTests : AppTestHost
     }
 
     [Fact]
+    public async Task A_provinces_office_hours_apply_to_the_next_deadline_reach_other_nodes_on_reload_and_clear_back_to_configuration()
+    {
+        async Task<TimeOnly> DueTimeAsync(Guid dossier) => TimeOnly.FromTimeSpan((await QueryAsync(db => db.WorkflowTasks.AsNoTracking()
+            .Where(t => t.DossierId == dossier && t.ElementId == "selfAssessment").Select(t => t.Due).SingleAsync()))!.Value.ToOffset(VietnamTime.Offset).TimeOfDay);
+
+        // Xã Ngọc Đường is in Tuyên Quang (08), which keeps the national hours until its administrator sets its own.
+        var before = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
+        Assert.Equal(new TimeOnly(17, 0), await DueTimeAsync(before));
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var calendar = scope.ServiceProvider.GetRequiredService<CalendarService>();
+            var refused = await Assert.ThrowsAsync<CalendarException>(() => calendar.SetOfficeHoursAsync("99", "07:00-11:00,13:00-16:00", "QĐ thử", "admin", CancellationToken.None));
+            Assert.Contains("'99' is not the code of a province", refused.Message, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<CalendarException>(() => calendar.SetOfficeHoursAsync("08", "13:00-16:00,07:00-11:00", "QĐ thử", "admin", CancellationToken.None));
+            await Assert.ThrowsAsync<CalendarException>(() => calendar.SetOfficeHoursAsync("08", "07:00-11:00,13:00-16:00", " ", "admin", CancellationToken.None));
+            Assert.False(await QueryAsync(db => db.OfficeHours.AnyAsync()));
+
+            var row = await calendar.SetOfficeHoursAsync("08", " 07:00-11:00, 13:00-16:00 ", "Quyết định 99/QĐ-UBND (thử)", "qt.08", CancellationToken.None);
+            Assert.Equal(("07:00-11:00,13:00-16:00", "qt.08"), (row.Hours, row.UpdatedBy));
+        }
+
+        // The next dossier's deadline closes at 16:00; the earlier one's stays; other provinces keep the national hours.
+        var after = await DossierSeeds.OpenAsync(App.Services, "xa.binh", "00706");
+        Assert.Equal(new TimeOnly(16, 0), await DueTimeAsync(after));
+        Assert.Equal(new TimeOnly(17, 0), await DueTimeAsync(before));
+        var engine = App.Services.GetRequiredService<Engine.Runtime.WorkflowEngine>();
+        Assert.Equal(new TimeOnly(17, 0), engine.CalendarForProvince("01").CloseOfBusiness);
+        Assert.Equal(new TimeOnly(17, 0), engine.Calendar.CloseOfBusiness);
+
+        // Another node holds its own hours in memory; its reloader (CalendarService.ReloadAsync) reads the row.
+        var otherNode = new LiveOfficeHours(OfficeHours.Default, new Dictionary<string, OfficeHours>());
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await new CalendarService(scope.ServiceProvider.GetRequiredService<AppDbContext>(), new LiveWorkingDays(), otherNode, TimeProvider.System).ReloadAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(new TimeOnly(16, 0), otherNode.OfProvince("08").AfternoonEnd);
+        Assert.Equal(new TimeOnly(17, 0), otherNode.OfProvince(null).AfternoonEnd);
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            Assert.True(await scope.ServiceProvider.GetRequiredService<CalendarService>().ClearOfficeHoursAsync("08", "qt.08", CancellationToken.None));
+        }
+
+        Assert.Equal(new TimeOnly(17, 0), engine.CalendarForProvince("08").CloseOfBusiness);
+        Assert.Equal(["calendar.office-hours-set", "calendar.office-hours-cleared"],
+            await QueryAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Action.StartsWith("calendar.office-hours") && a.Subject == "calendar/office-hours/08")
+                .OrderBy(a => a.Sequence).Select(a => a.Action).ToListAsync()));
+        Assert.Null(await QueryAsync(db => Features.Audit.AuditTrail.VerifyAsync(db, CancellationToken.None)));
+    }
+
+    [Fact]
     public async Task A_provinces_outbox_is_that_of_its_instances_and_a_dead_letter_sent_again_keeps_its_message_id()
     {
         var dossier = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");

@@ -57,8 +57,11 @@ public sealed class LiveWorkingDays : IWorkingDays
     public void Replace(IEnumerable<DayOffEntry> table) => _current = new VietnameseWorkingDays(table);
 }
 
-/// <summary>Reads, edits, imports and exports the days-off table; every change reloads <see cref="LiveWorkingDays"/>.</summary>
-public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays, TimeProvider clock)
+/// <summary>
+/// Reads, edits, imports and exports the days-off table, and sets office hours; every change reloads
+/// <see cref="LiveWorkingDays"/> and <see cref="LiveOfficeHours"/>.
+/// </summary>
+public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays, LiveOfficeHours officeHours, TimeProvider clock)
 {
     /// <summary>Rows, by date; of one year when given.</summary>
     public async Task<List<CalendarDayRow>> ListAsync(int? year, CancellationToken cancellationToken)
@@ -216,8 +219,80 @@ public sealed class CalendarService(AppDbContext db, LiveWorkingDays workingDays
         await ReloadAsync(cancellationToken);
     }
 
-    public async Task ReloadAsync(CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Sets the national office hours (<paramref name="provinceCode"/> null or empty) or a province's own, from the
+    /// decision named in <paramref name="source"/>. Deadlines set from now on count with them.
+    /// </summary>
+    public async Task<OfficeHoursRow> SetOfficeHoursAsync(string? provinceCode, string? hours, string? source, string actor, CancellationToken cancellationToken)
+    {
+        var code = await OfficeHoursScopeAsync(provinceCode, cancellationToken);
+        if (!OfficeHours.TryParse(hours?.Trim(), out var parsed))
+        {
+            throw new CalendarException($"'{hours}' are not office hours: write the morning and the afternoon session as 07:30-11:30,13:30-17:00, each ending after it starts and the afternoon after the morning");
+        }
+
+        if (string.IsNullOrWhiteSpace(source) || source.Trim().Length > 300)
+        {
+            throw new CalendarException("name the decision that sets these office hours (1 to 300 characters), e.g. Quyết định 12/2025/QĐ-UBND");
+        }
+
+        var row = await db.OfficeHours.SingleOrDefaultAsync(h => h.ProvinceCode == code, cancellationToken);
+        var before = row is null ? null : new { row.Hours, row.Source };
+        if (row is null)
+        {
+            row = new OfficeHoursRow { ProvinceCode = code, Hours = "", Source = "" };
+            db.OfficeHours.Add(row);
+        }
+
+        row.Hours = parsed.ToString();
+        row.Source = source.Trim();
+        row.UpdatedAt = clock.GetUtcNow();
+        row.UpdatedBy = actor;
+        Audit.AuditTrail.Record(db, actor, "calendar.office-hours-set", OfficeHoursSubject(code),
+            new { province = code.Length == 0 ? null : code, before, after = new { row.Hours, row.Source } });
+        await db.SaveChangesAsync(cancellationToken);
+        await ReloadAsync(cancellationToken);
+        return row;
+    }
+
+    /// <summary>Removes the office hours an administrator set for a scope: the configured ones apply again. False when none were set.</summary>
+    public async Task<bool> ClearOfficeHoursAsync(string? provinceCode, string actor, CancellationToken cancellationToken)
+    {
+        var code = string.IsNullOrWhiteSpace(provinceCode) ? OfficeHoursRow.National : provinceCode.Trim();
+        var row = await db.OfficeHours.SingleOrDefaultAsync(h => h.ProvinceCode == code, cancellationToken);
+        if (row is not null)
+        {
+            db.OfficeHours.Remove(row);
+            Audit.AuditTrail.Record(db, actor, "calendar.office-hours-cleared", OfficeHoursSubject(code),
+                new { province = code.Length == 0 ? null : code, row.Hours, row.Source });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        await ReloadAsync(cancellationToken);
+        return row is not null;
+    }
+
+    /// <summary>Reloads the days-off table and the office hours into memory.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
         workingDays.Replace((await db.CalendarDays.AsNoTracking().ToListAsync(cancellationToken)).Select(r => r.ToEntry()));
+        officeHours.Replace(await db.OfficeHours.AsNoTracking().ToListAsync(cancellationToken));
+    }
+
+    private static string OfficeHoursSubject(string code) => code.Length == 0 ? "calendar/office-hours" : $"calendar/office-hours/{code}";
+
+    private async Task<string> OfficeHoursScopeAsync(string? provinceCode, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(provinceCode))
+        {
+            return OfficeHoursRow.National;
+        }
+
+        var code = provinceCode.Trim();
+        return await db.AdministrativeUnits.AnyAsync(u => u.Code == code && u.Level == AdministrativeUnits.AdministrativeLevel.Province && u.ValidTo == null, cancellationToken)
+            ? code
+            : throw new CalendarException($"'{code}' is not the code of a province today");
+    }
 
     private void Apply(CalendarDayRow row, DayOffEntry entry, string? actor)
     {

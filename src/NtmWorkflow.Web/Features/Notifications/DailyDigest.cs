@@ -47,7 +47,7 @@ public sealed record DigestRun(DateOnly Day, bool WorkingDay, int Enqueued, int 
 /// The digest only writes to the outbox, under the dedup key <c>digest/{day}/{user id}</c>, which is unique: a second
 /// run on the day, or the same run on another node, adds nothing, and the outbox sender delivers each mail once.
 /// </summary>
-public sealed class DailyDigest(AppDbContext db, WorkingCalendar calendar, WorkflowWakeups wakeups, IOptions<NotificationOptions> options, ILogger<DailyDigest> logger)
+public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine engine, WorkflowWakeups wakeups, IOptions<NotificationOptions> options, ILogger<DailyDigest> logger)
 {
     public const string TemplateKey = "daily-digest";
     public const string WindowParameter = "digest.dueSoonWorkingDays";
@@ -89,6 +89,7 @@ public sealed class DailyDigest(AppDbContext db, WorkingCalendar calendar, Workf
     public async Task<DigestRun> RunAsync(DateTimeOffset now, CancellationToken ct)
     {
         var day = now.VietnamDate();
+        var calendar = engine.Calendar;
         if (!calendar.IsWorkingDay(day))
         {
             logger.LogInformation("No daily digest on {Day}: it is not a working day", day);
@@ -97,7 +98,8 @@ public sealed class DailyDigest(AppDbContext db, WorkingCalendar calendar, Workf
 
         var (national, provinceWindows) = await WindowsAsync(ct);
         int WindowOf(string? province) => province is not null && provinceWindows.TryGetValue(province, out var own) ? own : national;
-        var latest = calendar.AddWorkingDays(now, provinceWindows.Values.Append(national).Max());
+        // A day more than the longest window: a province's own office hours may end its day later than the national ones.
+        var latest = calendar.AddWorkingDays(now, provinceWindows.Values.Append(national).Max() + 1);
 
         // The open tasks overdue or due within the longest window, with their instance's province.
         var tasks = await (from t in db.WorkflowTasks.AsNoTracking()
@@ -111,7 +113,7 @@ public sealed class DailyDigest(AppDbContext db, WorkingCalendar calendar, Workf
             var key = province ?? "";
             if (!cutoffs.TryGetValue(key, out var cutoff))
             {
-                cutoffs[key] = cutoff = calendar.AddWorkingDays(now, WindowOf(province));
+                cutoffs[key] = cutoff = engine.CalendarForProvince(province).AddWorkingDays(now, WindowOf(province));
             }
 
             return cutoff;
@@ -174,7 +176,7 @@ public sealed class DailyDigest(AppDbContext db, WorkingCalendar calendar, Workf
                 continue;
             }
 
-            var model = Model(user.UserName!, user.FullName, day, now, mine, national, baseUrl);
+            var model = Model(calendar, user.UserName!, user.FullName, day, now, mine, national, baseUrl);
             var parts = templates.Select(t => (Subject: EmailNotificationHandler.Render(t.Subject, $"template {t.Key}/{t.Culture} subject", model),
                 Body: EmailNotificationHandler.Render(t.Body, $"template {t.Key}/{t.Culture} body", model))).ToList();
             var payload = new EmailPayload([user.Email!], parts[0].Subject, string.Join("\n\n———\n\n", parts.Select(p => p.Body)).Trim(), [.. mine.Select(i => i.TaskId)]);
@@ -214,7 +216,7 @@ public sealed class DailyDigest(AppDbContext db, WorkingCalendar calendar, Workf
         return new DigestRun(day, true, enqueued, already, nothing, optedOut);
     }
 
-    private Dictionary<string, object?> Model(string userName, string fullName, DateOnly day, DateTimeOffset now, List<DigestItem> items, int national, string baseUrl)
+    private static Dictionary<string, object?> Model(WorkingCalendar calendar, string userName, string fullName, DateOnly day, DateTimeOffset now, List<DigestItem> items, int national, string baseUrl)
     {
         Dictionary<string, object?> Task(DigestItem i)
         {

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Web.Features.Calendar;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Notifications;
@@ -28,7 +29,8 @@ public sealed class EmailNotificationHandler(
     IServiceScopeFactory scopes,
     RecipientDirectory recipients,
     IOptions<NotificationOptions> options,
-    WorkingCalendar calendar) : IServiceTaskHandler
+    LiveWorkingDays workingDays,
+    LiveOfficeHours officeHours) : IServiceTaskHandler
 {
     public const string NotifyTopic = "ntm.notify";
     public const string EscalateTopic = "ntm.escalate";
@@ -100,7 +102,7 @@ public sealed class EmailNotificationHandler(
         model["processId"] = context.ProcessId;
         model["run"] = context.RunNumber;
         // The instance's own calendar (its province's office hours); the app's when called outside the engine.
-        var instanceCalendar = context.Calendar ?? calendar;
+        var instanceCalendar = context.Calendar ?? new WorkingCalendar(workingDays, officeHours.OfProvince(null));
         var views = tasks.Select(t => TaskModel(t, context.Now, instanceCalendar)).ToList();
         model["tasks"] = views;
         model["task"] = views.Count > 0 ? views[0] : null;

@@ -39,8 +39,14 @@ public static class WorkflowRegistration
         // kept in the database (seeded from the shipped one) and held in memory.
         var workingDays = new LiveWorkingDays();
         services.AddSingleton(workingDays);
-        services.AddSingleton(new WorkingCalendar(workingDays, hours));
+
+        // Office hours: configuration, overlaid by what administrators set in the calendar settings (held in memory likewise).
+        var officeHours = new LiveOfficeHours(hours, provinceHours, nationalConfigured: builder.Configuration[$"{CalendarOptions.SectionName}:OfficeHours"] is not null);
+        services.AddSingleton(officeHours);
         services.AddScoped<CalendarService>();
+
+        // The national calendar with today's office hours, fresh on each resolve (an instance's own: WorkflowEngine.CalendarFor).
+        services.AddTransient(sp => sp.GetRequiredService<WorkflowEngine>().Calendar);
 
         // Legal deadlines and thresholds, read by definitions through param('name'), held in memory like the calendar.
         var legalParameters = new LiveLegalParameters();
@@ -73,14 +79,12 @@ public static class WorkflowRegistration
         services.AddSingleton<IWorkflowStore, Store.EfWorkflowStore>();
         services.AddSingleton(sp =>
         {
-            var workingCalendar = sp.GetRequiredService<WorkingCalendar>();
             return new WorkflowEngine(sp.GetRequiredService<IWorkflowStore>(), new WorkflowEngineOptions
             {
                 Clock = sp.GetRequiredService<TimeProvider>(),
                 Handlers = sp.GetRequiredService<HandlerRegistry>(),
                 WorkingDays = sp.GetRequiredService<LiveWorkingDays>(),
-                OfficeHours = workingCalendar.Hours,
-                ProvinceOfficeHours = provinceHours,
+                OfficeHoursSource = officeHours,
                 Parameters = legalParameters,
                 NodeId = sp.GetRequiredService<NodeIdentity>().Id,
                 TimerLease = TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds)),

@@ -47,3 +47,16 @@ internal sealed class CalendarDayRowConfiguration : IEntityTypeConfiguration<Fea
         builder.Property(d => d.UpdatedBy).HasMaxLength(256);
     }
 }
+
+internal sealed class OfficeHoursRowConfiguration : IEntityTypeConfiguration<Features.Calendar.OfficeHoursRow>
+{
+    public void Configure(EntityTypeBuilder<Features.Calendar.OfficeHoursRow> builder)
+    {
+        builder.ToTable("OfficeHours");
+        builder.HasKey(h => h.ProvinceCode);
+        builder.Property(h => h.ProvinceCode).HasMaxLength(16);
+        builder.Property(h => h.Hours).HasMaxLength(32);
+        builder.Property(h => h.Source).HasMaxLength(300);
+        builder.Property(h => h.UpdatedBy).HasMaxLength(256);
+    }
+}

@@ -17,14 +17,18 @@ public sealed record CalendarLine(DateOnly Date, DayOffKind Kind, string Name, s
 /// <summary>What the refused entry form held, shown again in it.</summary>
 public sealed record CalendarAttempt(string? Date, DayOffKind? Kind, string? Name, string? Source, bool Confirmed);
 
+/// <summary>What the office hours form holds: the refused attempt, or the hours of the scope being changed. Province empty: national.</summary>
+public sealed record OfficeHoursAttempt(string? Province, string? MorningStart, string? MorningEnd, string? AfternoonStart, string? AfternoonEnd, string? Source);
+
 /// <summary>
 /// Lịch làm việc: a year's days off and make-up working days with their kind and source (the Labour Code's holidays
 /// computed by rule are listed too), the working days the year has, adding, changing and removing an entry, importing
 /// and exporting the days-off file, and the office hours deadlines count with. The table is national: national
-/// administrators change it, administrators of a province read it. Office hours come from the server's configuration.
+/// administrators change it, administrators of a province read it. Office hours come from the server's configuration
+/// unless set here: the national ones by a national administrator, a province's own by its administrators too.
 /// </summary>
 [Authorize]
-public sealed class CalendarModel(CalendarService calendar, WorkingCalendar working, IConfiguration configuration, AppDbContext db, TimeProvider clock,
+public sealed class CalendarModel(CalendarService calendar, LiveOfficeHours officeHours, AppDbContext db, TimeProvider clock,
     OrganisationService organisation) : SettingsPageModel(organisation)
 {
     /// <summary>The largest days-off file taken.</summary>
@@ -50,10 +54,23 @@ public sealed class CalendarModel(CalendarService calendar, WorkingCalendar work
     /// <summary>What the entry form shows: the refused attempt, the entry being changed, or an empty one.</summary>
     public CalendarAttempt Form { get; private set; } = new(null, null, null, null, true);
 
-    public OfficeHours NationalHours => working.Hours;
+    /// <summary>The scope whose office hours the form is filled with ("national" or a province code).</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? HoursFor { get; set; }
 
-    /// <summary>Provinces with their own office hours (<c>Calendar:ProvinceOfficeHours:{code}</c>), with the province's name when known.</summary>
-    public IReadOnlyList<(string Code, string? Name, string Hours)> ProvinceHours { get; private set; } = [];
+    /// <summary>The national office hours and every province's own, as they apply now, with where they come from.</summary>
+    public IReadOnlyList<OfficeHoursLine> Hours { get; private set; } = [];
+
+    /// <summary>Province names by code (provinces in force).</summary>
+    public IReadOnlyDictionary<string, string> ProvinceNames { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The scopes whose office hours the official may set: national ("") for a national administrator, and the provinces they administer.</summary>
+    public IReadOnlyList<ProvinceChoice> HoursScopes { get; private set; } = [];
+
+    public OfficeHoursAttempt HoursForm { get; private set; } = new(null, null, null, null, null, null);
+
+    /// <summary>True when the official may set or clear the office hours of the scope (null: national).</summary>
+    public bool MaySetHours(string? province) => Official.Administers(province);
 
     public async Task<IActionResult> OnGetAsync() => await SignedInAsync() ? await ShowAsync() : Forbidden();
 
@@ -164,6 +181,52 @@ public sealed class CalendarModel(CalendarService calendar, WorkingCalendar work
         }
     }
 
+    /// <summary>Sets the national office hours (province empty) or a province's own, from the decision named.</summary>
+    public async Task<IActionResult> OnPostOfficeHoursAsync(string? province, string? morningStart, string? morningEnd, string? afternoonStart, string? afternoonEnd, string? source)
+    {
+        var scope = string.IsNullOrWhiteSpace(province) ? null : province.Trim();
+        if (!await SignedInAsync() || !MaySetHours(scope))
+        {
+            return Forbidden();
+        }
+
+        try
+        {
+            var row = await calendar.SetOfficeHoursAsync(scope, $"{morningStart}-{morningEnd},{afternoonStart}-{afternoonEnd}", source, Official.UserName, HttpContext.RequestAborted);
+            Notice = "OfficeHoursSet";
+            NoticeDetail = row.Hours;
+            return RedirectToPage(null, null, new { year = Year }, "office-hours");
+        }
+        catch (CalendarException e)
+        {
+            Refusal = e.Message;
+            HoursForm = new OfficeHoursAttempt(scope, morningStart, morningEnd, afternoonStart, afternoonEnd, source);
+            return await ShowAsync();
+        }
+    }
+
+    /// <summary>Removes the office hours set here for a scope: the configured ones apply again.</summary>
+    public async Task<IActionResult> OnPostClearOfficeHoursAsync(string? province)
+    {
+        var scope = string.IsNullOrWhiteSpace(province) ? null : province.Trim();
+        if (!await SignedInAsync() || !MaySetHours(scope))
+        {
+            return Forbidden();
+        }
+
+        if (await calendar.ClearOfficeHoursAsync(scope, Official.UserName, HttpContext.RequestAborted))
+        {
+            Notice = "OfficeHoursCleared";
+            NoticeDetail = scope ?? "";
+        }
+        else
+        {
+            Problem = $"No office hours were set here for {scope ?? "the whole country"}.";
+        }
+
+        return RedirectToPage(null, null, new { year = Year }, "office-hours");
+    }
+
     private async Task<IActionResult> ShowAsync()
     {
         var year = ShownYear;
@@ -197,10 +260,23 @@ public sealed class CalendarModel(CalendarService calendar, WorkingCalendar work
             Form = new CalendarAttempt(row.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), row.Kind, row.Name, row.Source, row.Confirmed);
         }
 
-        var names = (await db.AdministrativeUnits.AsNoTracking().Where(u => u.Level == AdministrativeLevel.Province && u.ValidTo == null)
+        ProvinceNames = (await db.AdministrativeUnits.AsNoTracking().Where(u => u.Level == AdministrativeLevel.Province && u.ValidTo == null)
             .Select(u => new { u.Code, u.Name }).ToListAsync(HttpContext.RequestAborted)).ToDictionary(p => p.Code, p => p.Name, StringComparer.Ordinal);
-        ProvinceHours = [.. configuration.GetSection($"{CalendarOptions.SectionName}:ProvinceOfficeHours").GetChildren()
-            .Select(c => (c.Key, names.GetValueOrDefault(c.Key), c.Value ?? "")).OrderBy(p => p.Key, StringComparer.Ordinal)];
+        Hours = officeHours.Lines();
+        var provinces = await ProvincesAsync(db, Official, HttpContext.RequestAborted);
+        HoursScopes = IsNational ? [new ProvinceChoice("", ""), .. provinces] : provinces;
+        if (HoursForm.Source is null && HoursForm.MorningStart is null && HoursScopes.Count > 0)
+        {
+            // The form starts from the hours of the scope asked for (or the first the official may set), as they apply now.
+            var scope = HoursFor is { Length: > 0 } asked && asked != "national" && HoursScopes.Any(p => p.Code == asked) ? asked
+                : HoursFor == "national" && IsNational ? "" : HoursScopes[0].Code;
+            var current = Hours.FirstOrDefault(l => (l.ProvinceCode ?? "") == scope);
+            var hours = current?.Hours ?? officeHours.OfProvince(scope.Length == 0 ? null : scope);
+            static string Text(TimeOnly time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+            HoursForm = new OfficeHoursAttempt(scope, Text(hours.MorningStart), Text(hours.MorningEnd), Text(hours.AfternoonStart), Text(hours.AfternoonEnd),
+                current?.Origin == OfficeHoursOrigin.Settings ? current.Source : null);
+        }
+
         return Page();
     }
 }

@@ -403,6 +403,34 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Postgres
                     b.ToTable("CalendarDays", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Calendar.OfficeHoursRow", b =>
+                {
+                    b.Property<string>("ProvinceCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Hours")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("ProvinceCode");
+
+                    b.ToTable("OfficeHours", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Council.CouncilAgendaItemRow", b =>
                 {
                     b.Property<Guid>("SessionId")

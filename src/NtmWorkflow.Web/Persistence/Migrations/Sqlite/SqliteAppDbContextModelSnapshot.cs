@@ -390,6 +390,34 @@ namespace NtmWorkflow.Web.Persistence.Migrations.Sqlite
                     b.ToTable("CalendarDays", (string)null);
                 });
 
+            modelBuilder.Entity("NtmWorkflow.Web.Features.Calendar.OfficeHoursRow", b =>
+                {
+                    b.Property<string>("ProvinceCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hours")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProvinceCode");
+
+                    b.ToTable("OfficeHours", (string)null);
+                });
+
             modelBuilder.Entity("NtmWorkflow.Web.Features.Council.CouncilAgendaItemRow", b =>
                 {
                     b.Property<Guid>("SessionId")

@@ -44,6 +44,25 @@ public sealed class CalendarApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Office_hours_are_set_listed_and_removed_and_bad_ones_are_refused_with_problem_details()
+    {
+        var refused = await Client.PutAsJsonAsync("/api/calendar/office-hours/national", new { hours = "7h-11h", source = "QĐ 1" });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("are not office hours", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Client.PutAsJsonAsync("/api/calendar/office-hours/99", new { hours = "07:00-11:00,13:00-16:00", source = "QĐ 1" })).StatusCode);
+
+        var put = await Client.PutAsJsonAsync("/api/calendar/office-hours/national", new { hours = "07:00-11:00,13:00-16:00", source = "Quyết định 1/QĐ-UBND", actor = "mai" });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var national = (await Client.GetFromJsonAsync<JsonElement>("/api/calendar/office-hours"))[0];
+        Assert.Equal(("national", "07:00-11:00,13:00-16:00", "Settings", "mai"),
+            (national.GetProperty("scope").GetString(), national.GetProperty("hours").GetString(), national.GetProperty("origin").GetString(), national.GetProperty("updatedBy").GetString()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync("/api/calendar/office-hours/national")).StatusCode);
+        Assert.Equal("Default", (await Client.GetFromJsonAsync<JsonElement>("/api/calendar/office-hours"))[0].GetProperty("origin").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Client.DeleteAsync("/api/calendar/office-hours/national")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_edit_applies_to_deadlines_at_once_and_can_be_undone()
     {
         Assert.True(await IsWorkingDayAsync("2026-11-24"));

@@ -7,6 +7,9 @@ namespace NtmWorkflow.Web.Features.Calendar;
 
 public sealed record CalendarDayRequest(DayOffKind? Kind, string? Name, string? Source, bool? Confirmed, string? Actor);
 
+/// <summary>Office hours to set: <c>hours</c> as 07:30-11:30,13:30-17:00, the decision in <c>source</c>.</summary>
+public sealed record OfficeHoursRequest(string? Hours, string? Source, string? Actor);
+
 /// <summary>
 /// The days-off table for administrators (the screen comes with the administrators' issue): list, set or
 /// remove one date, import or export a whole file. Changes apply to deadlines computed from then on.
@@ -22,6 +25,9 @@ public static class CalendarApi
         api.MapGet("/export", Export).WithSummary("The table (or one year of it) as a days-off file");
         api.MapPost("/import", Import).WithSummary("Replaces the years a days-off file covers with its entries");
         api.MapGet("/working-days", WorkingDays).WithSummary("Whether each day from ?from= to ?to= (at most a year) is a working day");
+        api.MapGet("/office-hours", OfficeHoursList).WithSummary("The national office hours and every province's own, with where they come from");
+        api.MapPut("/office-hours/{scope}", PutOfficeHours).WithSummary("Sets the national office hours (scope 'national') or a province's own (scope = its code)");
+        api.MapDelete("/office-hours/{scope}", DeleteOfficeHours).WithSummary("Removes the office hours set for a scope: the configured ones apply again");
         return app;
     }
 
@@ -78,7 +84,7 @@ public static class CalendarApi
         }
     }
 
-    public static Results<Ok<List<object>>, ProblemHttpResult> WorkingDays(string from, string to, WorkingCalendar calendar)
+    public static Results<Ok<List<object>>, ProblemHttpResult> WorkingDays(string from, string to, LiveWorkingDays calendar)
     {
         if (!TryDate(from, out var first) || !TryDate(to, out var last) || last < first || last.DayNumber - first.DayNumber > 366)
         {
@@ -93,6 +99,33 @@ public static class CalendarApi
 
         return TypedResults.Ok(days);
     }
+
+    public static Ok<List<object>> OfficeHoursList(LiveOfficeHours officeHours) =>
+        TypedResults.Ok<List<object>>([.. officeHours.Lines().Select(l => (object)new
+        {
+            scope = l.ProvinceCode ?? National, hours = l.Hours.ToString(), origin = l.Origin.ToString(), l.Source, configured = l.Configured?.ToString(), l.UpdatedAt, l.UpdatedBy,
+        })]);
+
+    public static async Task<Results<Ok<OfficeHoursRow>, ProblemHttpResult>> PutOfficeHours(string scope, OfficeHoursRequest request, CalendarService calendar, CancellationToken ct)
+    {
+        try
+        {
+            return TypedResults.Ok(await calendar.SetOfficeHoursAsync(Province(scope), request.Hours, request.Source, request.Actor ?? "api", ct));
+        }
+        catch (CalendarException e)
+        {
+            return TypedResults.Problem(statusCode: 400, title: "The office hours were refused", detail: e.Message);
+        }
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteOfficeHours(string scope, string? actor, CalendarService calendar, CancellationToken ct) =>
+        await calendar.ClearOfficeHoursAsync(Province(scope), actor ?? "api", ct)
+            ? TypedResults.NoContent()
+            : TypedResults.Problem(statusCode: 404, title: "Not found", detail: $"No office hours were set for {scope}; the configured ones apply.");
+
+    private const string National = "national";
+
+    private static string? Province(string scope) => string.Equals(scope, National, StringComparison.OrdinalIgnoreCase) ? null : scope;
 
     private static bool TryDate(string text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);

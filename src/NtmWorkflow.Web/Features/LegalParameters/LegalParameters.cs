@@ -100,6 +100,10 @@ public sealed class LiveLegalParameters : IProcessParameters
         return current.GetValueOrDefault((name, LegalParameterRow.National));
     }
 
+    /// <summary>Every value of a parameter held now, by province code (<see cref="LegalParameterRow.National"/> for the national one).</summary>
+    public IReadOnlyDictionary<string, ProcessParameter> ValuesOf(string name) =>
+        _current.Where(p => p.Key.Name == name).ToDictionary(p => p.Key.Province, p => p.Value, StringComparer.Ordinal);
+
     public void Replace(IEnumerable<LegalParameterRow> rows) =>
         _current = rows.ToDictionary(r => (r.Name, r.ProvinceCode), r => new ProcessParameter(JsonNode.Parse(r.Value), r.Verified));
 }

@@ -47,7 +47,7 @@ public sealed record DigestRun(DateOnly Day, bool WorkingDay, int Enqueued, int 
 /// The digest only writes to the outbox, under the dedup key <c>digest/{day}/{user id}</c>, which is unique: a second
 /// run on the day, or the same run on another node, adds nothing, and the outbox sender delivers each mail once.
 /// </summary>
-public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine engine, WorkflowWakeups wakeups, IOptions<NotificationOptions> options, ILogger<DailyDigest> logger)
+public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine engine, LiveLegalParameters parameters, WorkflowWakeups wakeups, IOptions<NotificationOptions> options, ILogger<DailyDigest> logger)
 {
     public const string TemplateKey = "daily-digest";
     public const string WindowParameter = "digest.dueSoonWorkingDays";
@@ -60,24 +60,23 @@ public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine e
     /// <summary>The prefix of every dedup key of a day's digests.</summary>
     public static string DayPrefix(DateOnly day) => $"digest/{day:yyyy-MM-dd}/";
 
-    /// <summary>The window in working days: the national value of <see cref="WindowParameter"/> and each province's own.</summary>
-    public async Task<(int National, IReadOnlyDictionary<string, int> Provinces)> WindowsAsync(CancellationToken ct)
+    /// <summary>The window in working days: the national value of <see cref="WindowParameter"/> and each province's own, as the engine holds them.</summary>
+    public (int National, IReadOnlyDictionary<string, int> Provinces) Windows()
     {
-        var rows = await db.LegalParameters.AsNoTracking().Where(p => p.Name == WindowParameter).Select(p => new { p.ProvinceCode, p.Value }).ToListAsync(ct);
         var national = DefaultWindow;
         var provinces = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var row in rows)
+        foreach (var (province, parameter) in parameters.ValuesOf(WindowParameter))
         {
-            if (JsonNode.Parse(row.Value) is JsonValue value && value.TryGetValue(out decimal days) && days >= 0)
+            if (parameter.Value is JsonValue value && value.TryGetValue(out decimal days) && days >= 0)
             {
                 var whole = (int)Math.Min(days, 60);
-                if (row.ProvinceCode == LegalParameterRow.National)
+                if (province == LegalParameterRow.National)
                 {
                     national = whole;
                 }
                 else
                 {
-                    provinces[row.ProvinceCode] = whole;
+                    provinces[province] = whole;
                 }
             }
         }
@@ -96,7 +95,7 @@ public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine e
             return new DigestRun(day, false, 0, 0, 0, 0);
         }
 
-        var (national, provinceWindows) = await WindowsAsync(ct);
+        var (national, provinceWindows) = Windows();
         int WindowOf(string? province) => province is not null && provinceWindows.TryGetValue(province, out var own) ? own : national;
         // A day more than the longest window: a province's own office hours may end its day later than the national ones.
         var latest = calendar.AddWorkingDays(now, provinceWindows.Values.Append(national).Max() + 1);

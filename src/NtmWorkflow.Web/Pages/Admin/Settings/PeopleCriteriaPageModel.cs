@@ -10,6 +10,8 @@ namespace NtmWorkflow.Web.Pages.Admin.Settings;
 /// </summary>
 public abstract class PeopleCriteriaPageModel(OrganisationService organisation) : SettingsPageModel(organisation)
 {
+    public override string MessagePrefix => "PeopleCriteria_";
+
     /// <summary>The official signed in (for the views).</summary>
     public Official Administrator => Official;
 

@@ -25,6 +25,9 @@ public abstract class SettingsPageModel(OrganisationService organisation) : Offi
     /// <summary>A refusal shown on the page the refused form renders (with what was typed), not carried over a redirect.</summary>
     public string? Refusal { get; protected set; }
 
+    /// <summary>The resource prefix of the pages' notices (<c>{prefix}Notice_{notice}</c>) and refusal headline (<c>{prefix}Refused</c>).</summary>
+    public virtual string MessagePrefix => "Settings_";
+
     /// <summary>Who may open the settings pages: an administrator anywhere (as <c>DesignerService.MayDesign</c>).</summary>
     public static bool MayOpen(Official official) => DesignerService.MayDesign(official);
 

@@ -50,7 +50,7 @@ public sealed class IndexModel(DailyDigest digest, AppDbContext db, IOptions<Dig
         var now = clock.GetUtcNow();
         Today = now.VietnamDate();
         TodayIsWorkingDay = calendar.IsWorkingDay(Today);
-        (NationalWindow, ProvinceWindows) = await digest.WindowsAsync(HttpContext.RequestAborted);
+        (NationalWindow, ProvinceWindows) = digest.Windows();
         OptedOut = await db.Users.CountAsync(u => u.DigestOptOut, HttpContext.RequestAborted);
         var prefix = DailyDigest.DayPrefix(Today);
         TodaysMails = (await db.OutboxMessages.AsNoTracking().Where(o => o.DedupKey.StartsWith(prefix)).Select(o => o.Status).ToListAsync(HttpContext.RequestAborted))

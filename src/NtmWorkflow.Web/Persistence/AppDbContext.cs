@@ -59,6 +59,10 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     public DbSet<OfficeHoursRow> OfficeHours => Set<OfficeHoursRow>();
 
+    public DbSet<Features.Reports.CompletedTaskRow> CompletedTasks => Set<Features.Reports.CompletedTaskRow>();
+
+    public DbSet<Features.Reports.ProgrammeTargetRow> ProgrammeTargets => Set<Features.Reports.ProgrammeTargetRow>();
+
     public DbSet<LegalParameterRow> LegalParameters => Set<LegalParameterRow>();
 
     public DbSet<AuditEntryRow> AuditEntries => Set<AuditEntryRow>();

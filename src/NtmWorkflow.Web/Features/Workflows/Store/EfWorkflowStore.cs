@@ -149,6 +149,9 @@ public sealed class EfWorkflowStore(
             Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
         }));
 
+        // Completed user tasks, for the dashboard's on-time figures, in the same transaction as the completion.
+        await Features.Reports.CompletedTasks.AddAsync(db, instance, tasks.Removed, history, cancellationToken);
+
         // What a person did to the instance goes to the audit chain in the same transaction.
         foreach (var acted in history.Where(h => h.Actor is not null && AuditedEvents.Contains(h.Event)))
         {

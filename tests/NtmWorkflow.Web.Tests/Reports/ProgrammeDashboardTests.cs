@@ -155,6 +155,60 @@ public abstract class ProgrammeDashboardTests : AppTestHost
     }
 
     [Fact]
+    public async Task Every_figure_drills_down_to_the_dossiers_or_tasks_it_counts()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var dashboard = scope.ServiceProvider.GetRequiredService<ProgrammeDashboard>();
+        var figures = await dashboard.FiguresAsync("01", 2026, CancellationToken.None);
+        Task<IReadOnlyList<DossierFact>> Dossiers(DossierDrillDown drill) => dashboard.DossiersAsync("01", 2026, drill, CancellationToken.None);
+        Task<IReadOnlyList<TaskFact>> Tasks(TaskDrillDown drill) => dashboard.TasksAsync("01", 2026, drill, CancellationToken.None);
+
+        foreach (var level in figures.Levels)
+        {
+            Assert.Equal(level.Communes, (await Dossiers(new(Level: level.Tier))).Count);
+        }
+
+        Assert.Equal(["T-1-5"], (await Dossiers(new(Level: RecognitionTier.Advanced))).Select(d => d.Code));
+        foreach (var stage in figures.Stages)
+        {
+            Assert.Equal(stage.Dossiers, (await Dossiers(new(Stage: stage.ElementId))).Count);
+        }
+
+        Assert.Equal(figures.DossiersInProgress, (await Dossiers(new(InProgress: true))).Count);
+        foreach (var bucket in figures.CriteriaMet)
+        {
+            Assert.Equal(bucket.Communes, (await Dossiers(new(CriteriaMet: bucket.CriteriaMet))).Count);
+        }
+
+        foreach (var unmet in figures.MostUnmet)
+        {
+            Assert.Equal(unmet.Communes, (await Dossiers(new(Unmet: unmet.Number))).Count);
+        }
+
+        Assert.Equal(["T-3-4"], (await Dossiers(new(Unmet: "17.8"))).Select(d => d.Code));
+        foreach (var target in figures.Targets)
+        {
+            Assert.Equal(target.Achieved, (await Dossiers(new(Achieved: target.Tier))).Count);
+        }
+
+        foreach (var unit in figures.OverdueByUnit)
+        {
+            var overdue = await Tasks(new(Overdue: true, Unit: unit.Unit.Key));
+            Assert.Equal(unit.Tasks, overdue.Count);
+            Assert.All(overdue, t => Assert.True(t.Due < DateTimeOffset.UtcNow));
+        }
+
+        foreach (var (figure, byStep) in figures.TimelinessByUnit.Select(u => (u, false)).Concat(figures.TimelinessByStep.Select(s => (s, true))))
+        {
+            foreach (var (kind, count) in new[] { (Timeliness.Early, figure.Early), (Timeliness.OnTime, figure.OnTime), (Timeliness.Late, figure.Late) })
+            {
+                var drill = byStep ? new TaskDrillDown(false, Step: figure.Key, Timeliness: kind) : new TaskDrillDown(false, Unit: figure.Key, Timeliness: kind);
+                Assert.Equal(count, (await Tasks(drill)).Count);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Completing_a_task_through_the_engine_records_how_it_kept_its_deadline()
     {
         var id = await DossierSeeds.OneStepOnAsync(App.Services);

@@ -39,6 +39,27 @@ public sealed record TimelinessCount(string Key, string Label, int Early, int On
 /// <summary>A tier's target for the year and the communes recognised at it in the year (by decision date).</summary>
 public sealed record TargetProgress(RecognitionTier Tier, int? Target, string? Source, int Achieved);
 
+/// <summary>
+/// What the figures know of one commune dossier: its latest-of-commune flag, the criteria it meets in full, the
+/// indicators it does not meet, the steps it waits at, and whether it is its commune's highest recognition in force.
+/// </summary>
+public sealed record DossierFact(
+    Guid Id, string Code, string CommuneCode, string CommuneName, RecognitionTier Tier, DossierStatus Status, DateOnly? DecisionDate, string? DecisionNumber,
+    DateTimeOffset CreatedAt, bool Latest, int? CriteriaMet, IReadOnlyList<string> Unmet, IReadOnlyList<WaitingStep> Stages, bool HighestRecognition);
+
+/// <summary>A step a dossier in progress waits at, and how long after its opening it got there (which orders the funnel).</summary>
+public sealed record WaitingStep(string ElementId, string Name, TimeSpan ReachedAfter);
+
+/// <summary>Which dossiers behind a figure a drill-down lists (one of them set, besides the province and year).</summary>
+public sealed record DossierDrillDown(RecognitionTier? Level = null, string? Stage = null, int? CriteriaMet = null, string? Unmet = null, RecognitionTier? Achieved = null, bool InProgress = false);
+
+/// <summary>A task behind a unit's or step's figure: open past its deadline, or completed in the year.</summary>
+public sealed record TaskFact(Guid TaskId, string ElementId, string Name, string UnitKey, string? UnitName, Guid? DossierId, string? CommuneName, string? Assignee,
+    DateTimeOffset Created, DateTimeOffset? Due, DateTimeOffset? Completed, Timeliness? Timeliness);
+
+/// <summary>Which tasks behind a figure a drill-down lists.</summary>
+public sealed record TaskDrillDown(bool Overdue, string? Unit = null, string? Step = null, Timeliness? Timeliness = null);
+
 /// <summary>Everything the coordination office's dashboard shows for a province and a year, as of <c>AsOf</c>.</summary>
 public sealed record DashboardFigures(
     string ProvinceCode,
@@ -64,9 +85,9 @@ public sealed record DashboardFigures(
 /// <summary>
 /// The coordination office's figures for a province (ntm-domain.md §9): communes by level reached, dossiers by step,
 /// criteria met per commune, the indicators most often unmet, overdue tasks by unit, on-time rates by unit and step,
-/// and the year's targets against what was achieved. The queries that pick the dossiers behind a figure
-/// (<see cref="CommuneDossiers"/>, <see cref="LatestDossierIds"/>) serve the drill-down lists too, so the dashboard,
-/// the report and the list behind a figure agree.
+/// and the year's targets against what was achieved. The facts a figure counts are those the drill-down lists
+/// (<see cref="DossiersAsync"/>, <see cref="TasksAsync"/>) filter, so the dashboard, the report and the list behind a
+/// figure agree.
 /// </summary>
 public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
 {
@@ -79,39 +100,31 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var communes = await ProvinceCommunes(provinceCode).CountAsync(ct);
 
+        var facts = await DossierFactsAsync(provinceCode, ct);
+
         // Levels: each commune's highest tier among its recognitions in force.
-        var recognised = await CommuneDossiers(provinceCode).Where(d => d.Status == DossierStatus.Recognised)
-            .Select(d => new { d.CommuneCode, d.Tier }).ToListAsync(ct);
-        var levels = recognised.GroupBy(d => d.CommuneCode).Select(g => g.Max(d => d.Tier)).GroupBy(t => t)
-            .Select(g => new LevelCount(g.Key, g.Count())).ToList();
-        levels = [.. Enum.GetValues<RecognitionTier>().Select(t => levels.FirstOrDefault(l => l.Tier == t) ?? new LevelCount(t, 0))];
+        var levels = Enum.GetValues<RecognitionTier>().Select(t => new LevelCount(t, facts.Count(f => f.HighestRecognition && f.Tier == t))).ToList();
 
         // Stages: where dossiers in progress wait, in the order dossiers reach them (mean time from opening).
-        var waiting = await (from t in db.WorkflowTasks.AsNoTracking()
-                             join d in CommuneDossiers(provinceCode) on t.DossierId equals d.Id
-                             where d.Status == DossierStatus.InProgress
-                             select new { t.ElementId, t.Name, t.Created, DossierId = d.Id, d.CreatedAt }).ToListAsync(ct);
-        var stages = waiting.GroupBy(w => w.ElementId)
-            .Select(g => (Stage: new StageCount(g.Key, g.First().Name ?? g.Key, g.Select(w => w.DossierId).Distinct().Count()),
-                Reached: g.Average(w => (w.Created - w.CreatedAt).TotalSeconds)))
-            .OrderBy(s => s.Reached).ThenBy(s => s.Stage.ElementId, StringComparer.Ordinal).Select(s => s.Stage).ToList();
-        var inProgress = await CommuneDossiers(provinceCode).CountAsync(d => d.Status == DossierStatus.InProgress, ct);
+        var stages = facts.SelectMany(f => f.Stages.Select(st => (Stage: st, Fact: f))).GroupBy(p => p.Stage.ElementId)
+            .Select(g => (Stage: new StageCount(g.Key, g.First().Stage.Name, g.Count()), Reached: g.Average(p => p.Stage.ReachedAfter.TotalSeconds)))
+            .OrderBy(p => p.Reached).ThenBy(p => p.Stage.ElementId, StringComparer.Ordinal).Select(p => p.Stage).ToList();
+        var inProgress = facts.Count(f => f.Status == DossierStatus.InProgress);
 
         // Criteria met per commune: the latest dossier of each commune, a criterion met when every indicator of it is.
-        var latest = await LatestDossierIds(provinceCode, ct);
-        var indicators = await db.DossierIndicators.AsNoTracking().Where(i => latest.Contains(i.DossierId))
-            .Select(i => new { i.DossierId, i.Number, i.IndicatorId, Met = i.Met ?? i.StatedMet }).ToListAsync(ct);
-        var metPerDossier = indicators.GroupBy(i => i.DossierId).ToDictionary(g => g.Key,
-            g => g.GroupBy(i => CriterionOf(i.Number)).Count(c => c.All(i => i.Met == true)));
-        var buckets = metPerDossier.Values.GroupBy(n => n).OrderBy(g => g.Key).Select(g => new CriteriaBucket(g.Key, g.Count())).ToList();
-        decimal? average = metPerDossier.Count == 0 ? null : Math.Round((decimal)metPerDossier.Values.Average(), 1);
-
-        var unmetCounts = indicators.Where(i => i.Met == false).GroupBy(i => (i.Number, i.IndicatorId))
-            .Select(g => (g.Key.Number, g.Key.IndicatorId, Count: g.Select(i => i.DossierId).Distinct().Count()))
+        var assessed = facts.Where(f => f.Latest && f.CriteriaMet is not null).ToList();
+        var buckets = assessed.GroupBy(f => f.CriteriaMet!.Value).OrderBy(g => g.Key).Select(g => new CriteriaBucket(g.Key, g.Count())).ToList();
+        decimal? average = assessed.Count == 0 ? null : Math.Round((decimal)assessed.Average(f => f.CriteriaMet!.Value), 1);
+        var unmetCounts = assessed.SelectMany(f => f.Unmet).GroupBy(n => n).Select(g => (Number: g.Key, Count: g.Count()))
             .OrderByDescending(u => u.Count).ThenBy(u => u.Number, NumberOrder.Instance).Take(MostUnmetShown).ToList();
-        var unmetIds = unmetCounts.Select(u => u.IndicatorId).ToList();
-        var indicatorNames = await db.Indicators.AsNoTracking().Where(i => unmetIds.Contains(i.Id)).ToDictionaryAsync(i => i.Id, i => i.Name, ct);
-        var mostUnmet = unmetCounts.Select(u => new UnmetIndicator(u.Number, indicatorNames.GetValueOrDefault(u.IndicatorId) ?? u.Number, u.Count)).ToList();
+        var unmetNumbers = unmetCounts.Select(u => u.Number).ToList();
+        var latestIds = assessed.Select(f => f.Id).ToList();
+        var indicatorNames = (await (from di in db.DossierIndicators.AsNoTracking()
+                                     join i in db.Indicators.AsNoTracking() on di.IndicatorId equals i.Id
+                                     where latestIds.Contains(di.DossierId) && unmetNumbers.Contains(di.Number)
+                                     select new { di.Number, i.Name }).ToListAsync(ct))
+            .GroupBy(i => i.Number).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.Ordinal);
+        var mostUnmet = unmetCounts.Select(u => new UnmetIndicator(u.Number, indicatorNames.GetValueOrDefault(u.Number) ?? u.Number, u.Count)).ToList();
 
         // Overdue open tasks by the unit of their first candidate group (or the assignee's when none names a unit).
         var overdue = await (from t in db.WorkflowTasks.AsNoTracking()
@@ -141,19 +154,125 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
 
         // Targets of the year against communes recognised in it.
         var targets = await db.ProgrammeTargets.AsNoTracking().Where(t => t.ProvinceCode == provinceCode && t.Year == year).ToListAsync(ct);
-        var achieved = await CommuneDossiers(provinceCode)
-            .Where(d => (d.Status == DossierStatus.Recognised || d.Status == DossierStatus.Revoked) && d.DecisionDate != null
-                        && d.DecisionDate >= new DateOnly(year, 1, 1) && d.DecisionDate <= new DateOnly(year, 12, 31))
-            .Select(d => new { d.Tier, d.CommuneCode }).Distinct().ToListAsync(ct);
+        var achieved = facts.Where(f => IsAchieved(f, year)).ToList();
         var progress = Enum.GetValues<RecognitionTier>().Select(tier =>
         {
             var target = targets.FirstOrDefault(t => t.Tier == tier);
             return new TargetProgress(tier, target?.Count, target?.Source, achieved.Count(a => a.Tier == tier));
         }).ToList();
 
-        return new DashboardFigures(provinceCode, year, now, communes, levels, stages, inProgress, buckets, metPerDossier.Count, average, mostUnmet,
+        return new DashboardFigures(provinceCode, year, now, communes, levels, stages, inProgress, buckets, assessed.Count, average, mostUnmet,
             [.. overdueUnits.Select(u => new UnitOverdue(names[u.Key], u.Count)).OrderByDescending(u => u.Tasks).ThenBy(u => u.Unit.Key, StringComparer.Ordinal)],
             byUnit, byStep, progress);
+    }
+
+    /// <summary>The dossiers behind a figure of <see cref="FiguresAsync"/>, by the same facts the figure counts.</summary>
+    public async Task<IReadOnlyList<DossierFact>> DossiersAsync(string provinceCode, int year, DossierDrillDown drill, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(drill);
+        var facts = await DossierFactsAsync(provinceCode, ct);
+        IEnumerable<DossierFact> chosen = facts;
+        if (drill.Level is { } level)
+        {
+            chosen = chosen.Where(f => f.HighestRecognition && f.Tier == level);
+        }
+
+        if (drill.Stage is { } stage)
+        {
+            chosen = chosen.Where(f => f.Stages.Any(s => s.ElementId == stage));
+        }
+
+        if (drill.CriteriaMet is { } met)
+        {
+            chosen = chosen.Where(f => f.Latest && f.CriteriaMet == met);
+        }
+
+        if (drill.Unmet is { } number)
+        {
+            chosen = chosen.Where(f => f.Latest && f.CriteriaMet is not null && f.Unmet.Contains(number, StringComparer.Ordinal));
+        }
+
+        if (drill.Achieved is { } tier)
+        {
+            chosen = chosen.Where(f => f.Tier == tier && IsAchieved(f, year));
+        }
+
+        if (drill.InProgress)
+        {
+            chosen = chosen.Where(f => f.Status == DossierStatus.InProgress);
+        }
+
+        return [.. chosen.OrderBy(f => f.CommuneName, StringComparer.Ordinal).ThenBy(f => f.CreatedAt)];
+    }
+
+    /// <summary>The tasks behind a unit's or step's figure: open past their deadline now, or completed in the year with a deadline.</summary>
+    public async Task<IReadOnlyList<TaskFact>> TasksAsync(string provinceCode, int year, TaskDrillDown drill, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(drill);
+        List<TaskFact> tasks;
+        if (drill.Overdue)
+        {
+            var now = clock.GetUtcNow();
+            var open = await (from t in db.WorkflowTasks.AsNoTracking()
+                              join i in db.WorkflowInstances.AsNoTracking() on t.InstanceId equals i.Id
+                              where i.ProvinceCode == provinceCode && t.Due != null && t.Due < now
+                              select new { t.Id, t.ElementId, t.Name, t.CandidateGroups, t.DossierId, t.CommuneName, t.Assignee, t.Created, t.Due }).ToListAsync(ct);
+            tasks = [.. open.Select(t => new TaskFact(t.Id, t.ElementId, t.Name ?? t.ElementId, UnitOfGroups(JsonSerializer.Deserialize<List<string>>(t.CandidateGroups) ?? []) ?? "",
+                null, t.DossierId, t.CommuneName, t.Assignee, t.Created, t.Due, null, null))];
+        }
+        else
+        {
+            var (from, to) = YearBounds(year);
+            var done = await db.CompletedTasks.AsNoTracking()
+                .Where(c => c.ProvinceCode == provinceCode && c.Completed >= from && c.Completed < to && c.Timeliness != Timeliness.NoDeadline).ToListAsync(ct);
+            var communes = await CommuneNamesAsync(done.Select(c => c.DossierId), ct);
+            tasks = [.. done.Select(c => new TaskFact(c.TaskId, c.ElementId, c.Name ?? c.ElementId, c.UnitKey ?? "", null, c.DossierId,
+                c.DossierId is { } d ? communes.GetValueOrDefault(d) : null, c.CompletedBy, c.Created, c.Due, c.Completed, c.Timeliness))];
+        }
+
+        var chosen = tasks.Where(t => (drill.Unit is null || t.UnitKey == drill.Unit) && (drill.Step is null || t.ElementId == drill.Step)
+                                      && (drill.Timeliness is null || t.Timeliness == drill.Timeliness)).ToList();
+        var names = await UnitNamesAsync(chosen.Select(t => t.UnitKey), ct);
+        return [.. chosen.Select(t => t with { UnitName = names[t.UnitKey].Name }).OrderBy(t => t.Due).ThenBy(t => t.TaskId)];
+    }
+
+    /// <summary>Recognised (and since perhaps revoked) by a decision dated in the year.</summary>
+    private static bool IsAchieved(DossierFact fact, int year) =>
+        fact.Status is DossierStatus.Recognised or DossierStatus.Revoked && fact.DecisionDate is { } day && day.Year == year;
+
+    private async Task<Dictionary<Guid, string>> CommuneNamesAsync(IEnumerable<Guid?> dossierIds, CancellationToken ct)
+    {
+        var ids = dossierIds.OfType<Guid>().Distinct().ToList();
+        return await db.Dossiers.AsNoTracking().Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, d => d.CommuneName, ct);
+    }
+
+    /// <summary>
+    /// Every commune dossier of the province (cancelled ones left out) with what the figures count of it.
+    /// </summary>
+    private async Task<List<DossierFact>> DossierFactsAsync(string provinceCode, CancellationToken ct)
+    {
+        var dossiers = await CommuneDossiers(provinceCode)
+            .Select(d => new { d.Id, d.Code, d.CommuneCode, d.CommuneName, d.Tier, d.Status, d.DecisionDate, d.DecisionNumber, d.CreatedAt }).ToListAsync(ct);
+        var ids = dossiers.Select(d => d.Id).ToList();
+        var latest = dossiers.GroupBy(d => d.CommuneCode).Select(g => g.OrderByDescending(d => d.CreatedAt).First().Id).ToHashSet();
+        var highest = dossiers.Where(d => d.Status == DossierStatus.Recognised).GroupBy(d => d.CommuneCode)
+            .Select(g => g.OrderByDescending(d => d.Tier).ThenByDescending(d => d.DecisionDate).First().Id).ToHashSet();
+        var indicators = (await db.DossierIndicators.AsNoTracking().Where(i => ids.Contains(i.DossierId))
+                .Select(i => new { i.DossierId, i.Number, Met = i.Met ?? i.StatedMet }).ToListAsync(ct))
+            .ToLookup(i => i.DossierId);
+        var waiting = (await db.WorkflowTasks.AsNoTracking().Where(t => t.DossierId != null && ids.Contains(t.DossierId.Value))
+                .Select(t => new { DossierId = t.DossierId!.Value, t.ElementId, t.Name, t.Created }).ToListAsync(ct))
+            .ToLookup(t => t.DossierId);
+        return [.. dossiers.Select(d =>
+        {
+            var own = indicators[d.Id].ToList();
+            int? met = own.Count == 0 ? null : own.GroupBy(i => CriterionOf(i.Number)).Count(c => c.All(i => i.Met == true));
+            var stages = d.Status == DossierStatus.InProgress
+                ? waiting[d.Id].GroupBy(t => t.ElementId).Select(g => new WaitingStep(g.Key, g.First().Name ?? g.Key, g.Min(t => t.Created) - d.CreatedAt)).ToList()
+                : [];
+            return new DossierFact(d.Id, d.Code, d.CommuneCode, d.CommuneName, d.Tier, d.Status, d.DecisionDate, d.DecisionNumber, d.CreatedAt, latest.Contains(d.Id), met,
+                [.. own.Where(i => i.Met == false).Select(i => i.Number).Order(NumberOrder.Instance)], stages, highest.Contains(d.Id));
+        })];
     }
 
     /// <summary>The criterion an indicator number belongs to: <c>17.8</c> → <c>17</c>.</summary>
@@ -171,13 +290,6 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
     /// <summary>The province's commune dossiers (not villages), cancelled ones left out.</summary>
     public IQueryable<DossierRow> CommuneDossiers(string provinceCode) =>
         db.Dossiers.AsNoTracking().Where(d => d.ProvinceCode == provinceCode && d.Subject == CriteriaSubject.Commune && d.Status != DossierStatus.Cancelled);
-
-    /// <summary>The latest dossier of each commune of the province (by opening), the one its criteria figures come from.</summary>
-    public async Task<List<Guid>> LatestDossierIds(string provinceCode, CancellationToken ct)
-    {
-        var all = await CommuneDossiers(provinceCode).Select(d => new { d.Id, d.CommuneCode, d.CreatedAt }).ToListAsync(ct);
-        return [.. all.GroupBy(d => d.CommuneCode).Select(g => g.OrderByDescending(d => d.CreatedAt).First().Id)];
-    }
 
     private static string? UnitOfGroups(IEnumerable<string> groups) =>
         groups.Select(CandidateGroups.Parse).FirstOrDefault(p => p is not null)?.Unit.ToString();

@@ -209,6 +209,37 @@ public abstract class ProgrammeDashboardTests : AppTestHost
     }
 
     [Fact]
+    public async Task The_dashboard_page_shows_the_figures_and_each_links_to_the_list_behind_it()
+    {
+        using var mai = await SignedInAsync("admin");
+        var page = await mai.GetStringAsync("/reports?province=01&year=2026");
+        Assert.Contains("<tr id=\"level-Advanced\">", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/reports/dossiers?province=01&amp;year=2026&amp;level=Advanced\">1</a>", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/reports/dossiers?province=01&amp;year=2026&amp;unmet=17.8\">1</a>", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/reports/tasks?province=01&amp;year=2026&amp;overdue=true&amp;unit=department%3A01%2Fnong-nghiep-moi-truong\">1</a>", page, StringComparison.Ordinal);
+        Assert.Contains("Bình quân 2,3 tiêu chí/xã (3 xã có hồ sơ tự đánh giá).", page, StringComparison.Ordinal);
+        Assert.Contains("Nghị quyết thử 1/NQ-HĐND", page, StringComparison.Ordinal);
+
+        var unmet = await mai.GetStringAsync("/reports/dossiers?province=01&year=2026&unmet=17.8");
+        Assert.Contains("1 hồ sơ.", unmet, StringComparison.Ordinal);
+        Assert.Contains(">T-3-4</a>", unmet, StringComparison.Ordinal);
+        var late = await mai.GetStringAsync("/reports/tasks?province=01&year=2026&step=departmentReview&timeliness=Late");
+        Assert.Contains("2 việc.", late, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_coordination_office_reads_its_own_provinces_figures_only()
+    {
+        await CreateOfficialAsync("vp.08", "coordination-office:08", Features.Accounts.Roles.CoordinationOffice);
+        using var tuan = await SignedInAsync("vp.08");
+        var page = await tuan.GetAsync("/reports");
+        Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("<input type=\"hidden\" name=\"province\" value=\"08\" />", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await tuan.GetAsync("/reports?province=01&year=2026")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, (await tuan.GetAsync("/reports/dossiers?province=01&level=Ntm")).StatusCode);
+    }
+
+    [Fact]
     public async Task Completing_a_task_through_the_engine_records_how_it_kept_its_deadline()
     {
         var id = await DossierSeeds.OneStepOnAsync(App.Services);

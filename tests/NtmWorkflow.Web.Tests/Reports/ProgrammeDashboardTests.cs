@@ -228,6 +228,28 @@ public abstract class ProgrammeDashboardTests : AppTestHost
     }
 
     [Fact]
+    public async Task The_years_targets_are_set_from_the_dashboard_audited_and_a_bad_one_changes_nothing()
+    {
+        using var mai = await SignedInAsync("admin");
+        const string page = "/reports?province=01&year=2026";
+        static KeyValuePair<string, string> F(string name, string value) => new(name, value);
+        var refused = await PageForms.PostFormAsync(mai, page, "/reports?province=01&year=2026&handler=Targets",
+            [F("ntm", "-1"), F("advanced", "3"), F("model", ""), F("source", "NQ 2")]);
+        Assert.Equal(System.Net.HttpStatusCode.OK, refused.StatusCode);
+        Assert.Contains("-1 communes is not a target", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(7, await QueryAsync(db => db.ProgrammeTargets.Where(t => t.ProvinceCode == "01" && t.Year == 2026 && t.Tier == RecognitionTier.Ntm).Select(t => t.Count).SingleAsync()));
+
+        var saved = await PageForms.PostFormAsync(mai, page, "/reports?province=01&year=2026&handler=Targets",
+            [F("ntm", "8"), F("advanced", ""), F("model", "2"), F("source", "Nghị quyết 2/NQ-HĐND")]);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, saved.StatusCode);
+        await using var scope = App.Services.CreateAsyncScope();
+        var figures = await scope.ServiceProvider.GetRequiredService<ProgrammeDashboard>().FiguresAsync("01", 2026, CancellationToken.None);
+        Assert.Equal([(RecognitionTier.Ntm, (int?)8), (RecognitionTier.Advanced, null), (RecognitionTier.Model, 2)], figures.Targets.Select(t => (t.Tier, t.Target)));
+        Assert.Equal("Nghị quyết 2/NQ-HĐND", figures.Targets[0].Source);
+        Assert.Equal(1, await QueryAsync(db => db.AuditEntries.CountAsync(a => a.Action == "report.targets-set" && a.Subject == "targets/01/2026" && a.Actor == "admin")));
+    }
+
+    [Fact]
     public async Task A_coordination_office_reads_its_own_provinces_figures_only()
     {
         await CreateOfficialAsync("vp.08", "coordination-office:08", Features.Accounts.Roles.CoordinationOffice);

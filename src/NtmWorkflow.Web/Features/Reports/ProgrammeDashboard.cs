@@ -275,6 +275,60 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
         })];
     }
 
+    /// <summary>
+    /// Sets a province's targets for a year (a tier left null has none), from the resolution or plan named; audited.
+    /// Throws <see cref="ArgumentException"/> with a readable message for a count out of 0–10,000 or a year out of range.
+    /// </summary>
+    public async Task SetTargetsAsync(string provinceCode, int year, IReadOnlyDictionary<RecognitionTier, int?> counts, string? source, string actor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        if (year is < 2010 or > 2100)
+        {
+            throw new ArgumentException($"{year} is not a programme year (2010–2100).", nameof(year));
+        }
+
+        if (counts.FirstOrDefault(c => c.Value is < 0 or > 10_000) is { Value: { } bad } wrong)
+        {
+            throw new ArgumentException($"{bad} communes is not a target for {wrong.Key} (0–10,000).", nameof(counts));
+        }
+
+        if (source is { Length: > 300 })
+        {
+            throw new ArgumentException("The source is longer than 300 characters.", nameof(source));
+        }
+
+        var rows = await db.ProgrammeTargets.Where(t => t.ProvinceCode == provinceCode && t.Year == year).ToListAsync(ct);
+        var before = rows.ToDictionary(r => r.Tier.ToString(), r => (int?)r.Count);
+        foreach (var (tier, count) in counts)
+        {
+            var row = rows.FirstOrDefault(r => r.Tier == tier);
+            if (count is null)
+            {
+                if (row is not null)
+                {
+                    db.ProgrammeTargets.Remove(row);
+                }
+
+                continue;
+            }
+
+            if (row is null)
+            {
+                row = new ProgrammeTargetRow { ProvinceCode = provinceCode, Year = year, Tier = tier };
+                db.ProgrammeTargets.Add(row);
+            }
+
+            row.Count = count.Value;
+            row.Source = string.IsNullOrWhiteSpace(source) ? null : source.Trim();
+            row.UpdatedAt = clock.GetUtcNow();
+            row.UpdatedBy = actor;
+        }
+
+        Audit.AuditTrail.Record(db, actor, "report.targets-set", $"targets/{provinceCode}/{year}",
+            new { province = provinceCode, year, before, after = counts.ToDictionary(c => c.Key.ToString(), c => c.Value), source });
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>The criterion an indicator number belongs to: <c>17.8</c> → <c>17</c>.</summary>
     public static string CriterionOf(string number) => number.Split('.', 2)[0];
 

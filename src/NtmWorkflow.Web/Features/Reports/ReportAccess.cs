@@ -20,6 +20,13 @@ public static class ReportAccess
 
     public static bool Concerned(Official official) => official.Administers(null) || Provinces(official).Count > 0;
 
+    /// <summary>Sets the province's yearly targets: its administrators and coordination office, national administrators.</summary>
+    public static bool MaySetTargets(Official official, string provinceCode)
+    {
+        ArgumentNullException.ThrowIfNull(official);
+        return official.Administers(provinceCode) || official.Holds(Roles.CoordinationOffice, new UnitKey(UnitKey.CoordinationOffice, provinceCode));
+    }
+
     public static bool MayRead(Official official, string provinceCode) =>
         official.Administers(null) || Provinces(official).Contains(provinceCode, StringComparer.Ordinal);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Features.Reports;
 using NtmWorkflow.Web.Persistence;
@@ -16,6 +17,11 @@ public sealed class IndexModel(ProgrammeDashboard dashboard, OrganisationService
 {
     public DashboardFigures Figures { get; private set; } = null!;
 
+    public bool MaySetTargets => ReportAccess.MaySetTargets(Official, Shown.Code);
+
+    /// <summary>The targets form refused, with why (shown above it, with what was typed).</summary>
+    public string? TargetsRefusal { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (!await ChooseAsync())
@@ -25,5 +31,29 @@ public sealed class IndexModel(ProgrammeDashboard dashboard, OrganisationService
 
         Figures = await dashboard.FiguresAsync(Shown.Code, ShownYear, HttpContext.RequestAborted);
         return Page();
+    }
+
+    /// <summary>Sets the year's targets per tier (empty: none) from the resolution or plan named.</summary>
+    public async Task<IActionResult> OnPostTargetsAsync(int? ntm, int? advanced, int? model, string? source)
+    {
+        if (!await ChooseAsync() || !MaySetTargets)
+        {
+            return Forbidden();
+        }
+
+        try
+        {
+            await dashboard.SetTargetsAsync(Shown.Code, ShownYear,
+                new Dictionary<RecognitionTier, int?> { [RecognitionTier.Ntm] = ntm, [RecognitionTier.Advanced] = advanced, [RecognitionTier.Model] = model },
+                source, Official.UserName, HttpContext.RequestAborted);
+            Notice = "Reports_TargetsSaved";
+            return RedirectToPage(null, null, new { province = Shown.Code, year = ShownYear }, "targets");
+        }
+        catch (ArgumentException e)
+        {
+            TargetsRefusal = e.Message.Split(" (Parameter", 2)[0];
+            Figures = await dashboard.FiguresAsync(Shown.Code, ShownYear, HttpContext.RequestAborted);
+            return Page();
+        }
     }
 }

@@ -2,16 +2,18 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.Council;
 using NtmWorkflow.Web.Features.Inbox;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Excel;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Pages;
 
 /// <summary>Việc cần xử lý: the official's tasks and their unit's unclaimed ones; claim, release, hand on.</summary>
 [Authorize]
-public sealed class InboxModel(InboxService inbox, OrganisationService organisation, AppDbContext db) : PageModel
+public sealed class InboxModel(InboxService inbox, OrganisationService organisation, AppDbContext db, IStringLocalizer<SharedResource> text, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public bool Mine { get; set; }
@@ -46,10 +48,40 @@ public sealed class InboxModel(InboxService inbox, OrganisationService organisat
     {
         var official = await OfficialAsync();
         ReviewsForDepartment = official.Assignments.Any(a => a.Role == Features.Accounts.Roles.DepartmentReviewer);
-        Result = await inbox.ListAsync(official, new InboxFilter(Mine, Commune, Step, Due, Search, PageNumber), HttpContext.RequestAborted);
+        Result = await inbox.ListAsync(official, Filter, HttpContext.RequestAborted);
         await LinkCouncilTasksAsync(Result.Items);
         return Page();
     }
+
+    /// <summary>Xuất Excel: every task the list shows with these filters, not only this page.</summary>
+    public async Task<IActionResult> OnGetExcelAsync()
+    {
+        var rows = await inbox.ExportAsync(await OfficialAsync(), Filter, ExcelExport.MaxRows, HttpContext.RequestAborted);
+        return ExcelExport.File("hop-thu-cong-viec", clock.GetUtcNow(), text["MyTasks"], Columns(text), rows, text);
+    }
+
+    /// <summary>The columns of the export: the list's, with the deadline's parts each in a cell of its own.</summary>
+    public static IReadOnlyList<ExcelColumn<InboxItem>> Columns(IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return
+        [
+            new(text["TaskDossier"], t => t.DossierCode),
+            new(text["Inbox_Commune"], t => t.CommuneName),
+            new(text["TaskStep"], t => t.Step),
+            new(text["Inbox_Received"], t => t.Received),
+            new(text["TaskDue"], t => t.Due),
+            new(text["Export_WorkingDaysLeft"], t => t.WorkingDaysLeft),
+            new(text["Export_DueState"], t => text["Due_" + t.State].Value),
+            new(text["Export_Unverified"], t => t.UnverifiedParameters.Count == 0 ? null : string.Join(", ", t.UnverifiedParameters)),
+            new(text["Inbox_Holder"], t => t.Assignee ?? text["Inbox_Unclaimed"].Value),
+        ];
+    }
+
+    /// <summary>The export with the list's filters (every page, so no page number).</summary>
+    public string ExcelUrl => Url.Page("/Inbox", "Excel", Query().Where(q => q.Value is not null && q.Key != "p").ToDictionary(q => q.Key, q => (object?)q.Value))!;
+
+    private InboxFilter Filter => new(Mine, Commune, Step, Due, Search, PageNumber);
 
     /// <summary>The council session of each session task (by its workflow instance) and of each decision task (the session that passed the dossier).</summary>
     public IReadOnlyDictionary<Guid, Guid> SessionOfTask { get; private set; } = new Dictionary<Guid, Guid>();
@@ -112,7 +144,7 @@ public sealed class InboxModel(InboxService inbox, OrganisationService organisat
     public Task<IActionResult> OnPostDelegateAsync(Guid taskId, string? colleague) =>
         ActAsync(official => inbox.DelegateAsync(official, taskId, colleague?.Trim() ?? "", HttpContext.RequestAborted), "Delegated");
 
-    /// <summary>The query string that keeps the current filters (paging links and redirects after a post).</summary>
+    /// <summary>The query string that keeps the current filters (paging links, the export link and redirects after a post).</summary>
     public Dictionary<string, string?> Query(int? page = null) => new()
     {
         ["mine"] = Mine ? "true" : null, ["commune"] = Commune, ["step"] = Step, ["due"] = Due?.ToString(), ["search"] = Search,

@@ -6,6 +6,7 @@ using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Designer;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Excel;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Accounts;
@@ -67,6 +68,22 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
 
     public async Task<UserListPage> ListAsync(Official admin, string? search, int page, CancellationToken ct)
     {
+        var matching = await MatchingAsync(admin, search, ct);
+        var pages = Math.Max(1, (matching.Count + PageSize - 1) / PageSize);
+        var current = Math.Clamp(page, 1, pages);
+        return new UserListPage([.. matching.Skip((current - 1) * PageSize).Take(PageSize)], matching.Count, current, pages);
+    }
+
+    /// <summary>The accounts <see cref="ListAsync"/> lists for the search, every page of them in the same order, at most <paramref name="limit"/>: the Excel export.</summary>
+    public async Task<ExportRows<UserRowView>> ExportAsync(Official admin, string? search, int limit, CancellationToken ct)
+    {
+        var matching = await MatchingAsync(admin, search, ct);
+        return new ExportRows<UserRowView>([.. matching.Take(limit)], matching.Count);
+    }
+
+    /// <summary>The accounts the administrator manages with their roles today, searched, by user name.</summary>
+    private async Task<List<UserRowView>> MatchingAsync(Official admin, string? search, CancellationToken ct)
+    {
         ArgumentNullException.ThrowIfNull(admin);
         var reach = Provinces(admin);
         var day = Today;
@@ -77,7 +94,7 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
         var now = clock.GetUtcNow();
         var all = await users.Users.AsNoTracking().Select(u => new { u.Id, u.UserName, u.FullName, u.Email, u.LockoutEnd, u.DigestOptOut }).ToListAsync(ct);
         var text = search?.Trim();
-        var matching = all
+        return all
             .Select(u => new UserRowView(u.UserName!, u.FullName, u.Email, u.LockoutEnd > now, u.DigestOptOut, held.GetValueOrDefault(u.Id) ?? []))
             .Where(u => Visible(reach, u.Today.Select(t => t.Unit)))
             .Where(u => string.IsNullOrEmpty(text) || u.UserName.Contains(text, StringComparison.OrdinalIgnoreCase) || u.FullName.Contains(text, StringComparison.OrdinalIgnoreCase)
@@ -85,9 +102,6 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
                         || u.Today.Any(t => t.Unit.Key.Contains(text, StringComparison.OrdinalIgnoreCase) || (t.Unit.Name?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false)
                                             || t.Role.Equals(text, StringComparison.OrdinalIgnoreCase)))
             .OrderBy(u => u.UserName, StringComparer.OrdinalIgnoreCase).ToList();
-        var pages = Math.Max(1, (matching.Count + PageSize - 1) / PageSize);
-        var current = Math.Clamp(page, 1, pages);
-        return new UserListPage([.. matching.Skip((current - 1) * PageSize).Take(PageSize)], matching.Count, current, pages);
     }
 
     /// <summary>The user page; throws (not found) for an unknown user or one outside the administrator's provinces.</summary>

@@ -4,6 +4,7 @@ using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Features.Workflows.Store;
+using NtmWorkflow.Web.Infrastructure.Excel;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Inbox;
@@ -52,7 +53,36 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
         var now = clock.GetUtcNow();
         var soon = calendar.AddWorkingDays(now, DueSoonWorkingDays);
         var me = official.UserName;
+        var rows = Matching(official, filter, now, soon);
+        var matching = await rows.CountAsync(ct);
+        var pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
+        var page = Math.Clamp(filter.Page, 1, pages);
+        var items = await ItemsAsync(rows, (page - 1) * PageSize, PageSize, now, soon, ct);
 
+        // The counts above the list and the step choices, of the whole inbox, in one pass over it.
+        var tally = await Visible(official, onlyMine: false)
+            .GroupBy(t => new { t.ElementId, Mine = t.Assignee == me, Unclaimed = t.Assignee == null, Overdue = t.Due != null && t.Due < now })
+            .Select(g => new { g.Key.ElementId, g.Key.Mine, g.Key.Unclaimed, g.Key.Overdue, Count = g.Count() })
+            .ToListAsync(ct);
+        return new InboxPage(
+            items, matching, tally.Where(g => g.Mine).Sum(g => g.Count), tally.Where(g => g.Unclaimed).Sum(g => g.Count), tally.Where(g => g.Overdue).Sum(g => g.Count),
+            page, pages, [.. tally.Select(g => g.ElementId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The tasks <see cref="ListAsync"/> shows for the filter, every page of them in the same order, at most <paramref name="limit"/>: the Excel export.</summary>
+    public async Task<ExportRows<InboxItem>> ExportAsync(Official official, InboxFilter filter, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(official);
+        ArgumentNullException.ThrowIfNull(filter);
+        var now = clock.GetUtcNow();
+        var soon = calendar.AddWorkingDays(now, DueSoonWorkingDays);
+        var rows = Matching(official, filter, now, soon);
+        return new ExportRows<InboxItem>(await ItemsAsync(rows, 0, limit, now, soon, ct), await rows.CountAsync(ct));
+    }
+
+    /// <summary>The official's tasks narrowed by the filter (its page aside): what the list and its export share.</summary>
+    private IQueryable<WorkflowTaskRow> Matching(Official official, InboxFilter filter, DateTimeOffset now, DateTimeOffset soon)
+    {
         // One table, no joins: the task row carries the dossier's code, id and commune (see InboxColumns).
         var rows = Visible(official, filter.OnlyMine);
 
@@ -78,7 +108,7 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
         }
 #pragma warning restore CA1304, CA1311, CA1862
 
-        rows = filter.Due switch
+        return filter.Due switch
         {
             DueState.Overdue => rows.Where(t => t.Due != null && t.Due < now),
             DueState.DueSoon => rows.Where(t => t.Due != null && t.Due >= now && t.Due <= soon),
@@ -86,26 +116,18 @@ public sealed class InboxService(AppDbContext db, WorkflowEngine engine, Organis
             DueState.NoDeadline => rows.Where(t => t.Due == null),
             _ => rows,
         };
+    }
 
-        var matching = await rows.CountAsync(ct);
-        var pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
-        var page = Math.Clamp(filter.Page, 1, pages);
+    /// <summary>Soonest due first (no deadline last), then oldest: <paramref name="take"/> of them after <paramref name="skip"/>.</summary>
+    private async Task<List<InboxItem>> ItemsAsync(IQueryable<WorkflowTaskRow> rows, int skip, int take, DateTimeOffset now, DateTimeOffset soon, CancellationToken ct)
+    {
         var items = await rows.OrderBy(t => t.Due == null).ThenBy(t => t.Due).ThenBy(t => t.Created).ThenBy(t => t.Id)
-            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Skip(skip).Take(take)
             .Select(t => new { t.Id, t.ElementId, t.Name, t.FormKey, t.BusinessKey, t.DossierId, t.CommuneName, t.Assignee, t.Created, t.Due, t.DueUnverified, t.InstanceId })
             .ToListAsync(ct);
-
-        // The counts above the list and the step choices, of the whole inbox, in one pass over it.
-        var tally = await Visible(official, onlyMine: false)
-            .GroupBy(t => new { t.ElementId, Mine = t.Assignee == me, Unclaimed = t.Assignee == null, Overdue = t.Due != null && t.Due < now })
-            .Select(g => new { g.Key.ElementId, g.Key.Mine, g.Key.Unclaimed, g.Key.Overdue, Count = g.Count() })
-            .ToListAsync(ct);
-        return new InboxPage(
-            [.. items.Select(r => new InboxItem(r.Id, r.ElementId, r.Name ?? r.ElementId, r.FormKey, r.BusinessKey, r.DossierId, r.CommuneName,
-                r.Assignee, r.Created, r.Due, r.Due is { } due ? calendar.WorkingDaysBetween(now, due) : null,
-                State(r.Due, now, soon), r.DueUnverified?.Split(',') ?? [], r.InstanceId))],
-            matching, tally.Where(g => g.Mine).Sum(g => g.Count), tally.Where(g => g.Unclaimed).Sum(g => g.Count), tally.Where(g => g.Overdue).Sum(g => g.Count),
-            page, pages, [.. tally.Select(g => g.ElementId).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]);
+        return [.. items.Select(r => new InboxItem(r.Id, r.ElementId, r.Name ?? r.ElementId, r.FormKey, r.BusinessKey, r.DossierId, r.CommuneName,
+            r.Assignee, r.Created, r.Due, r.Due is { } due ? calendar.WorkingDaysBetween(now, due) : null,
+            State(r.Due, now, soon), r.DueUnverified?.Split(',') ?? [], r.InstanceId))];
     }
 
     /// <summary>Takes an unclaimed task of one of the official's groups.</summary>

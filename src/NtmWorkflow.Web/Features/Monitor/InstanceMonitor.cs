@@ -4,6 +4,7 @@ using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Features.Workflows.Store;
+using NtmWorkflow.Web.Infrastructure.Excel;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Monitor;
@@ -105,6 +106,28 @@ public sealed class InstanceMonitor(AppDbContext db, WorkflowEngine engine, IWor
         ArgumentNullException.ThrowIfNull(official);
         ArgumentNullException.ThrowIfNull(filter);
         var now = clock.GetUtcNow();
+        var rows = Matching(official, filter, now);
+        var matching = await rows.CountAsync(ct);
+        var pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
+        var page = Math.Clamp(filter.Page, 1, pages);
+        var items = await ItemsAsync(rows, (page - 1) * PageSize, PageSize, now, ct);
+        var processes = await db.WorkflowDefinitions.AsNoTracking().Select(d => d.ProcessId).Distinct().ToListAsync(ct);
+        return new MonitorPage(items, matching, page, pages, [.. processes.Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>The instances <see cref="ListAsync"/> shows for the filter, every page of them in the same order, at most <paramref name="limit"/>: the Excel export.</summary>
+    public async Task<ExportRows<MonitorItem>> ExportAsync(Official official, MonitorFilter filter, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(official);
+        ArgumentNullException.ThrowIfNull(filter);
+        var now = clock.GetUtcNow();
+        var rows = Matching(official, filter, now);
+        return new ExportRows<MonitorItem>(await ItemsAsync(rows, 0, limit, now, ct), await rows.CountAsync(ct));
+    }
+
+    /// <summary>The instances the official watches narrowed by the filter (its page aside): what the list and its export share.</summary>
+    private IQueryable<WorkflowInstanceRow> Matching(Official official, MonitorFilter filter, DateTimeOffset now)
+    {
         var rows = db.WorkflowInstances.AsNoTracking();
         if (!MonitorAccess.IsNational(official))
         {
@@ -158,18 +181,18 @@ public sealed class InstanceMonitor(AppDbContext db, WorkflowEngine engine, IWor
             rows = rows.Where(i => i.NextTaskDue != null && i.NextTaskDue < now);
         }
 
-        var matching = await rows.CountAsync(ct);
-        var pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
-        var page = Math.Clamp(filter.Page, 1, pages);
+        return rows;
+    }
+
+    /// <summary>Newest first: <paramref name="take"/> of them after <paramref name="skip"/>.</summary>
+    private static async Task<List<MonitorItem>> ItemsAsync(IQueryable<WorkflowInstanceRow> rows, int skip, int take, DateTimeOffset now, CancellationToken ct)
+    {
         var items = await rows.OrderByDescending(i => i.StartedAt).ThenByDescending(i => i.Id)
-            .Skip((page - 1) * PageSize).Take(PageSize)
+            .Skip(skip).Take(take)
             .Select(i => new { i.Id, i.ProcessId, i.Version, i.BusinessKey, i.Status, i.StartedAt, i.UpdatedAt, i.ProvinceCode, i.CommuneCode, i.CommuneName, i.DossierId, i.HasIncident, i.NextTaskDue })
             .ToListAsync(ct);
-        var processes = await db.WorkflowDefinitions.AsNoTracking().Select(d => d.ProcessId).Distinct().ToListAsync(ct);
-        return new MonitorPage(
-            [.. items.Select(i => Item(i.Id, i.ProcessId, i.Version, i.BusinessKey, i.Status, i.StartedAt, i.UpdatedAt, i.ProvinceCode, i.CommuneCode, i.CommuneName, i.DossierId,
-                i.HasIncident, i.NextTaskDue, now))],
-            matching, page, pages, [.. processes.Order(StringComparer.Ordinal)]);
+        return [.. items.Select(i => Item(i.Id, i.ProcessId, i.Version, i.BusinessKey, i.Status, i.StartedAt, i.UpdatedAt, i.ProvinceCode, i.CommuneCode, i.CommuneName, i.DossierId,
+            i.HasIncident, i.NextTaskDue, now))];
     }
 
     /// <summary>The instance as its page shows it; 404 when there is none, 403 when it is not the official's to watch.</summary>

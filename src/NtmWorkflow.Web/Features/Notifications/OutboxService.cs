@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Web.Features.Audit;
+using NtmWorkflow.Web.Infrastructure.Excel;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Notifications;
@@ -49,15 +50,27 @@ public sealed class OutboxService(AppDbContext db, TimeProvider clock, WorkflowW
     /// <summary>A page of the messages the official sees (<paramref name="provinces"/> null: every message), of one status or all.</summary>
     public async Task<OutboxPage> PageAsync(OutboxStatus? status, int page, IReadOnlyList<string>? provinces, CancellationToken cancellationToken)
     {
-        var visible = Visible(provinces);
         var counts = await CountsAsync(provinces, cancellationToken);
-        var query = status is null ? visible : visible.Where(o => o.Status == status);
         var matching = status is { } s ? counts.GetValueOrDefault(s) : counts.Values.Sum();
         var pages = Math.Max(1, (matching + PageSize - 1) / PageSize);
         page = Math.Clamp(page, 1, pages);
-        var rows = await query.OrderByDescending(o => o.Id).Skip((page - 1) * PageSize).Take(PageSize).ToListAsync(cancellationToken);
-        return new OutboxPage([.. rows.Select(Entry)], page, pages, matching, counts);
+        return new OutboxPage(await EntriesAsync(status, provinces, (page - 1) * PageSize, PageSize, cancellationToken), page, pages, matching, counts);
     }
+
+    /// <summary>The messages <see cref="PageAsync"/> lists for the status, every page of them in the same order, at most <paramref name="limit"/>: the Excel export.</summary>
+    public async Task<ExportRows<OutboxEntry>> ExportAsync(OutboxStatus? status, IReadOnlyList<string>? provinces, int limit, CancellationToken cancellationToken) =>
+        new(await EntriesAsync(status, provinces, 0, limit, cancellationToken), await Matching(status, provinces).CountAsync(cancellationToken));
+
+    /// <summary>The messages the official sees of one status or all (the list and its export share it).</summary>
+    private IQueryable<OutboxMessageRow> Matching(OutboxStatus? status, IReadOnlyList<string>? provinces)
+    {
+        var visible = Visible(provinces);
+        return status is null ? visible : visible.Where(o => o.Status == status);
+    }
+
+    /// <summary>Newest first: <paramref name="take"/> of them after <paramref name="skip"/>.</summary>
+    private async Task<List<OutboxEntry>> EntriesAsync(OutboxStatus? status, IReadOnlyList<string>? provinces, int skip, int take, CancellationToken cancellationToken) =>
+        [.. (await Matching(status, provinces).OrderByDescending(o => o.Id).Skip(skip).Take(take).ToListAsync(cancellationToken)).Select(Entry)];
 
     /// <summary>How many messages of each status the official sees (<paramref name="provinces"/> null: every message).</summary>
     public async Task<IReadOnlyDictionary<OutboxStatus, int>> CountsAsync(IReadOnlyList<string>? provinces, CancellationToken cancellationToken) =>

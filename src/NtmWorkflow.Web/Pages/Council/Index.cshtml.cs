@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.Council;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Excel;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Pages.Council;
@@ -13,7 +15,8 @@ namespace NtmWorkflow.Web.Pages.Council;
 /// with the dossiers waiting for the council.
 /// </summary>
 [Authorize]
-public sealed class IndexModel(CouncilService council, OrganisationService organisation, AppDbContext db) : CouncilPageModel(organisation)
+public sealed class IndexModel(CouncilService council, OrganisationService organisation, AppDbContext db, IStringLocalizer<SharedResource> text, TimeProvider clock)
+    : CouncilPageModel(organisation)
 {
     [BindProperty(SupportsGet = true)]
     public string? Province { get; set; }
@@ -40,6 +43,39 @@ public sealed class IndexModel(CouncilService council, OrganisationService organ
         MayPlan = CouncilService.IsCoordinator(Official, province);
         Candidates = MayPlan ? await council.AgendaCandidatesAsync(province, ct) : [];
         return Page();
+    }
+
+    /// <summary>Xuất Excel: the province's sessions as the list shows them.</summary>
+    public async Task<IActionResult> OnGetExcelAsync()
+    {
+        if (await ProvinceAsync() is not { } province)
+        {
+            return Forbidden();
+        }
+
+        var sessions = await council.SessionsAsync(province, HttpContext.RequestAborted);
+        var rows = new ExportRows<CouncilSessionRow>([.. sessions.Take(ExcelExport.MaxRows)], sessions.Count);
+
+        // The province's code names the file when it is one (a national administrator may type anything).
+        var stem = province.All(char.IsAsciiLetterOrDigit) ? $"phien-hop-hoi-dong-{province}" : "phien-hop-hoi-dong";
+        return ExcelExport.File(stem, clock.GetUtcNow(), text["Council_Sessions"], Columns(text), rows, text);
+    }
+
+    /// <summary>The export of the province shown.</summary>
+    public string ExcelUrl => Url.Page("/Council/Index", "Excel", new { province = Province })!;
+
+    /// <summary>The columns of the export: the list's.</summary>
+    public static IReadOnlyList<ExcelColumn<CouncilSessionRow>> Columns(IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return
+        [
+            new(text["Council_Code"], s => s.Code),
+            new(text["Council_Day"], s => s.MeetsOn),
+            new(text["Council_Venue"], s => s.Venue),
+            new(text["Council_State"], s => CouncilWords.State(s.State, text)),
+            new(text["Council_Dossiers"], s => s.Agenda.Count),
+        ];
     }
 
     /// <summary>Lập phiên họp: the day, the venue and the ticked dossiers; then the session's page.</summary>

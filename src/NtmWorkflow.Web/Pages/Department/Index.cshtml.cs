@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using System.Globalization;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.DepartmentDesk;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Excel;
 
 namespace NtmWorkflow.Web.Pages.Department;
 
@@ -12,7 +15,7 @@ namespace NtmWorkflow.Web.Pages.Department;
 /// filters; agreeing chosen rows at once, forwarding dossiers whose rows are all agreed, and raising a difficulty.
 /// </summary>
 [Authorize]
-public sealed class IndexModel(DepartmentDeskService desks, OrganisationService organisation) : PageModel
+public sealed class IndexModel(DepartmentDeskService desks, OrganisationService organisation, IStringLocalizer<SharedResource> text, TimeProvider clock) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? Unit { get; set; }
@@ -56,10 +59,47 @@ public sealed class IndexModel(DepartmentDeskService desks, OrganisationService 
             return Desks.Count == 0 ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
         }
 
-        Table = await desks.TableAsync(desk, new DeskFilter(Year, Commune, Indicator, State), HttpContext.RequestAborted);
+        Table = await desks.TableAsync(desk, Filter, HttpContext.RequestAborted);
         Difficulties = await desks.DifficultiesAsync(desk, HttpContext.RequestAborted);
         return Page();
     }
+
+    /// <summary>Xuất Excel: the rows the table shows with these filters.</summary>
+    public async Task<IActionResult> OnGetExcelAsync()
+    {
+        if (await DeskAsync() is not { } desk)
+        {
+            return Desks.Count == 0 ? StatusCode(StatusCodes.Status403Forbidden) : NotFound();
+        }
+
+        var table = await desks.TableAsync(desk, Filter, HttpContext.RequestAborted);
+        var rows = new ExportRows<DeskRow>([.. table.Rows.Take(ExcelExport.MaxRows)], table.Rows.Count);
+        return ExcelExport.File("bang-tham-dinh-so", clock.GetUtcNow(), text["Desk_Title"], Columns(text), rows, text);
+    }
+
+    /// <summary>The columns of the export: the table's, a value that is a number as a number.</summary>
+    public static IReadOnlyList<ExcelColumn<DeskRow>> Columns(IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return
+        [
+            new(text["TaskDossier"], r => r.DossierCode),
+            new(text["Inbox_Commune"], r => r.CommuneName),
+            new(text["Desk_Year"], r => r.Year),
+            new(text["Dossier_Indicator"], r => r.Number),
+            new(text["Export_IndicatorName"], r => r.IndicatorName),
+            new(text["Dossier_Value"], r => decimal.TryParse(r.Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var number) ? number : ValueText.Of(r.Value, text)),
+            new(text["Dossier_Met"], r => r.Met switch { true => text["Met"].Value, false => text["NotMet"].Value, _ => null }),
+            new(text["Export_Evidence"], r => r.Evidence),
+            new(text["Desk_State"], r => text[r.State == DeskRowState.Agreed ? "Desk_State_Agreed" : "Desk_State_Pending"].Value),
+            new(text["TaskDue"], r => r.Due),
+        ];
+    }
+
+    /// <summary>The export with the table's department and filters.</summary>
+    public string ExcelUrl => Url.Page("/Department/Index", "Excel", new { unit = Table?.Desk.Unit.ToString() ?? Unit, year = Year, commune = Commune, indicator = Indicator, state = State })!;
+
+    private DeskFilter Filter => new(Year, Commune, Indicator, State);
 
     /// <summary>Agrees the ticked rows ("task|indicator"); with <paramref name="forward"/>, forwards every dossier now fully agreed.</summary>
     public async Task<IActionResult> OnPostAgreeAsync(List<string>? rows, bool forward) =>

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Excel;
 
 namespace NtmWorkflow.Web.Pages.Admin.Settings;
 
@@ -13,7 +15,7 @@ namespace NtmWorkflow.Web.Pages.Admin.Settings;
 /// instances.
 /// </summary>
 [Authorize]
-public sealed class OutboxModel(OutboxService outbox, OrganisationService organisation) : SettingsPageModel(organisation)
+public sealed class OutboxModel(OutboxService outbox, OrganisationService organisation, IStringLocalizer<SharedResource> text, TimeProvider clock) : SettingsPageModel(organisation)
 {
     [BindProperty(SupportsGet = true)]
     public OutboxStatus? Status { get; set; }
@@ -35,6 +37,43 @@ public sealed class OutboxModel(OutboxService outbox, OrganisationService organi
         Result = await outbox.PageAsync(Status, PageNumber, Scope, HttpContext.RequestAborted);
         return Page();
     }
+
+    /// <summary>Xuất Excel: every message of the status shown, not only this page.</summary>
+    public async Task<IActionResult> OnGetExcelAsync()
+    {
+        if (!await SignedInAsync())
+        {
+            return Forbidden();
+        }
+
+        var rows = await outbox.ExportAsync(Status, Scope, ExcelExport.MaxRows, HttpContext.RequestAborted);
+        return ExcelExport.File("hop-thu-di", clock.GetUtcNow(), text["Settings_Outbox"], Columns(text), rows, text);
+    }
+
+    /// <summary>The columns of the export: what each row shows, a cell for each part.</summary>
+    public static IReadOnlyList<ExcelColumn<OutboxEntry>> Columns(IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return
+        [
+            new("#", m => m.Id),
+            new(text["Settings_OutboxState"], m => text["Settings_OutboxStatus_" + m.Status].Value),
+            new(text["Export_Attempts"], m => m.Attempts),
+            new(text["Export_CreatedAt"], m => m.CreatedAt),
+            new(text["Export_SentAt"], m => m.SentAt),
+            new(text["Export_NextAttemptAt"], m => m.Status == OutboxStatus.Pending ? m.NextAttemptAt : null),
+            new(text["Settings_Subject"], m => m.Subject ?? m.Channel),
+            new(text["Settings_Recipients"], m => string.Join(", ", m.Recipients)),
+            new(text["Export_Channel"], m => m.Channel),
+            new(text["Monitor_Element"], m => m.ElementId),
+            new(text["Monitor_Id"], m => m.InstanceId.ToString()),
+            new("Message-ID", m => m.MessageId),
+            new(text["Settings_LastError"], m => m.LastError),
+        ];
+    }
+
+    /// <summary>The export with the list's status (every page).</summary>
+    public string ExcelUrl => Url.Page("/Admin/Settings/Outbox", "Excel", new { status = Status?.ToString() })!;
 
     /// <summary>Puts a dead letter back in the queue.</summary>
     public async Task<IActionResult> OnPostResendAsync(long id)

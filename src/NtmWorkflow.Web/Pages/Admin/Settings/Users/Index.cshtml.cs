@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Localization;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Excel;
 
 namespace NtmWorkflow.Web.Pages.Admin.Settings.Users;
 
@@ -12,7 +13,8 @@ namespace NtmWorkflow.Web.Pages.Admin.Settings.Users;
 /// role, 50 a page; and a new account (user name, full name, email, initial password under the password policy).
 /// </summary>
 [Authorize]
-public sealed class IndexModel(UserAdministration administration, OrganisationService organisation, IStringLocalizer<SharedResource> text) : PeopleCriteriaPageModel(organisation)
+public sealed class IndexModel(UserAdministration administration, OrganisationService organisation, IStringLocalizer<SharedResource> text, TimeProvider clock)
+    : PeopleCriteriaPageModel(organisation)
 {
     [BindProperty(SupportsGet = true, Name = "q")]
     public string? Search { get; set; }
@@ -38,6 +40,37 @@ public sealed class IndexModel(UserAdministration administration, OrganisationSe
         Result = await administration.ListAsync(Official, Search, PageNumber, HttpContext.RequestAborted);
         return Page();
     }
+
+    /// <summary>Xuất Excel: every account the search finds, not only this page.</summary>
+    public async Task<IActionResult> OnGetExcelAsync()
+    {
+        if (!await SignedInAsync())
+        {
+            return Forbidden();
+        }
+
+        var rows = await administration.ExportAsync(Official, Search, ExcelExport.MaxRows, HttpContext.RequestAborted);
+        return ExcelExport.File("nguoi-dung", clock.GetUtcNow(), text["People_Title"], Columns(text), rows, text);
+    }
+
+    /// <summary>The columns of the export: the list's, the roles of today one a line ("role – unit (key)").</summary>
+    public static IReadOnlyList<ExcelColumn<UserRowView>> Columns(IStringLocalizer text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        string Unit(UnitInfo unit) => unit.Kind.Length == 0 ? unit.Key : $"{text["People_UnitKind_" + unit.Kind, unit.Name ?? unit.Code]} ({unit.Key})";
+        return
+        [
+            new(text["UserName"], u => u.UserName),
+            new(text["People_FullName"], u => u.FullName),
+            new(text["People_Email"], u => u.Email),
+            new(text["People_RolesToday"], u => string.Join("\n", u.Today.Select(t => $"{text["Role_" + t.Role]} – {Unit(t.Unit)}"))),
+            new(text["People_State"], u => text[u.Locked ? "People_Locked" : "People_Active"].Value),
+            new(text["Export_Digest"], u => text[u.DigestOptOut ? "Export_No" : "Export_Yes"].Value),
+        ];
+    }
+
+    /// <summary>The export with the list's search (every page).</summary>
+    public string ExcelUrl => Url.Page("/Admin/Settings/Users/Index", "Excel", new { q = string.IsNullOrWhiteSpace(Search) ? null : Search.Trim() })!;
 
     /// <summary>Tạo tài khoản: on success the new user's page, where roles are assigned.</summary>
     public async Task<IActionResult> OnPostCreateAsync(string? userName, string? fullName, string? email, string? password)

@@ -225,6 +225,16 @@ public abstract class ProgrammeDashboardTests : AppTestHost
         Assert.Contains(">T-3-4</a>", unmet, StringComparison.Ordinal);
         var late = await mai.GetStringAsync("/reports/tasks?province=01&year=2026&step=departmentReview&timeliness=Late");
         Assert.Contains("2 việc.", late, StringComparison.Ordinal);
+
+        // Each list exports what it shows: the export link carries its filters, and the file reads back the same rows.
+        var link = System.Text.RegularExpressions.Regex.Match(unmet, "id=\"export-excel\" href=\"([^\"]+)\"").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+        var dossiers = Excel.Workbook.Read(await mai.GetByteArrayAsync(link));
+        Assert.Equal("T-3-4", Assert.Single(dossiers.Rows)["Hồ sơ"]);
+        Assert.Equal("1.2, 17.8", dossiers.Rows[0]["Chỉ tiêu chưa đạt"]);
+        var linkLate = System.Text.RegularExpressions.Regex.Match(late, "id=\"export-excel\" href=\"([^\"]+)\"").Groups[1].Value.Replace("&amp;", "&", StringComparison.Ordinal);
+        var tasks = Excel.Workbook.Read(await mai.GetByteArrayAsync(linkLate));
+        Assert.Equal(2, tasks.Rows.Count);
+        Assert.All(tasks.Column("Tiến độ"), cell => Assert.Equal("Quá hạn", cell));
     }
 
     [Fact]

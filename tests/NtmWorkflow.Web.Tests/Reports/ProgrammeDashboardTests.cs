@@ -272,6 +272,47 @@ public abstract class ProgrammeDashboardTests : AppTestHost
     }
 
     [Fact]
+    public async Task Recognised_communes_are_listed_publicly_and_a_new_assessment_failing_key_criteria_is_flagged_for_revocation()
+    {
+        var anonymous = App.CreateClient();
+        var page = await anonymous.GetStringAsync("/public/recognised-communes?province=01");
+        Assert.Contains("3 xã đang được công nhận.", page, StringComparison.Ordinal);
+        Assert.Contains($"<tr data-commune=\"{_communes[1]}\"><td>Xã 1</td><td>Xã nông thôn mới nâng cao</td><td>5/QĐ-UBND</td><td>05/05/2026</td></tr>", page, StringComparison.Ordinal);
+        Assert.DoesNotContain($"data-commune=\"{_communes[3]}\"", page, StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync("/public/recognised-communes?province=99")).StatusCode);
+
+        // Xã 0 (NTM since 10/3/2026) assesses itself again: criteria 1 and 17 of three fail, 66.7 %, over the upper bound.
+        var again = Guid.NewGuid();
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var first = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == "T-0-2");
+            db.Dossiers.Add(new DossierRow
+            {
+                Id = again, Code = "T-0-8", Tier = RecognitionTier.Advanced, Year = 2026, ProvinceCode = "01", CommuneCode = first.CommuneCode, CommuneName = first.CommuneName,
+                OpenedOn = new DateOnly(2026, 1, 8), ProcessId = first.ProcessId, CriteriaSetId = first.CriteriaSetId, CriteriaSetCode = first.CriteriaSetCode,
+                Status = DossierStatus.InProgress, CreatedAt = Vn(2026, 1, 8), CreatedBy = "test", UpdatedAt = Vn(2026, 1, 8),
+            });
+            var indicators = await db.DossierIndicators.AsNoTracking().Where(i => i.DossierId == first.Id).ToListAsync();
+            db.DossierIndicators.AddRange(indicators.Select(i => new DossierIndicatorRow { DossierId = again, Number = i.Number, IndicatorId = i.IndicatorId, Met = i.Number is "2.1" or "1.1" ? true : false }));
+            await db.SaveChangesAsync();
+        }
+
+        await using var read = App.Services.CreateAsyncScope();
+        var entries = await read.ServiceProvider.GetRequiredService<ProgrammeDashboard>().RecognitionsAsync("01", CancellationToken.None);
+        var flagged = Assert.Single(entries, e => e.CommuneCode == _communes[0]);
+        Assert.Equal(["1", "17"], flagged.FailingCriteria);
+        Assert.Equal((66.7m, true), (flagged.FailingShare, flagged.TriggersMet));
+        Assert.Equal((new DateOnly(2031, 3, 10), true), (flagged.ReEvaluationDue, flagged.ReEvaluationUnverified));
+        Assert.All(entries.Where(e => e.CommuneCode != _communes[0]), e => Assert.False(e.TriggersMet));
+
+        using var mai = await SignedInAsync("admin");
+        var dashboard = await mai.GetStringAsync("/reports?province=01&year=2026");
+        Assert.Contains($"<tr id=\"follow-up-{_communes[0]}\">", dashboard, StringComparison.Ordinal);
+        Assert.Contains("Chạm ngưỡng thu hồi", dashboard, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Completing_a_task_through_the_engine_records_how_it_kept_its_deadline()
     {
         var id = await DossierSeeds.OneStepOnAsync(App.Services);

@@ -127,6 +127,8 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["GET /api/workflows/{processId}/versions/{version:int}/bpmn"] = new("/api/workflows/ntm-village/versions/1/bpmn", 401, 403, 403, 403),
 
         // The settings pages: administrators only (none of these officials administers); a POST without the page's token is refused (400).
+        ["GET /public/recognised-communes"] = new("/public/recognised-communes?province=08", 200, 200, 200, 200),
+        ["POST /public/recognised-communes"] = new("/public/recognised-communes", 400),
         ["GET /reports"] = new("/reports", 302, 403, 403, 403, Council: 403),
         ["POST /reports"] = new("/reports", 302, 400, 400, 400),
         ["GET /reports/dossiers"] = new("/reports/dossiers?level=Ntm", 302, 403, 403, 403, Council: 403),

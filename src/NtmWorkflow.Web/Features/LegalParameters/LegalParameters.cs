@@ -28,7 +28,7 @@ public sealed class LegalParameterRow
     /// <summary>The value as JSON: a number, a string, a list, or a fraction <c>{numerator, denominator, strict, base}</c>.</summary>
     public required string Value { get; set; }
 
-    /// <summary>"working days", "days", "percent", "fraction", "group", "criteria".</summary>
+    /// <summary>"working days", "days", "years", "percent", "fraction", "group", "criteria".</summary>
     public required string Unit { get; set; }
 
     /// <summary>What the number governs, in Vietnamese.</summary>

@@ -45,7 +45,18 @@ public sealed record TargetProgress(RecognitionTier Tier, int? Target, string? S
 /// </summary>
 public sealed record DossierFact(
     Guid Id, string Code, string CommuneCode, string CommuneName, RecognitionTier Tier, DossierStatus Status, DateOnly? DecisionDate, string? DecisionNumber,
-    DateTimeOffset CreatedAt, bool Latest, int? CriteriaMet, IReadOnlyList<string> Unmet, IReadOnlyList<WaitingStep> Stages, bool HighestRecognition);
+    DateTimeOffset CreatedAt, bool Latest, int? CriteriaMet, IReadOnlyList<string> Unmet, IReadOnlyList<WaitingStep> Stages, bool HighestRecognition,
+    int CriteriaAssessed = 0);
+
+/// <summary>
+/// A commune's recognition in force (its highest tier) with its decision; when it falls due for re-evaluation
+/// (<c>recognition.reEvaluationYears</c> after the decision); whether a revocation review is under way; and the
+/// criteria its latest assessment fails, with whether they meet the revocation triggers (<c>revocation.*</c>
+/// parameters, as the revocation workflow reads them; the workflow decides, this only points at the commune).
+/// </summary>
+public sealed record RecognitionEntry(
+    Guid DossierId, string CommuneCode, string CommuneName, RecognitionTier Tier, string? DecisionNumber, DateOnly? DecisionDate, DateOnly? ReEvaluationDue,
+    bool ReEvaluationUnverified, bool UnderReview, IReadOnlyList<string> FailingCriteria, decimal? FailingShare, bool TriggersMet);
 
 /// <summary>A step a dossier in progress waits at, and how long after its opening it got there (which orders the funnel).</summary>
 public sealed record WaitingStep(string ElementId, string Name, TimeSpan ReachedAfter);
@@ -89,7 +100,7 @@ public sealed record DashboardFigures(
 /// (<see cref="DossiersAsync"/>, <see cref="TasksAsync"/>) filter, so the dashboard, the report and the list behind a
 /// figure agree.
 /// </summary>
-public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
+public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock, LegalParameters.LiveLegalParameters parameters)
 {
     /// <summary>How many indicators the "most often unmet" list shows.</summary>
     public const int MostUnmetShown = 10;
@@ -236,6 +247,36 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
         return [.. chosen.Select(t => t with { UnitName = names[t.UnitKey].Name }).OrderBy(t => t.Due).ThenBy(t => t.TaskId)];
     }
 
+    /// <summary>The communes of the province recognised now, by commune name, with re-evaluation and revocation signals.</summary>
+    public async Task<IReadOnlyList<RecognitionEntry>> RecognitionsAsync(string provinceCode, CancellationToken ct)
+    {
+        var facts = await DossierFactsAsync(provinceCode, ct);
+        var variables = new Dictionary<string, System.Text.Json.Nodes.JsonNode?> { ["provinceCode"] = provinceCode };
+        var years = parameters.Find("recognition.reEvaluationYears", variables);
+        var lower = Number(parameters.Find("revocation.failingShareLower", variables)) ?? 30m;
+        var upper = Number(parameters.Find("revocation.failingShareUpper", variables)) ?? 50m;
+        var key = parameters.Find("revocation.keyCriteria", variables)?.Value is System.Text.Json.Nodes.JsonArray list
+            ? list.Select(k => k?.ToString() ?? "").ToHashSet(StringComparer.Ordinal) : [];
+        var reviewing = await (from d in CommuneDossiers(provinceCode)
+                               join i in db.WorkflowInstances.AsNoTracking() on d.RevocationInstanceId equals i.Id
+                               where i.Status == Engine.Runtime.InstanceStatus.Running
+                               select d.Id).ToListAsync(ct);
+        var latest = facts.Where(f => f.Latest).ToDictionary(f => f.CommuneCode, StringComparer.Ordinal);
+        return [.. facts.Where(f => f.HighestRecognition).OrderBy(f => f.CommuneName, StringComparer.Ordinal).Select(f =>
+        {
+            var assessed = latest.GetValueOrDefault(f.CommuneCode);
+            var failing = assessed?.Unmet.Select(CriterionOf).Distinct(StringComparer.Ordinal).OrderBy(c => c, NumberOrder.Instance).ToList() ?? [];
+            decimal? share = assessed is { CriteriaAssessed: > 0 } a ? Math.Round(100m * failing.Count / a.CriteriaAssessed, 1) : null;
+            var triggered = share is { } sh && (sh >= upper || (sh >= lower && failing.Any(key.Contains)));
+            var due = f.DecisionDate is { } day && Number(years) is { } n ? day.AddYears((int)n) : (DateOnly?)null;
+            return new RecognitionEntry(f.Id, f.CommuneCode, f.CommuneName, f.Tier, f.DecisionNumber, f.DecisionDate, due, years is { Verified: false },
+                reviewing.Contains(f.Id), failing, share, triggered);
+        })];
+    }
+
+    private static decimal? Number(Engine.Runtime.ProcessParameter? parameter) =>
+        parameter?.Value is System.Text.Json.Nodes.JsonValue value && value.TryGetValue(out decimal number) ? number : null;
+
     /// <summary>Recognised (and since perhaps revoked) by a decision dated in the year.</summary>
     private static bool IsAchieved(DossierFact fact, int year) =>
         fact.Status is DossierStatus.Recognised or DossierStatus.Revoked && fact.DecisionDate is { } day && day.Year == year;
@@ -271,7 +312,8 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock)
                 ? waiting[d.Id].GroupBy(t => t.ElementId).Select(g => new WaitingStep(g.Key, g.First().Name ?? g.Key, g.Min(t => t.Created) - d.CreatedAt)).ToList()
                 : [];
             return new DossierFact(d.Id, d.Code, d.CommuneCode, d.CommuneName, d.Tier, d.Status, d.DecisionDate, d.DecisionNumber, d.CreatedAt, latest.Contains(d.Id), met,
-                [.. own.Where(i => i.Met == false).Select(i => i.Number).Order(NumberOrder.Instance)], stages, highest.Contains(d.Id));
+                [.. own.Where(i => i.Met == false).Select(i => i.Number).Order(NumberOrder.Instance)], stages, highest.Contains(d.Id),
+                own.Select(i => CriterionOf(i.Number)).Distinct(StringComparer.Ordinal).Count());
         })];
     }
 

@@ -19,6 +19,9 @@ public sealed class IndexModel(ProgrammeDashboard dashboard, OrganisationService
 
     public bool MaySetTargets => ReportAccess.MaySetTargets(Official, Shown.Code);
 
+    /// <summary>Recognised communes due for re-evaluation by the end of the year shown, or whose latest assessment meets the revocation triggers.</summary>
+    public IReadOnlyList<RecognitionEntry> FollowUp { get; private set; } = [];
+
     /// <summary>The targets form refused, with why (shown above it, with what was typed).</summary>
     public string? TargetsRefusal { get; private set; }
 
@@ -30,6 +33,9 @@ public sealed class IndexModel(ProgrammeDashboard dashboard, OrganisationService
         }
 
         Figures = await dashboard.FiguresAsync(Shown.Code, ShownYear, HttpContext.RequestAborted);
+        var endOfYear = new DateOnly(ShownYear, 12, 31);
+        FollowUp = [.. (await dashboard.RecognitionsAsync(Shown.Code, HttpContext.RequestAborted))
+            .Where(r => r.TriggersMet || r.UnderReview || r.ReEvaluationDue <= endOfYear)];
         return Page();
     }
 

@@ -13,9 +13,11 @@ using NtmWorkflow.Web.Persistence;
 // NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
 //   [--instances N] [--persisted N] [--timers N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
-//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox]
+//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox|dashboard]
+//   [--dashboard-communes N] [--dashboard-calls N]
 var smoke = args.Contains("--smoke");
 var onlyInbox = Text("--only") == "inbox";
+var onlyDashboard = Text("--only") == "dashboard";
 // --explain [TEXT]: the plans of the inbox scenarios whose name contains TEXT (default: every first page).
 var explain = args.Contains("--explain") ? (Text("--explain") is { } e && !e.StartsWith("--", StringComparison.Ordinal) ? e : "first page") : null;
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -28,11 +30,15 @@ var postgres = Text("--postgres") ?? Environment.GetEnvironmentVariable("NTM_TES
 var inboxOpen = Option("--inbox-open", smoke ? 500 : 10_000);
 var inboxClosed = Option("--inbox-closed", smoke ? 20_000 : 1_000_000);
 var inboxCalls = Option("--inbox-calls", smoke ? 10 : 100);
+
+// The dashboard: every commune of the July 2025 set (3,321) in full, 200 at smoke size.
+var dashboardCommunes = Option("--dashboard-communes", smoke ? 200 : 3321);
+var dashboardCalls = Option("--dashboard-calls", smoke ? 10 : 100);
 var model = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "approval.bpmn"));
 
 Console.WriteLine($"NtmWorkflow benchmark ({(smoke ? "smoke size" : "full size")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
-if (!onlyInbox)
+if (!onlyInbox && !onlyDashboard)
 {
     // Warm-up: JIT and Jint, so the figures measure steady state.
     await RunAsync(new InMemoryWorkflowStore(), 20);
@@ -65,14 +71,22 @@ var sqliteFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid(
 Directory.CreateDirectory(sqliteFolder);
 try
 {
-    if (!onlyInbox)
+    if (!onlyInbox && !onlyDashboard)
     {
         var sqlite = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(sqliteFolder, "bench.db")}"));
         Report("SQLite (file, WAL)", sqlite);
         await TimerLatenessAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "timers.db")}", sqliteFolder);
     }
 
-    await InboxBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "inbox.db")}", sqliteFolder, inboxOpen, inboxClosed, inboxCalls, explain);
+    if (!onlyDashboard)
+    {
+        await InboxBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "inbox.db")}", sqliteFolder, inboxOpen, inboxClosed, inboxCalls, explain);
+    }
+
+    if (!onlyInbox)
+    {
+        await DashboardBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "dashboard.db")}", sqliteFolder, dashboardCommunes, dashboardCalls);
+    }
 }
 finally
 {
@@ -97,6 +111,12 @@ try
         return 0;
     }
 
+    if (onlyDashboard)
+    {
+        await DashboardBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), dashboardCommunes, dashboardCalls);
+        return 0;
+    }
+
     var pg = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Postgres, connection));
     Report("PostgreSQL", pg);
     if (Pgbench(connection, pgbenchSeconds) is { } tps)
@@ -116,6 +136,7 @@ try
     }
 
     await InboxBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), inboxOpen, inboxClosed, inboxCalls, explain);
+    await DashboardBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), dashboardCommunes, dashboardCalls);
 }
 finally
 {

@@ -13,6 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const entries = {
   'bpmn-viewer': 'src/viewer/index.js',
   'bpmn-modeler': 'src/modeler/index.js',
+  'charts': 'src/charts/index.js',
 };
 
 const fontLoaders = { '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.eot': 'dataurl', '.svg': 'dataurl' };

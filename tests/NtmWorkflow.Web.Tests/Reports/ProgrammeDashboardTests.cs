@@ -220,6 +220,12 @@ public abstract class ProgrammeDashboardTests : AppTestHost
         Assert.Contains("Bình quân 2,3 tiêu chí/xã (3 xã có hồ sơ tự đánh giá).", page, StringComparison.Ordinal);
         Assert.Contains("Nghị quyết thử 1/NQ-HĐND", page, StringComparison.Ordinal);
 
+        // Each chart draws the numbers of its table.
+        var communes = await QueryAsync(db => db.AdministrativeUnits.CountAsync(u => u.Level == AdministrativeLevel.Commune && u.ValidTo == null && u.Parent!.Code == "01"));
+        Assert.Matches($"id=\"chart-levels\"[^>]*&quot;values&quot;:\\[1,1,1,{communes - 3}\\]", page);
+        Assert.Matches("id=\"chart-targets\"[^>]*&quot;values&quot;:\\[7,3,0\\][^>]*&quot;values&quot;:\\[1,1,1\\]", page);
+        Assert.Contains("<script src=\"/js/charts.js?v=", page, StringComparison.Ordinal);
+
         var unmet = await mai.GetStringAsync("/reports/dossiers?province=01&year=2026&unmet=17.8");
         Assert.Contains("1 hồ sơ.", unmet, StringComparison.Ordinal);
         Assert.Contains(">T-3-4</a>", unmet, StringComparison.Ordinal);

@@ -32,6 +32,8 @@ public abstract class ReportPageModel(OrganisationService organisation, AppDbCon
 
     protected AppDbContext Db => db;
 
+    protected TimeProvider Clock => clock;
+
     protected override bool Concerns(Official official) => ReportAccess.Concerned(official);
 
     /// <summary>Signs in and settles the province; false (403) when the official reads none or not the one asked.</summary>

@@ -153,7 +153,8 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
         return new MonthlyReportRun(period, enqueued, already, none);
     }
 
-    private static Dictionary<string, object?> Model(string province, string provinceName, ReportPeriod period, string baseUrl)
+    /// <summary>What the template <c>programme-report</c> receives (also the preview's sample).</summary>
+    internal static Dictionary<string, object?> Model(string province, string provinceName, ReportPeriod period, string baseUrl)
     {
         var link = $"{baseUrl}/reports?handler=Report&province={Uri.EscapeDataString(province)}&month={period.Slug}";
         return new Dictionary<string, object?>(StringComparer.Ordinal)

@@ -51,6 +51,7 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Council.CouncilService>();
         builder.Services.AddScoped<Features.Designer.DesignerService>();
         builder.Services.AddScoped<Features.Reports.ProgrammeDashboard>();
+        builder.Services.AddScoped<Features.Reports.ProgrammeReport>();
         builder.Services.AddScoped<Features.Dossiers.DemoDossiers>();
         builder.AddWorkflows();
         return builder;

@@ -3,6 +3,7 @@ using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Validation;
 using DocumentFormat.OpenXml.Wordprocessing;
 using NtmWorkflow.Web.Features.Council;
+using NtmWorkflow.Web.Features.Documents;
 
 namespace NtmWorkflow.Web.Tests.Council;
 

@@ -4,6 +4,7 @@ using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
+using NtmWorkflow.Web.Features.Documents;
 
 namespace NtmWorkflow.Web.Features.Council;
 

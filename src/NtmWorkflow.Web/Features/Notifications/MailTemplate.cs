@@ -31,6 +31,7 @@ public static class DefaultMailTemplates
     public const string TaskOverdue = "task-overdue";
     public const string TaskEscalation = "task-escalation";
     public const string DailyDigest = Notifications.DailyDigest.TemplateKey;
+    public const string ProgrammeReport = Reports.MonthlyReportMail.TemplateKey;
 
     public static IReadOnlyList<(string Key, string Culture, string Subject, string Body)> All { get; } =
     [
@@ -109,6 +110,28 @@ public static class DefaultMailTemplates
             {% endfor %}{% endif %}
             Your tasks: {{ inboxLink }}
             To stop this mail: {{ preferencesLink }}
+            """),
+        (ProgrammeReport, "vi", "[NtmWorkflow] {% if quarterReport %}Báo cáo quý {{ quarter }}{% else %}Báo cáo tháng{% endif %} kết quả xây dựng nông thôn mới {{ period }} – {{ provinceName }}",
+            """
+            Kính gửi Văn phòng Điều phối nông thôn mới {{ provinceName }},
+
+            Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới {{ period }}{% if quarterReport %} (báo cáo quý {{ quarter }}){% endif %} đã sẵn sàng.
+            Số liệu lấy tại ngày tải báo cáo, của năm {{ year }}. Đề nghị rà soát, bổ sung mục Khó khăn, vướng mắc và gửi trước ngày 15.
+
+            Tải báo cáo (.docx): {{ docxLink }}
+            Tải bảng số liệu (.xlsx): {{ xlsxLink }}
+            Bảng điều hành: {{ dashboardLink }}
+            """),
+        (ProgrammeReport, "en", "{% if quarterReport %}Quarter report {{ quarter }}{% else %}Monthly report{% endif %} on the New Rural Development programme, {{ period }} – {{ provinceName }}",
+            """
+            To the NTM coordination office of {{ provinceName }}:
+
+            The report on the programme for {{ period }}{% if quarterReport %} (quarter report {{ quarter }}){% endif %} is ready.
+            Its figures are taken on the day it is downloaded, for the year {{ year }}. Please review it, complete the difficulties section and send it before the 15th.
+
+            Report (.docx): {{ docxLink }}
+            Figures (.xlsx): {{ xlsxLink }}
+            Dashboard: {{ dashboardLink }}
             """),
     ];
 }

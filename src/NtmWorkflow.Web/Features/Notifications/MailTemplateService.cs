@@ -100,6 +100,12 @@ public sealed class MailTemplateService(AppDbContext db, TimeProvider clock, IOp
     /// </summary>
     public Dictionary<string, object?> SampleModel(string key)
     {
+        if (key == DefaultMailTemplates.ProgrammeReport)
+        {
+            // The monthly report mail's own model: a province and the quarter's last month, so both wordings show.
+            return Reports.MonthlyReportMail.Model("08", "Tỉnh Phú Thọ", Reports.ReportPeriod.Month(2026, 9), options.Value.PublicBaseUrl.TrimEnd('/'));
+        }
+
         var (run, left, overdue, due, responsible) = key switch
         {
             DefaultMailTemplates.TaskReminder => (1, 2, 0, new DateTime(2026, 3, 18, 17, 0, 0), "xa.lan"),

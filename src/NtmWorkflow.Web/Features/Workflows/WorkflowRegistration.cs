@@ -58,6 +58,8 @@ public static class WorkflowRegistration
         services.Configure<WorkflowTimerOptions>(builder.Configuration.GetSection(WorkflowTimerOptions.SectionName));
         services.Configure<DigestOptions>(builder.Configuration.GetSection(DigestOptions.SectionName));
         services.AddScoped<DailyDigest>();
+        services.Configure<Reports.MonthlyReportOptions>(builder.Configuration.GetSection(Reports.MonthlyReportOptions.SectionName));
+        services.AddScoped<Reports.MonthlyReportMail>();
         services.AddSingleton<WorkflowWakeups>();
         services.AddScoped<OutboxService>();
         services.AddScoped<MailTemplateService>();
@@ -95,7 +97,7 @@ public static class WorkflowRegistration
     }
 
     /// <summary>
-    /// The app node's background work: the timer alarm clock and the daily digest (Quartz, in-memory), and the outbox sender.
+    /// The app node's background work: the timer alarm clock, the daily digest and the monthly report mail (Quartz, in-memory), and the outbox sender.
     /// Off when <c>Workflows:BackgroundWorkers</c> is false (tests that drive timers and mail themselves).
     /// </summary>
     public static IHostApplicationBuilder AddWorkflowBackgroundServices(this IHostApplicationBuilder builder)
@@ -108,6 +110,10 @@ public static class WorkflowRegistration
         // A malformed time stops the app here, whether or not this node runs background work.
         var digest = builder.Configuration.GetSection(DigestOptions.SectionName).Get<DigestOptions>() ?? new DigestOptions();
         var sendAt = digest.SendAtTime();
+
+        // The monthly report mail, the same way: each node on the same day and time, the dedup keys sending once.
+        var monthly = builder.Configuration.GetSection(Reports.MonthlyReportOptions.SectionName).Get<Reports.MonthlyReportOptions>() ?? new Reports.MonthlyReportOptions();
+        var (reportDay, reportAt) = monthly.Schedule();
         if (!builder.Configuration.GetValue("Workflows:BackgroundWorkers", true))
         {
             return builder;
@@ -120,6 +126,11 @@ public static class WorkflowRegistration
             if (digest.Enabled)
             {
                 DailyDigestJob.Schedule(quartz, sendAt);
+            }
+
+            if (monthly.Enabled)
+            {
+                Reports.MonthlyReportJob.Schedule(quartz, reportDay, reportAt);
             }
         });
         builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NtmWorkflow.Engine.Calendar;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Notifications;
+using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Persistence;
+using Quartz;
+
+namespace NtmWorkflow.Web.Features.Reports;
+
+/// <summary>Section <c>Reports:Monthly</c>: whether and when the monthly report is mailed to the coordination offices.</summary>
+public sealed class MonthlyReportOptions
+{
+    public const string SectionName = "Reports:Monthly";
+
+    /// <summary>False: no Quartz trigger (the report can still be downloaded from the dashboard).</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The day of the month the previous month's report is mailed: 1 to 14, so it goes out before the 15th.</summary>
+    public int SendOnDay { get; set; } = 10;
+
+    /// <summary>Local time in Vietnam at which each node's job runs on that day, as HH:mm.</summary>
+    public string SendAt { get; set; } = "07:30";
+
+    /// <summary>The day and time; throws a readable error when the day is not 1–14 or the time not HH:mm.</summary>
+    public (int Day, TimeOnly At) Schedule()
+    {
+        if (SendOnDay is < 1 or > 14)
+        {
+            throw new OptionsValidationException(SectionName, typeof(MonthlyReportOptions),
+                [$"{SectionName}:SendOnDay must be a day from 1 to 14 (the report is due before the 15th), not {SendOnDay}."]);
+        }
+
+        return TimeOnly.TryParseExact(SendAt?.Trim(), "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out var time)
+            ? (SendOnDay, time)
+            : throw new OptionsValidationException(SectionName, typeof(MonthlyReportOptions), [$"{SectionName}:SendAt must be a time as HH:mm (e.g. 07:30), not '{SendAt}'."]);
+    }
+}
+
+/// <summary>What one run of the monthly report mail did.</summary>
+/// <param name="Period">The month reported on.</param>
+/// <param name="Enqueued">Provinces whose mail this run put in the outbox.</param>
+/// <param name="AlreadyEnqueued">Provinces whose mail of the month was already there (an earlier run, another node).</param>
+/// <param name="NoRecipients">Provinces with a coordination office none of whose officials has a mail address.</param>
+public sealed record MonthlyReportRun(ReportPeriod Period, int Enqueued, int AlreadyEnqueued, int NoRecipients);
+
+/// <summary>
+/// The monthly report mail: for each province with a coordination office, one mail to the office's officials in
+/// force (with a mail address, not locked) saying the previous month's report is ready, and that it is the quarter's
+/// report in March, June, September and December. The outbox carries no attachments, so the mail links to the
+/// report's downloads (.docx, .xlsx), which make it from the figures of the day it is opened. The dedup key
+/// <c>report/{province}/{yyyy-MM}</c> is unique: reruns and other nodes add nothing.
+/// </summary>
+public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, IOptions<NotificationOptions> options, ILogger<MonthlyReportMail> logger)
+{
+    public const string TemplateKey = "programme-report";
+    public const string ElementId = "monthly-report";
+
+    /// <summary>The dedup key of a province's report of a month.</summary>
+    public static string DedupKey(string provinceCode, ReportPeriod period)
+    {
+        ArgumentNullException.ThrowIfNull(period);
+        return $"report/{provinceCode}/{period.To.ToString("yyyy-MM", CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>Puts the report of the month before <paramref name="now"/>'s (in Vietnam) in the outbox for every province with a coordination office.</summary>
+    public async Task<MonthlyReportRun> RunAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var day = now.VietnamDate();
+        var period = ReportPeriod.MonthBefore(day);
+        var assignments = await db.RoleAssignments.AsNoTracking()
+            .Where(a => a.Role == Roles.CoordinationOffice && a.ValidFrom <= day && (a.ValidTo == null || a.ValidTo >= day))
+            .Select(a => new { a.UserId, a.UnitKey }).ToListAsync(ct);
+        var offices = assignments
+            .Select(a => (a.UserId, Ok: UnitKey.TryParse(a.UnitKey, out var unit), Unit: unit))
+            .Where(a => a.Ok && a.Unit.Kind == UnitKey.CoordinationOffice && a.Unit.ProvinceCode is not null)
+            .GroupBy(a => a.Unit.ProvinceCode!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(a => a.UserId).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
+        var userIds = offices.Values.SelectMany(u => u).ToList();
+        var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id) && u.Email != null && u.Email != "")
+            .Select(u => new { u.Id, u.Email, u.LockoutEnd }).ToListAsync(ct);
+        var codes = offices.Keys.ToList();
+        var names = await db.AdministrativeUnits.AsNoTracking()
+            .Where(u => u.Level == AdministrativeUnits.AdministrativeLevel.Province && u.ValidTo == null && codes.Contains(u.Code))
+            .ToDictionaryAsync(u => u.Code, u => u.Name, StringComparer.Ordinal, ct);
+        var templates = await db.MailTemplates.AsNoTracking().Where(t => t.Key == TemplateKey).ToListAsync(ct);
+        if (templates.Count == 0)
+        {
+            templates = [.. DefaultMailTemplates.All.Where(t => t.Key == TemplateKey).Select(t => new MailTemplateRow { Key = t.Key, Culture = t.Culture, Subject = t.Subject, Body = t.Body })];
+        }
+
+        templates = [.. templates.OrderBy(t => t.Culture switch { "vi" => 0, "en" => 1, _ => 2 }).ThenBy(t => t.Culture, StringComparer.Ordinal)];
+        var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
+
+        int enqueued = 0, already = 0, none = 0;
+        foreach (var (province, members) in offices.OrderBy(o => o.Key, StringComparer.Ordinal))
+        {
+            var to = users.Where(u => members.Contains(u.Id) && !(u.LockoutEnd is { } locked && locked > now)).Select(u => u.Email!)
+                .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
+            if (to.Count == 0)
+            {
+                none++;
+                continue;
+            }
+
+            var key = DedupKey(province, period);
+            if (await db.OutboxMessages.AsNoTracking().AnyAsync(o => o.DedupKey == key, ct))
+            {
+                already++;
+                continue;
+            }
+
+            var model = Model(province, names.GetValueOrDefault(province) ?? province, period, baseUrl);
+            var parts = templates.Select(t => (Subject: EmailNotificationHandler.Render(t.Subject, $"template {t.Key}/{t.Culture} subject", model),
+                Body: EmailNotificationHandler.Render(t.Body, $"template {t.Key}/{t.Culture} body", model))).ToList();
+            var payload = new EmailPayload(to, parts[0].Subject, string.Join("\n\n———\n\n", parts.Select(p => p.Body)).Trim(), []);
+            db.OutboxMessages.Add(new OutboxMessageRow
+            {
+                DedupKey = key, Channel = EmailNotificationHandler.EmailChannel, Payload = JsonSerializer.Serialize(payload, EmailPayload.Json),
+                InstanceId = Guid.Empty, ElementId = ElementId, MessageId = MessageIds.FromDedupKey(key, options.Value.MessageIdDomain),
+                Status = OutboxStatus.Pending, CreatedAt = now, NextAttemptAt = now,
+            });
+            try
+            {
+                // One row per save: another node writing the same key fails this row alone.
+                await db.SaveChangesAsync(ct);
+                enqueued++;
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear();
+                if (!await db.OutboxMessages.AsNoTracking().AnyAsync(o => o.DedupKey == key, ct))
+                {
+                    throw;
+                }
+
+                already++;
+            }
+
+            db.ChangeTracker.Clear();
+        }
+
+        if (enqueued > 0)
+        {
+            wakeups.OutboxWritten();
+        }
+
+        logger.LogInformation("Monthly report of {Period}: {Enqueued} enqueued, {Already} already enqueued, {None} offices without a mail address",
+            period.Slug, enqueued, already, none);
+        return new MonthlyReportRun(period, enqueued, already, none);
+    }
+
+    /// <summary>What the template <c>programme-report</c> receives (also the preview's sample).</summary>
+    internal static Dictionary<string, object?> Model(string province, string provinceName, ReportPeriod period, string baseUrl)
+    {
+        var link = $"{baseUrl}/reports?handler=Report&province={Uri.EscapeDataString(province)}&month={period.Slug}";
+        return new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["provinceCode"] = province,
+            ["provinceName"] = provinceName,
+            ["period"] = period.Text,
+            ["month"] = period.Slug,
+            ["year"] = period.To.Year,
+            ["quarterReport"] = period.IsQuarterReport,
+            ["quarter"] = period.QuarterText["quý ".Length..],
+            ["docxLink"] = link + "&format=docx",
+            ["xlsxLink"] = link + "&format=xlsx",
+            ["dashboardLink"] = $"{baseUrl}/reports?province={Uri.EscapeDataString(province)}&year={period.To.Year.ToString(CultureInfo.InvariantCulture)}",
+        };
+    }
+}
+
+/// <summary>
+/// The Quartz job each node runs on <see cref="MonthlyReportOptions.SendOnDay"/> at <see cref="MonthlyReportOptions.SendAt"/>
+/// in Vietnam: it only enqueues (see <see cref="MonthlyReportMail"/>); the dedup keys make the nodes' runs send once.
+/// </summary>
+[DisallowConcurrentExecution]
+public sealed class MonthlyReportJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MonthlyReportJob> logger) : IJob
+{
+    public static readonly JobKey Key = new("monthly-report", "ntm");
+    public static readonly TriggerKey Trigger = new("monthly-report", "ntm");
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<MonthlyReportMail>().RunAsync(clock.GetUtcNow(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Nothing is lost: the report stays downloadable from the dashboard.
+            logger.LogError(e, "The monthly report mail failed");
+        }
+    }
+
+    /// <summary>Quartz's cron expression for <paramref name="day"/> of every month at <paramref name="at"/>: "0 30 7 10 * ?".</summary>
+    public static string Cron(int day, TimeOnly at) => string.Create(CultureInfo.InvariantCulture, $"0 {at.Minute} {at.Hour} {day} * ?");
+
+    public static void Schedule(IQuartzBuilder quartz, int day, TimeOnly at)
+    {
+        ArgumentNullException.ThrowIfNull(quartz);
+        quartz.ScheduleJob<MonthlyReportJob>(
+            trigger => trigger.WithIdentity(Trigger).WithCronSchedule(Cron(day, at), cron => cron.InTimeZone(DailyDigestJob.VietnamZone())),
+            job => job.WithIdentity(Key));
+    }
+}

@@ -4,7 +4,9 @@ using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Criteria;
+using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Reports;
+using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Tests.Reports;
 

@@ -178,6 +178,7 @@ public sealed class EfWorkflowStore(
             crashPoints?.Reached("timer-fired-before-commit");
         }
 
+        var completing = db.ChangeTracker.Entries<Features.Reports.CompletedTaskRow>().Where(e => e.State == EntityState.Added).Select(e => e.Entity.TaskId).ToList();
         try
         {
             // One SaveChanges: one transaction, the statements batched.
@@ -191,6 +192,18 @@ public sealed class EfWorkflowStore(
         {
             // A new instance whose id exists, or a thrown message another instance took first.
             throw new WorkflowConcurrencyException(instance.Id);
+        }
+        catch (DbUpdateException) when (completing.Count > 0)
+        {
+            // A task is completed once: when another save completed it first, its CompletedTasks row can fail the
+            // unique key before the instance's revision check runs. That is the same lost race, not an error.
+            db.ChangeTracker.Clear();
+            if (await db.CompletedTasks.AsNoTracking().AnyAsync(c => completing.Contains(c.TaskId), cancellationToken))
+            {
+                throw new WorkflowConcurrencyException(instance.Id);
+            }
+
+            throw;
         }
 
         if (firesTimer)

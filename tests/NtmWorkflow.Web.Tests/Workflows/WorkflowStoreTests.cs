@@ -40,6 +40,31 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         return (engine, store, clock, calls);
     }
 
+    [Fact]
+    public async Task A_completion_whose_task_another_save_already_recorded_is_a_conflict_not_an_error()
+    {
+        var (engine, _, _, _) = CreateEngine();
+        var instance = await engine.StartAsync("approval");
+        var task = Assert.Single(await engine.ListTasksAsync(instance.Id));
+
+        // As if another node's completion had committed its row first (its unique key can fail before the revision check).
+        var services = new ServiceCollection();
+        database.AddTo(services);
+        await using (var provider = services.BuildServiceProvider())
+        await using (var scope = provider.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Persistence.AppDbContext>();
+            db.CompletedTasks.Add(new NtmWorkflow.Web.Features.Reports.CompletedTaskRow
+            {
+                TaskId = task.Id, InstanceId = instance.Id, ProcessId = "approval", ElementId = task.ElementId, Created = Start, Completed = Start,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        await Assert.ThrowsAsync<WorkflowConcurrencyException>(() => engine.CompleteTaskAsync(task.Id, actor: "late"));
+        Assert.Single(await engine.ListTasksAsync(instance.Id));
+    }
+
     private const string Approval = """
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
           <bpmn:message id="m" name="boSung"/><bpmn:signal id="s" name="huy"/>

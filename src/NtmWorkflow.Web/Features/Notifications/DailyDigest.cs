@@ -137,13 +137,7 @@ public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine e
         var prefix = DayPrefix(day);
         var done = (await db.OutboxMessages.AsNoTracking().Where(o => o.DedupKey.StartsWith(prefix)).Select(o => o.DedupKey).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
-        var templates = await db.MailTemplates.AsNoTracking().Where(t => t.Key == TemplateKey).ToListAsync(ct);
-        if (templates.Count == 0)
-        {
-            templates = [.. DefaultMailTemplates.All.Where(t => t.Key == TemplateKey).Select(t => new MailTemplateRow { Key = t.Key, Culture = t.Culture, Subject = t.Subject, Body = t.Body })];
-        }
-
-        templates = [.. templates.OrderBy(t => t.Culture switch { "vi" => 0, "en" => 1, _ => 2 }).ThenBy(t => t.Culture, StringComparer.Ordinal)];
+        var templates = await ScheduledMail.TemplatesAsync(db, TemplateKey, ct);
 
         int enqueued = 0, already = 0, nothing = 0, optedOut = 0;
         foreach (var user in users.OrderBy(u => u.UserName, StringComparer.Ordinal))
@@ -176,33 +170,15 @@ public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine e
             }
 
             var model = Model(calendar, user.UserName!, user.FullName, day, now, mine, national, baseUrl);
-            var parts = templates.Select(t => (Subject: EmailNotificationHandler.Render(t.Subject, $"template {t.Key}/{t.Culture} subject", model),
-                Body: EmailNotificationHandler.Render(t.Body, $"template {t.Key}/{t.Culture} body", model))).ToList();
-            var payload = new EmailPayload([user.Email!], parts[0].Subject, string.Join("\n\n———\n\n", parts.Select(p => p.Body)).Trim(), [.. mine.Select(i => i.TaskId)]);
-            db.OutboxMessages.Add(new OutboxMessageRow
+            var payload = ScheduledMail.Payload(templates, model, [user.Email!], [.. mine.Select(i => i.TaskId)]);
+            if (await ScheduledMail.EnqueueOnceAsync(db, key, payload, ElementId, options.Value.MessageIdDomain, now, ct))
             {
-                DedupKey = key, Channel = EmailNotificationHandler.EmailChannel, Payload = JsonSerializer.Serialize(payload, EmailPayload.Json),
-                InstanceId = Guid.Empty, ElementId = ElementId, MessageId = MessageIds.FromDedupKey(key, options.Value.MessageIdDomain),
-                Status = OutboxStatus.Pending, CreatedAt = now, NextAttemptAt = now,
-            });
-            try
-            {
-                // One row per save: another node writing the same key fails this row alone.
-                await db.SaveChangesAsync(ct);
                 enqueued++;
             }
-            catch (DbUpdateException)
+            else
             {
-                db.ChangeTracker.Clear();
-                if (!await db.OutboxMessages.AsNoTracking().AnyAsync(o => o.DedupKey == key, ct))
-                {
-                    throw;
-                }
-
                 already++;
             }
-
-            db.ChangeTracker.Clear();
         }
 
         if (enqueued > 0)

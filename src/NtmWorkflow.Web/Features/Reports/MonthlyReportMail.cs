@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NtmWorkflow.Engine.Calendar;
@@ -86,13 +85,7 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
         var names = await db.AdministrativeUnits.AsNoTracking()
             .Where(u => u.Level == AdministrativeUnits.AdministrativeLevel.Province && u.ValidTo == null && codes.Contains(u.Code))
             .ToDictionaryAsync(u => u.Code, u => u.Name, StringComparer.Ordinal, ct);
-        var templates = await db.MailTemplates.AsNoTracking().Where(t => t.Key == TemplateKey).ToListAsync(ct);
-        if (templates.Count == 0)
-        {
-            templates = [.. DefaultMailTemplates.All.Where(t => t.Key == TemplateKey).Select(t => new MailTemplateRow { Key = t.Key, Culture = t.Culture, Subject = t.Subject, Body = t.Body })];
-        }
-
-        templates = [.. templates.OrderBy(t => t.Culture switch { "vi" => 0, "en" => 1, _ => 2 }).ThenBy(t => t.Culture, StringComparer.Ordinal)];
+        var templates = await ScheduledMail.TemplatesAsync(db, TemplateKey, ct);
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
 
         int enqueued = 0, already = 0, none = 0;
@@ -114,33 +107,15 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
             }
 
             var model = Model(province, names.GetValueOrDefault(province) ?? province, period, baseUrl);
-            var parts = templates.Select(t => (Subject: EmailNotificationHandler.Render(t.Subject, $"template {t.Key}/{t.Culture} subject", model),
-                Body: EmailNotificationHandler.Render(t.Body, $"template {t.Key}/{t.Culture} body", model))).ToList();
-            var payload = new EmailPayload(to, parts[0].Subject, string.Join("\n\n———\n\n", parts.Select(p => p.Body)).Trim(), []);
-            db.OutboxMessages.Add(new OutboxMessageRow
+            var payload = ScheduledMail.Payload(templates, model, to, []);
+            if (await ScheduledMail.EnqueueOnceAsync(db, key, payload, ElementId, options.Value.MessageIdDomain, now, ct))
             {
-                DedupKey = key, Channel = EmailNotificationHandler.EmailChannel, Payload = JsonSerializer.Serialize(payload, EmailPayload.Json),
-                InstanceId = Guid.Empty, ElementId = ElementId, MessageId = MessageIds.FromDedupKey(key, options.Value.MessageIdDomain),
-                Status = OutboxStatus.Pending, CreatedAt = now, NextAttemptAt = now,
-            });
-            try
-            {
-                // One row per save: another node writing the same key fails this row alone.
-                await db.SaveChangesAsync(ct);
                 enqueued++;
             }
-            catch (DbUpdateException)
+            else
             {
-                db.ChangeTracker.Clear();
-                if (!await db.OutboxMessages.AsNoTracking().AnyAsync(o => o.DedupKey == key, ct))
-                {
-                    throw;
-                }
-
                 already++;
             }
-
-            db.ChangeTracker.Clear();
         }
 
         if (enqueued > 0)

@@ -30,7 +30,7 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
     public static async Task<PostgresTestDatabase> CreateAsync()
     {
         var template = await EnsureTemplateAsync();
-        var name = "ntm_test_" + Guid.NewGuid().ToString("N")[..16];
+        var name = $"ntm_test_{Stamp(DateTime.UtcNow)}_{Guid.NewGuid().ToString("N")[..16]}";
         await using (var admin = await OpenAdminAsync())
         {
             await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"");
@@ -60,19 +60,24 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
             }
 
             // One template per build of the web assembly; the lock keeps two test processes from racing.
-            var name = "ntm_tpl_" + typeof(AppDbContext).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..16];
+            var build = typeof(AppDbContext).Assembly.ManifestModule.ModuleVersionId.ToString("N")[..16];
             await using var admin = await OpenAdminAsync();
             await ExecuteAsync(admin, $"SELECT pg_advisory_lock({TemplateLockKey})");
+            string name;
             try
             {
                 var existing = await ListDatabasesAsync(admin, "ntm_tpl_%");
-                if (!existing.Contains(name))
+                name = existing.FirstOrDefault(n => n.EndsWith("_" + build, StringComparison.Ordinal)) ?? "";
+                if (name.Length == 0)
                 {
-                    foreach (var stale in existing.Concat(await ListDatabasesAsync(admin, "ntm_test_%")))
+                    // Another build's databases are left alone while it may still be running (two checkouts
+                    // testing at once); only those older than a test run can last are dropped.
+                    foreach (var stale in existing.Concat(await ListDatabasesAsync(admin, "ntm_test_%")).Where(IsStale))
                     {
                         await PostgresDrop.DropDatabaseAsync(admin, stale);
                     }
 
+                    name = $"ntm_tpl_{Stamp(DateTime.UtcNow)}_{build}";
                     await ExecuteAsync(admin, $"CREATE DATABASE \"{name}\"");
                     await PrepareTemplateAsync(With(name));
                 }
@@ -102,6 +107,18 @@ public sealed class PostgresTestDatabase : IAsyncDisposable
 
         // CREATE DATABASE … TEMPLATE refuses while anyone is connected to the template.
         NpgsqlConnection.ClearAllPools();
+    }
+
+    private static string Stamp(DateTime utc) => utc.ToString("yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Made more than six hours ago, or named before names carried their time.</summary>
+    private static bool IsStale(string database)
+    {
+        var parts = database.Split('_');
+        return parts.Length != 4
+            || !DateTime.TryParseExact(parts[2], "yyMMddHHmm", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var made)
+            || DateTime.UtcNow - made > TimeSpan.FromHours(6);
     }
 
     private static string With(string database) => new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = database, Pooling = true }.ConnectionString;

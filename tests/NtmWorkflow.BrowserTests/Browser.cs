@@ -19,7 +19,8 @@ public sealed class Browser : IDisposable
 
     private readonly ChromeDriver _driver;
 
-    public Browser()
+    /// <param name="downloads">The folder files the pages offer are saved in, without asking.</param>
+    public Browser(string downloads)
     {
         var chromium = Environment.GetEnvironmentVariable("NTM_CHROMIUM") ?? "/usr/bin/chromium";
         var driverPath = Environment.GetEnvironmentVariable("NTM_CHROMEDRIVER") ?? "/usr/bin/chromedriver";
@@ -34,11 +35,37 @@ public sealed class Browser : IDisposable
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = chromium };
         options.AddArguments(ChromiumArguments);
+        Directory.CreateDirectory(downloads);
+        options.AddUserProfilePreference("download.default_directory", downloads);
+        options.AddUserProfilePreference("download.prompt_for_download", false);
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        _driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object?> { ["behavior"] = "allow", ["downloadPath"] = downloads });
+        Downloads = downloads;
         _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
     }
 
     public IWebDriver Driver => _driver;
+
+    /// <summary>Where downloads land.</summary>
+    public string Downloads { get; }
+
+    /// <summary>Waits (up to 30 s) for a finished download whose name ends with <paramref name="extension"/>, and reads it.</summary>
+    public byte[] Downloaded(string extension)
+    {
+        for (var attempt = 0; attempt < 150; attempt++)
+        {
+            // Chromium writes into NAME.crdownload and renames it when the file is whole.
+            var file = Directory.EnumerateFiles(Downloads).FirstOrDefault(f => f.EndsWith(extension, StringComparison.OrdinalIgnoreCase));
+            if (file is not null)
+            {
+                return File.ReadAllBytes(file);
+            }
+
+            Thread.Sleep(200);
+        }
+
+        throw new InvalidOperationException($"No {extension} file was downloaded into {Downloads}: {string.Join(", ", Directory.EnumerateFiles(Downloads).Select(Path.GetFileName))}");
+    }
 
     public void GoTo(Uri address) => _driver.Navigate().GoToUrl(address);
 

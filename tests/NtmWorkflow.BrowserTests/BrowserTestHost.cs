@@ -30,7 +30,7 @@ public abstract class BrowserTestHost : IAsyncLifetime
         _app = new NtmWorkflowAppFactory(_data, settings, useKestrel: true);
         _ = _app.ServerAddress;
         await SeedAsync();
-        _browser = new Browser();
+        _browser = new Browser(Path.Combine(_data.Path, "downloads"));
     }
 
     /// <summary>Settings a test class adds to the app's.</summary>

@@ -61,7 +61,7 @@ public sealed class SmokeTests : IDisposable
             Assert.Contains("Xét, công nhận xã đạt chuẩn nông thôn mới", home, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(_data.Path, "ntmworkflow.db")));
 
-            using var browser = new Browser();
+            using var browser = new Browser(Path.Combine(_data.Path, "downloads"));
             browser.GoTo(baseAddress);
             Assert.Equal("NtmWorkflow", browser.Find("#product-name").Text);
             Assert.Equal("Đăng nhập", browser.Find("#home-sign-in").Text);

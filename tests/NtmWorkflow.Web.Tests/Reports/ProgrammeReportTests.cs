@@ -9,6 +9,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MiniExcelLibs;
 using NtmWorkflow.Engine.Calendar;
+using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
 using NtmWorkflow.Web.Features.Notifications;

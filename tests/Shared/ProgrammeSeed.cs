@@ -9,7 +9,7 @@ using NtmWorkflow.Web.Features.Reports;
 using NtmWorkflow.Web.Features.Workflows.Store;
 using NtmWorkflow.Web.Persistence;
 
-namespace NtmWorkflow.Web.Tests.Reports;
+namespace NtmWorkflow.Testing;
 
 /// <summary>
 /// A province whose figures are known (Hà Nội, 01, year 2026): six communes, seven dossiers (one cancelled),

@@ -14,9 +14,18 @@ namespace NtmWorkflow.Engine.Expressions;
 internal sealed class ExpressionException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>Limits on one evaluation, so a bad expression cannot stall or exhaust the engine.</summary>
-internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int MaxRecursion, long MaxMemoryBytes)
+/// <remarks>
+/// Jint checks time, statements and memory between statements, so one built-in call could still allocate without
+/// bound (<c>'x'.repeat(1e9)</c>, a join or JSON of one big string referenced many times): arrays are capped by
+/// Jint, strings from the built-ins that multiply text by the sandbox's prelude, and a value leaving the sandbox by
+/// <see cref="MaxValueLength"/> (which also stops a value that refers to itself).
+/// </remarks>
+internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int MaxRecursion, long MaxMemoryBytes, int MaxArrayLength = 100_000, int MaxValueLength = 1_000_000)
 {
     public static ExpressionLimits Default { get; } = new(TimeSpan.FromSeconds(2), 100_000, 64, 16 * 1024 * 1024);
+
+    /// <summary>How deep a value leaving the sandbox may nest.</summary>
+    public const int MaxValueDepth = 64;
 }
 
 /// <summary>
@@ -40,6 +49,42 @@ internal sealed class ExpressionEvaluator(
 
     private static readonly TimeZoneInfo Vietnam = TimeZoneInfo.CreateCustomTimeZone("Asia/Ho_Chi_Minh (fixed +07:00)", VietnamTime.Offset, "Vietnam", "Vietnam");
     private readonly ExpressionLimits _limits = limits ?? ExpressionLimits.Default;
+
+    /// <summary>Runs first in every sandbox: the built-ins that multiply text refuse a result longer than the limit.</summary>
+    private Prepared<Acornima.Ast.Script>? _prelude;
+
+    private const string PreludeSource = """
+        function now() { return new Date(); }
+        (function (max) {
+            function guard(owner, name, length) {
+                var original = owner[name];
+                Object.defineProperty(owner, name, { writable: true, configurable: true, value: function () {
+                    if (length.apply(this, arguments) > max) { throw new RangeError(name + ' would give more than ' + max + ' characters'); }
+                    return original.apply(this, arguments);
+                } });
+            }
+            function size(v) { return v === undefined || v === null ? 0 : typeof v === 'string' ? v.length : 24; }
+            guard(String.prototype, 'repeat', function (n) { return String(this).length * Number(n); });
+            guard(String.prototype, 'padStart', function (n) { return Number(n); });
+            guard(String.prototype, 'padEnd', function (n) { return Number(n); });
+            guard(Array.prototype, 'join', function (separator) {
+                var between = separator === undefined ? 1 : String(separator).length, total = 0;
+                for (var i = 0; i < this.length && total <= max; i++) { total += size(this[i]) + (i > 0 ? between : 0); }
+                return total;
+            });
+            var stringify = JSON.stringify;
+            Object.defineProperty(JSON, 'stringify', { writable: true, configurable: true, value: function (value, replacer, space) {
+                var total = 0, listed = Array.isArray(replacer) ? replacer.map(String) : null, own = typeof replacer === 'function' ? replacer : null;
+                return stringify(value, function (key, v) {
+                    if (listed !== null && key !== '' && !Array.isArray(this) && listed.indexOf(key) < 0) { return undefined; }
+                    var out = own === null ? v : own.call(this, key, v);
+                    total += key.length + size(out) + (space ? 32 : 8);
+                    if (total > max) { throw new RangeError('JSON.stringify would give more than ' + max + ' characters'); }
+                    return out;
+                }, space);
+            } });
+        })
+        """;
 
     /// <summary>
     /// Evaluates a text that may hold expressions; a text without any is returned as a string. The names of
@@ -71,13 +116,13 @@ internal sealed class ExpressionEvaluator(
         var engine = CreateEngine(variables, null, unverified);
         if (segments is [{ IsCode: true } only])
         {
-            return ToJson(Run(engine, "(" + only.Text + "\n)", only.Text));
+            return ToJson(_limits, Run(engine, "(" + only.Text + "\n)", only.Text));
         }
 
         var builder = new System.Text.StringBuilder();
         foreach (var segment in segments)
         {
-            builder.Append(segment.IsCode ? ToText(ToJson(Run(engine, "(" + segment.Text + "\n)", segment.Text))) : segment.Text);
+            builder.Append(segment.IsCode ? ToText(ToJson(_limits, Run(engine, "(" + segment.Text + "\n)", segment.Text))) : segment.Text);
         }
 
         return JsonValue.Create(builder.ToString());
@@ -105,7 +150,7 @@ internal sealed class ExpressionEvaluator(
     {
         var set = new Dictionary<string, JsonNode?>(StringComparer.Ordinal);
         var engine = CreateEngine(variables, set, null);
-        var result = ToJson(Run(engine, script, "the script"));
+        var result = ToJson(_limits, Run(engine, script, "the script"));
         return (result, set);
     }
 
@@ -141,6 +186,8 @@ internal sealed class ExpressionEvaluator(
             options.MaxStatements(_limits.MaxStatements);
             options.LimitRecursion(_limits.MaxRecursion);
             options.LimitMemory(_limits.MaxMemoryBytes);
+            options.Constraints.MaxArraySize = (uint)_limits.MaxArrayLength;
+            options.Constraints.RegexTimeout = _limits.Timeout;
         });
 
         var parser = new JsonParser(engine);
@@ -149,7 +196,8 @@ internal sealed class ExpressionEvaluator(
             engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
         }
 
-        engine.Execute("function now() { return new Date(); }");
+        _prelude ??= Jint.Engine.PrepareScript(PreludeSource + "(" + _limits.MaxValueLength.ToString(CultureInfo.InvariantCulture) + ");");
+        engine.Execute(_prelude.Value);
         engine.SetValue("addWorkingDays", new Func<JsValue, JsValue, JsValue>((t, n) =>
             engine.Construct("Date", calendar.AddWorkingDays(ToInstant(t, "addWorkingDays"), ToWholeNumber(n, "addWorkingDays", -100_000, 100_000)).ToUnixTimeMilliseconds())));
         engine.SetValue("workingDaysBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
@@ -189,7 +237,7 @@ internal sealed class ExpressionEvaluator(
         if (scriptVariables is not null)
         {
             var execution = new JsObject(engine);
-            execution.Set("setVariable", JsValue.FromObject(engine, new Action<string, JsValue>((name, value) => scriptVariables[name] = ToJson(value))));
+            execution.Set("setVariable", JsValue.FromObject(engine, new Action<string, JsValue>((name, value) => scriptVariables[name] = ToJson(_limits, value))));
             execution.Set("getVariable", JsValue.FromObject(engine, new Func<string, JsValue>(name =>
                 scriptVariables.TryGetValue(name, out var set) ? ToJs(parser, set)
                 : variables.TryGetValue(name, out var known) ? ToJs(parser, known) : JsValue.Undefined)));
@@ -242,30 +290,59 @@ internal sealed class ExpressionEvaluator(
             : throw new ExpressionException($"{function} needs a whole number from {min} to {max}, not {value}");
 
     /// <summary>A JavaScript value as JSON; dates become ISO 8601 strings in Vietnam time.</summary>
-    public static JsonNode? ToJson(JsValue value)
+    public static JsonNode? ToJson(JsValue value) => ToJson(ExpressionLimits.Default, value);
+
+    /// <summary>A value leaving the sandbox, within the limits: a self-referring or huge value is refused, not followed.</summary>
+    private static JsonNode? ToJson(ExpressionLimits limits, JsValue value)
+    {
+        var budget = limits.MaxValueLength;
+        return Convert(value, 0);
+
+        JsonNode? Convert(JsValue value, int depth)
+        {
+            if (depth > ExpressionLimits.MaxValueDepth)
+            {
+                throw new ExpressionException($"an expression gave a value nested more than {ExpressionLimits.MaxValueDepth} levels deep (or one that refers to itself)");
+            }
+
+            if ((budget -= value.IsString() ? value.AsString().Length + 2 : 8) < 0)
+            {
+                throw new ExpressionException($"an expression gave a value longer than {limits.MaxValueLength} characters");
+            }
+
+            switch (value)
+            {
+                case JsArray array:
+                    var list = new JsonArray();
+                    for (uint i = 0; i < array.Length; i++)
+                    {
+                        list.Add(Convert(array.Get(i), depth + 1));
+                    }
+
+                    return list;
+                case ObjectInstance obj when value.IsObject() && value is not JsDate && value is not Jint.Native.Function.Function && !value.IsString() && !value.IsNumber() && !value.IsBoolean():
+                    var json = new JsonObject();
+                    foreach (var key in obj.GetOwnPropertyKeys(Types.String))
+                    {
+                        budget -= key.AsString().Length;
+                        json[key.AsString()] = Convert(obj.Get(key), depth + 1);
+                    }
+
+                    return json;
+                default:
+                    return ToJsonValue(value);
+            }
+        }
+    }
+
+    private static JsonValue? ToJsonValue(JsValue value)
     {
         switch (value)
         {
             case JsDate date:
                 return JsonValue.Create(VietnamTime.Format(new DateTimeOffset(date.ToDateTime(), TimeSpan.Zero)));
-            case JsArray array:
-                var list = new JsonArray();
-                for (uint i = 0; i < array.Length; i++)
-                {
-                    list.Add(ToJson(array.Get(i)));
-                }
-
-                return list;
             case Jint.Native.Function.Function:
                 throw new ExpressionException("an expression gave a function, which cannot be stored");
-            case ObjectInstance obj when value.IsObject() && !value.IsString() && !value.IsNumber() && !value.IsBoolean():
-                var json = new JsonObject();
-                foreach (var key in obj.GetOwnPropertyKeys(Types.String))
-                {
-                    json[key.AsString()] = ToJson(obj.Get(key));
-                }
-
-                return json;
         }
 
         if (value.IsNull() || value.IsUndefined())

@@ -172,10 +172,48 @@ public sealed class EmailNotificationHandler(
 
     private static TemplateOptions CreateTemplateOptions()
     {
-        var options = new TemplateOptions { MemberAccessStrategy = new UnsafeMemberAccessStrategy() };
+        // Administrators write the templates: a loop is stopped after MaxSteps, and the filters that can grow a text
+        // faster than a loop can count (doubling by append, replace, join of a long range) refuse past MaxRenderedLength.
+        var options = new TemplateOptions { MemberAccessStrategy = new UnsafeMemberAccessStrategy(), MaxSteps = 100_000, MaxRecursion = 32 };
         options.CultureInfo = CultureInfo.GetCultureInfo("vi-VN");
+        options.Filters.AddFilter("append", (input, arguments, _) => Bounded("append", (long)input.ToStringValue().Length + arguments.At(0).ToStringValue().Length,
+            () => input.ToStringValue() + arguments.At(0).ToStringValue()));
+        options.Filters.AddFilter("prepend", (input, arguments, _) => Bounded("prepend", (long)input.ToStringValue().Length + arguments.At(0).ToStringValue().Length,
+            () => arguments.At(0).ToStringValue() + input.ToStringValue()));
+        options.Filters.AddFilter("replace", (input, arguments, _) =>
+        {
+            var (text, from, to) = (input.ToStringValue(), arguments.At(0).ToStringValue(), arguments.At(1).ToStringValue());
+            var times = from.Length == 0 ? text.Length + 1 : (text.Length - text.Replace(from, "", StringComparison.Ordinal).Length) / from.Length;
+            return Bounded("replace", text.Length + ((long)times * to.Length), () => from.Length == 0 ? text : text.Replace(from, to, StringComparison.Ordinal));
+        });
+        options.Filters.AddFilter("join", (input, arguments, context) =>
+        {
+            var separator = arguments.Count > 0 ? arguments.At(0).ToStringValue() : " ";
+            long length = 0;
+            var parts = new List<string>();
+            foreach (var item in input.Enumerate(context))
+            {
+                var part = item.ToStringValue();
+                if ((length += part.Length + separator.Length) > MaxRenderedLength)
+                {
+                    return Bounded("join", length, () => "");
+                }
+
+                parts.Add(part);
+            }
+
+            return new Fluid.Values.StringValue(string.Join(separator, parts));
+        });
         return options;
     }
+
+    /// <summary>The longest text a template's filter may make: far beyond any mail, far below what could hurt a node.</summary>
+    internal const int MaxRenderedLength = 1_000_000;
+
+    private static ValueTask<Fluid.Values.FluidValue> Bounded(string filter, long length, Func<string> make) =>
+        length > MaxRenderedLength
+            ? throw new InvalidOperationException($"the filter '{filter}' would make a text of more than {MaxRenderedLength} characters")
+            : new Fluid.Values.StringValue(make());
 }
 
 /// <summary>What the email channel of the outbox carries.</summary>

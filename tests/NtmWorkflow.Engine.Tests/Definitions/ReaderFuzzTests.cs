@@ -15,6 +15,12 @@ public sealed class ReaderFuzzTests
         "<", ">", "</", "/>", "\"", "'", "&", "&amp;", "&#0;", "&#xFFFF;", "]]>", "<![CDATA[", "<!--", "${", "}", "${while(true){}}",
         "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>", "xmlns:bpmn=\"urn:other\"", "id=\"\"", "isExecutable=\"true\"",
         "<bpmn:subProcess id=\"z\">", "</bpmn:subProcess>", "\0", "\uFFFE", "é", "đ",
+        // Hostile pieces: entity bombs, parameter entities, XInclude, scripts and expressions reaching for the host.
+        "<!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>", "&b;", "<!ENTITY % p SYSTEM \"http://127.0.0.1:9/\"> %p;",
+        "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"file:///etc/hostname\"/>", "<?xml-stylesheet href=\"http://127.0.0.1:9/x.xsl\"?>",
+        "${importNamespace('System.IO')}", "${(function f(){return f()})()}", "${'x'.repeat(1e9)}", "${this.constructor.constructor('return 1')()}",
+        "<bpmn:scriptTask id=\"js\" scriptFormat=\"javascript\"><bpmn:script>for(;;){}</bpmn:script></bpmn:scriptTask>",
+        "camunda:dueDate=\"${later(now(), addWorkingDays(now(), 1e12))}\"", "<bpmn:timerEventDefinition><bpmn:timeCycle>R999999999/PT0S</bpmn:timeCycle></bpmn:timerEventDefinition>",
     ];
 
     public static IEnumerable<byte[]> Corpus()

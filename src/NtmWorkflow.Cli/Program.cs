@@ -26,6 +26,8 @@ internal static class Program
                 "handlers" => HandlersCommand.Run(arguments, Console.Out),
                 "import" => await ImportCommand.RunAsync(arguments, Console.Out),
                 "calendar" => await CalendarCommand.RunAsync(arguments, Console.Out),
+                "backup" => await BackupCommand.BackupAsync(arguments, Console.Out),
+                "restore" => await BackupCommand.RestoreAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };
         }

@@ -26,6 +26,14 @@ internal static class Usage
               confirmed}]}) to FILE or stdout.
           ntm calendar import FILE [--actor NAME]
               Checks every entry, then replaces the years FILE covers with its entries; one JSON line.
+          ntm backup FOLDER [--pg-bin DIR]
+              Copies the database (SQLite: VACUUM INTO; PostgreSQL: pg_dump, custom format) and then every
+              document of the store into the new FOLDER, with manifest.json (counts, audit head, SHA-256 of
+              each document). Safe while the app runs.
+          ntm restore FOLDER [--replace] [--pg-bin DIR]
+              Restores a backup into the configured database and document store (stop the app first): refused
+              when the database holds dossiers or audit entries unless --replace; every document is checked
+              before anything changes; afterwards migrations run and the audit chain and counts are verified.
 
         Options: --verbose (logs to stderr), --help.
         The database comes from the same settings as the web app: environment variables

@@ -47,6 +47,7 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Inbox.InboxService>();
         builder.Services.AddScoped<Features.Monitor.InstanceMonitor>();
         builder.Services.AddScoped<Features.Evidence.EvidenceService>();
+        builder.Services.AddScoped<Features.Backup.SystemBackup>();
         builder.Services.AddScoped<Features.DepartmentDesk.DepartmentDeskService>();
         builder.Services.AddScoped<Features.Council.CouncilService>();
         builder.Services.AddScoped<Features.Designer.DesignerService>();

@@ -65,6 +65,20 @@ public sealed class BlobDocumentStore(BlobContainerClient container) : IDocument
     // Uncommitted blocks have no blob to delete: the service drops them after a week (as Azurite does).
     public Task DiscardBlocksAsync(string key, CancellationToken cancellationToken) => DeleteAsync(key, cancellationToken);
 
+    public async IAsyncEnumerable<string> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            yield break;
+        }
+
+        // Listing shows committed blobs only: staged parts of an upload stay invisible, as they do to readers.
+        await foreach (var blob in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            yield return blob.Name;
+        }
+    }
+
     public async Task<string?> ProbeAsync(CancellationToken cancellationToken)
     {
         try

@@ -27,6 +27,9 @@ public interface IDocumentStore
     /// <summary>Forgets the parts of an upload that will not be committed.</summary>
     Task DiscardBlocksAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Every stored document's key, in no particular order; parts of unfinished uploads are not documents.</summary>
+    IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken);
+
     /// <summary>Checks that the store can be reached and written to; a readable reason when not.</summary>
     Task<string?> ProbeAsync(CancellationToken cancellationToken);
 }

@@ -101,6 +101,28 @@ public sealed class LocalFolderDocumentStore : IDocumentStore
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<string> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_root))
+        {
+            yield break;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(_root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (key.EndsWith(ContentTypeSuffix, StringComparison.Ordinal) || key.Split('/').Any(s => s.EndsWith(PartsSuffix, StringComparison.Ordinal) || s.StartsWith('.')))
+            {
+                continue;
+            }
+
+            yield return key;
+        }
+
+        await Task.CompletedTask;
+    }
+
     public Task<string?> ProbeAsync(CancellationToken cancellationToken) =>
         FolderProbe.CheckWritableAsync(_root, "Document folder", cancellationToken);
 

@@ -45,7 +45,7 @@ public static class ApiCallerConventions
 /// Checks the API key and the acting official before the endpoint binds its parameters, so an unknown caller
 /// learns nothing from a malformed request (401, not 400) and is never told about the resource (403 after 401).
 /// </summary>
-internal sealed class ApiCallerMiddleware(RequestDelegate next, IConfiguration configuration)
+internal sealed class ApiCallerMiddleware(RequestDelegate next, IConfiguration configuration, IHostEnvironment environment)
 {
     public async Task InvokeAsync(HttpContext http)
     {
@@ -100,12 +100,22 @@ internal sealed class ApiCallerMiddleware(RequestDelegate next, IConfiguration c
         await next(http);
     }
 
+    /// <summary>The key appsettings.Development.json gives, for the demo on a developer's machine.</summary>
+    internal const string DevelopmentKey = "ntm-dev-api-key";
+
     private Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? KeyProblem(HttpContext http)
     {
         var expected = configuration["Api:Key"];
         if (string.IsNullOrEmpty(expected))
         {
             return TypedResults.Problem(statusCode: 401, title: "The API is closed", detail: "No API key is configured (setting Api:Key).");
+        }
+
+        // The development key is in the repository (appsettings.Development.json): it opens nothing anywhere else.
+        if (expected == DevelopmentKey && !environment.IsDevelopment())
+        {
+            return TypedResults.Problem(statusCode: 401, title: "The API is closed",
+                detail: "Api:Key is the development key, which is public; set a key of your own outside Development.");
         }
 
         var given = http.Request.Headers[ApiCallerConventions.ApiKeyHeader].ToString();

@@ -76,3 +76,19 @@ public sealed partial class SecretsTests
         (file.EndsWith("appsettings.Development.json", StringComparison.Ordinal) && value.Contains("ntm-dev-api-key", StringComparison.Ordinal))
         || value.Contains("Password=…", StringComparison.Ordinal);
 }
+
+/// <summary>The development API key is public (it is in the repository): outside Development it opens nothing.</summary>
+public sealed class DevelopmentKeyTests : AppTestHost
+{
+    protected override void Configure(Dictionary<string, string?> settings) => settings["Api:Key"] = "ntm-dev-api-key";
+
+    [Fact]
+    public async Task The_development_key_opens_no_API_outside_Development()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/definitions");
+        request.Headers.Add("X-Api-Key", "ntm-dev-api-key");
+        var response = await App.CreateClient().SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Contains("development key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}

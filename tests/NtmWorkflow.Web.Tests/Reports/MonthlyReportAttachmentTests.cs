@@ -232,6 +232,23 @@ public sealed class MonthlyReportAttachmentTests_Azurite : MonthlyReportAttachme
     }
 }
 
+/// <summary>As in production: PostgreSQL (the sender claims with <c>FOR UPDATE SKIP LOCKED</c>) and Azure Blob Storage.</summary>
+[Trait("Db", "Postgres")]
+[Trait("Service", "Azurite")]
+public sealed class MonthlyReportAttachmentTests_Postgres : MonthlyReportAttachmentTests
+{
+    protected override bool OnPostgres => true;
+
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        base.Configure(settings);
+        settings["Documents:Provider"] = "AzureBlob";
+        settings["Documents:ConnectionString"] = TestEnvironment.Azurite;
+        settings["Documents:Container"] = "outbox-" + Guid.NewGuid().ToString("N")[..12];
+    }
+}
+
 /// <summary>Mails as maildev received them, found by Message-ID.</summary>
 internal static class MaildevMail
 {

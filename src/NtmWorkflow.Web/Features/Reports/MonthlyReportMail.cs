@@ -45,7 +45,8 @@ public sealed class MonthlyReportOptions
 /// <param name="Enqueued">Provinces whose mail this run put in the outbox.</param>
 /// <param name="AlreadyEnqueued">Provinces whose mail of the month was already there (an earlier run, another node).</param>
 /// <param name="NoRecipients">Provinces with a coordination office none of whose officials has a mail address.</param>
-public sealed record MonthlyReportRun(ReportPeriod Period, int Enqueued, int AlreadyEnqueued, int NoRecipients);
+/// <param name="Failed">Provinces whose report could not be made or stored (logged; the next run or "send now" tries again).</param>
+public sealed record MonthlyReportRun(ReportPeriod Period, int Enqueued, int AlreadyEnqueued, int NoRecipients, int Failed = 0);
 
 /// <summary>
 /// The monthly report mail: for each province with a coordination office, one mail to the office's officials in
@@ -111,7 +112,7 @@ public sealed class MonthlyReportMail(AppDbContext db, ProgrammeReport report, I
         var templates = await ScheduledMail.TemplatesAsync(db, TemplateKey, ct);
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
 
-        int enqueued = 0, already = 0, none = 0;
+        int enqueued = 0, already = 0, none = 0, failed = 0;
         foreach (var (province, to) in offices.Where(o => onlyProvince is null || o.Key == onlyProvince))
         {
             if (to.Count == 0)
@@ -127,38 +128,47 @@ public sealed class MonthlyReportMail(AppDbContext db, ProgrammeReport report, I
                 continue;
             }
 
-            // The report as it stands now, frozen with the mail: its bytes go to the document store before the row.
-            var data = await report.DataAsync(province, period, ct);
-            var files = new List<OutboxFile>
-            {
-                new(ProgrammeReport.FileName(data, "docx"), ProgrammeReport.DocxContentType, ProgrammeReport.Docx(data)),
-                new(ProgrammeReport.FileName(data, "xlsx"), ProgrammeReport.XlsxContentType, ProgrammeReport.Xlsx(data)),
-            };
-            var attachments = await OutboxAttachments.StoreAsync(documents, key, files, ct);
-            var model = Model(province, names.GetValueOrDefault(province) ?? province, period, baseUrl);
-            model["attachments"] = files.Select(f => f.FileName).ToList();
-            model["dataDate"] = data.DataDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
-            var payload = ScheduledMail.Payload(templates, model, to, []) with { Attachments = attachments };
-            bool added;
             try
             {
-                added = await ScheduledMail.EnqueueOnceAsync(db, key, payload, ElementId, options.Value.MessageIdDomain, now, ct);
-            }
-            catch
-            {
-                await OutboxAttachments.DeleteAsync(documents, attachments, CancellationToken.None);
-                throw;
-            }
+                // The report as it stands now, frozen with the mail: its bytes go to the document store before the row.
+                var data = await report.DataAsync(province, period, ct);
+                var files = new List<OutboxFile>
+                {
+                    new(ProgrammeReport.FileName(data, "docx"), ProgrammeReport.DocxContentType, ProgrammeReport.Docx(data)),
+                    new(ProgrammeReport.FileName(data, "xlsx"), ProgrammeReport.XlsxContentType, ProgrammeReport.Xlsx(data)),
+                };
+                var attachments = await OutboxAttachments.StoreAsync(documents, key, files, ct);
+                var model = Model(province, names.GetValueOrDefault(province) ?? province, period, baseUrl);
+                model["attachments"] = files.Select(f => f.FileName).ToList();
+                model["dataDate"] = data.DataDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+                var payload = ScheduledMail.Payload(templates, model, to, []) with { Attachments = attachments };
+                bool added;
+                try
+                {
+                    added = await ScheduledMail.EnqueueOnceAsync(db, key, payload, ElementId, options.Value.MessageIdDomain, now, ct);
+                }
+                catch
+                {
+                    await OutboxAttachments.DeleteAsync(documents, attachments, CancellationToken.None);
+                    throw;
+                }
 
-            if (added)
-            {
-                enqueued++;
+                if (added)
+                {
+                    enqueued++;
+                }
+                else
+                {
+                    // Another node enqueued the month's mail first, with its own copies: ours are nobody's.
+                    await OutboxAttachments.DeleteAsync(documents, attachments, CancellationToken.None);
+                    already++;
+                }
             }
-            else
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                // Another node enqueued the month's mail first, with its own copies: ours are nobody's.
-                await OutboxAttachments.DeleteAsync(documents, attachments, CancellationToken.None);
-                already++;
+                // One province's report failing (its data, the document store) does not keep the others' from going.
+                logger.LogError(e, "The monthly report of {Period} for province {Province} could not be enqueued", period.Slug, province);
+                failed++;
             }
         }
 
@@ -167,9 +177,9 @@ public sealed class MonthlyReportMail(AppDbContext db, ProgrammeReport report, I
             wakeups.OutboxWritten();
         }
 
-        logger.LogInformation("Monthly report of {Period}: {Enqueued} enqueued, {Already} already enqueued, {None} offices without a mail address",
-            period.Slug, enqueued, already, none);
-        return new MonthlyReportRun(period, enqueued, already, none);
+        logger.LogInformation("Monthly report of {Period}: {Enqueued} enqueued, {Already} already enqueued, {None} offices without a mail address, {Failed} failed",
+            period.Slug, enqueued, already, none, failed);
+        return new MonthlyReportRun(period, enqueued, already, none, failed);
     }
 
     /// <summary>What the template <c>programme-report</c> receives (also the preview's sample).</summary>

@@ -93,9 +93,9 @@ public sealed class IndexModel(MonthlyReportMail mail, AppDbContext db, IOptions
         var run = await mail.RunAsync(now, ct, code);
         var key = MonthlyReportMail.DedupKey(code, run.Period);
         AuditTrail.Record(db, Official.UserName, "report.monthly-send-now", key,
-            new { province = code, month = run.Period.Slug, run.Enqueued, run.AlreadyEnqueued, run.NoRecipients });
+            new { province = code, month = run.Period.Slug, run.Enqueued, run.AlreadyEnqueued, run.NoRecipients, run.Failed });
         await db.SaveChangesAsync(ct);
-        Notice = run.Enqueued > 0 ? "MonthlyReportSent" : run.AlreadyEnqueued > 0 ? "MonthlyReportAlready" : "MonthlyReportNoRecipients";
+        Notice = run.Enqueued > 0 ? "MonthlyReportSent" : run.AlreadyEnqueued > 0 ? "MonthlyReportAlready" : run.Failed > 0 ? "MonthlyReportFailed" : "MonthlyReportNoRecipients";
         NoticeDetail = run.Period.Text;
         LastRun = $"{code}/{run.Enqueued}/{run.AlreadyEnqueued}/{run.NoRecipients}";
         return RedirectToPage(new { province = Official.Administers(null) ? null : code });

@@ -93,6 +93,8 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /admin/settings/criteria/{code}"] = new("/admin/settings/criteria/xa-ntm-2021-2025?handler=Threshold", 302, 400, 400, 400, Council: 400),
         ["GET /admin/settings/digest"] = new("/admin/settings/digest", 302, 403, 403, 403, Council: 403),
         ["POST /admin/settings/digest"] = new("/admin/settings/digest?handler=Send", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/settings/monthly-report"] = new("/admin/settings/monthly-report", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/settings/monthly-report"] = new("/admin/settings/monthly-report?handler=Send", 302, 400, 400, 400, Council: 400),
 
         // The council's pages: its province's council, coordination office, chairman and administrators; {session} is the
         // fixture's session of Tuyên Quang (08), with Phú Linh's dossier on its agenda.

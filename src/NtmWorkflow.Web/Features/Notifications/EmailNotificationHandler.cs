@@ -216,8 +216,14 @@ public sealed class EmailNotificationHandler(
             : new Fluid.Values.StringValue(make());
 }
 
-/// <summary>What the email channel of the outbox carries.</summary>
-public sealed record EmailPayload(IReadOnlyList<string> To, string Subject, string Body, IReadOnlyList<Guid> TaskIds)
+/// <summary>
+/// What the email channel of the outbox carries. <paramref name="Attachments"/> reference files in the document store
+/// (<see cref="OutboxAttachments"/>); absent from the JSON of mails without any, so payloads written before attachments
+/// existed read as before.
+/// </summary>
+public sealed record EmailPayload(IReadOnlyList<string> To, string Subject, string Body, IReadOnlyList<Guid> TaskIds,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<EmailAttachmentRef>? Attachments = null)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }

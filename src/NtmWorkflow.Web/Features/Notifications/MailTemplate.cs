@@ -116,10 +116,11 @@ public static class DefaultMailTemplates
             Kính gửi Văn phòng Điều phối nông thôn mới {{ provinceName }},
 
             Báo cáo kết quả thực hiện Chương trình MTQG xây dựng nông thôn mới {{ period }}{% if quarterReport %} (báo cáo quý {{ quarter }}){% endif %} đã sẵn sàng.
-            Số liệu lấy tại ngày tải báo cáo, của năm {{ year }}. Đề nghị rà soát, bổ sung mục Khó khăn, vướng mắc và gửi trước ngày 15.
+            {% if attachments.size > 0 %}Gửi kèm thư này: {{ attachments | join: ", " }} (số liệu của năm {{ year }}, đến ngày {{ dataDate }}).
+            {% endif %}Đề nghị rà soát, bổ sung mục Khó khăn, vướng mắc và gửi trước ngày 15.
 
-            Tải báo cáo (.docx): {{ docxLink }}
-            Tải bảng số liệu (.xlsx): {{ xlsxLink }}
+            Tải lại với số liệu mới nhất (.docx): {{ docxLink }}
+            Tải lại bảng số liệu (.xlsx): {{ xlsxLink }}
             Bảng điều hành: {{ dashboardLink }}
             """),
         (ProgrammeReport, "en", "{% if quarterReport %}Quarter report {{ quarter }}{% else %}Monthly report{% endif %} on the New Rural Development programme, {{ period }} – {{ provinceName }}",
@@ -127,10 +128,11 @@ public static class DefaultMailTemplates
             To the NTM coordination office of {{ provinceName }}:
 
             The report on the programme for {{ period }}{% if quarterReport %} (quarter report {{ quarter }}){% endif %} is ready.
-            Its figures are taken on the day it is downloaded, for the year {{ year }}. Please review it, complete the difficulties section and send it before the 15th.
+            {% if attachments.size > 0 %}Attached: {{ attachments | join: ", " }} (figures for the year {{ year }}, as of {{ dataDate }}).
+            {% endif %}Please review it, complete the difficulties section and send it before the 15th.
 
-            Report (.docx): {{ docxLink }}
-            Figures (.xlsx): {{ xlsxLink }}
+            With the latest figures (.docx): {{ docxLink }}
+            Figures with the latest data (.xlsx): {{ xlsxLink }}
             Dashboard: {{ dashboardLink }}
             """),
     ];

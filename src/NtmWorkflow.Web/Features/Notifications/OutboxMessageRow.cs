@@ -27,7 +27,7 @@ public sealed class OutboxMessageRow
     /// <summary>Who delivers it: <c>email</c> (the mail sender), or <c>workflow-message</c> / <c>workflow-signal</c> (the engine).</summary>
     public required string Channel { get; set; }
 
-    /// <summary>The channel's JSON (for email: recipients, subject, bodies, the task link; for the engine: name, business key, variables).</summary>
+    /// <summary>The channel's JSON (for email: recipients, subject, bodies, the task link, references to attachments in the document store; for the engine: name, business key, variables).</summary>
     public required string Payload { get; set; }
 
     public Guid InstanceId { get; set; }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Infrastructure;
+using NtmWorkflow.Web.Infrastructure.Documents;
 using NtmWorkflow.Web.Infrastructure.Email;
 using NtmWorkflow.Web.Persistence;
 
@@ -15,10 +16,13 @@ namespace NtmWorkflow.Web.Features.Notifications;
 /// leaves a lease that runs out, and another node (or this one, restarted) sends the message again,
 /// with the same Message-ID. Thrown BPMN messages and signals (<see cref="WorkflowChannels"/>) that the
 /// engine could not deliver right after their step go the same way, to the engine.
+/// A mail's attachments are read from the document store and checked (size, SHA-256) before sending; one missing or
+/// changed makes the message a dead letter at once, with the reason, and it is never sent without it.
 /// </summary>
 public sealed class OutboxSender(
     IServiceScopeFactory scopes,
     IEmailSender email,
+    IDocumentStore documents,
     WorkflowEngine engine,
     WorkflowWakeups wakeups,
     CrashPoints crashPoints,
@@ -114,6 +118,7 @@ public sealed class OutboxSender(
     private async Task DeliverAsync(OutboxMessageRow message, CancellationToken cancellationToken)
     {
         string? error = null;
+        var permanent = false;
         try
         {
             if (WorkflowChannels.IsWorkflowChannel(message.Channel))
@@ -126,8 +131,15 @@ public sealed class OutboxSender(
             var payload = message.Channel == EmailNotificationHandler.EmailChannel
                 ? JsonSerializer.Deserialize<EmailPayload>(message.Payload, EmailPayload.Json) ?? throw new InvalidOperationException("the payload is empty")
                 : throw new InvalidOperationException($"no sender for channel '{message.Channel}'");
-            await email.SendAsync(new EmailMessage(payload.To, payload.Subject, payload.Body, MessageId: message.MessageId), cancellationToken);
+            var attachments = payload.Attachments is { Count: > 0 } files ? await OutboxAttachments.LoadAsync(documents, files, cancellationToken) : null;
+            await email.SendAsync(new EmailMessage(payload.To, payload.Subject, payload.Body, MessageId: message.MessageId, Attachments: attachments), cancellationToken);
             crashPoints.Reached("mail-accepted");
+        }
+        catch (OutboxAttachmentException e)
+        {
+            // Trying again cannot bring the file back: a dead letter now, for an administrator to see.
+            error = e.Message;
+            permanent = true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -146,7 +158,7 @@ public sealed class OutboxSender(
             return;
         }
 
-        var dead = message.Attempts >= options.Value.MaxAttempts;
+        var dead = permanent || message.Attempts >= options.Value.MaxAttempts;
         var wait = TimeSpan.FromSeconds(Math.Min(6 * 3600, options.Value.FirstRetrySeconds * Math.Pow(2, Math.Max(0, message.Attempts - 1))));
         var shown = error.Length > 2000 ? error[..2000] : error;
         await mine.ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, dead ? OutboxStatus.Dead : OutboxStatus.Pending).SetProperty(o => o.NextAttemptAt, now + wait)

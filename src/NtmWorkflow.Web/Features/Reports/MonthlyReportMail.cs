@@ -5,6 +5,7 @@ using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure.Documents;
 using NtmWorkflow.Web.Persistence;
 using Quartz;
 
@@ -44,16 +45,19 @@ public sealed class MonthlyReportOptions
 /// <param name="Enqueued">Provinces whose mail this run put in the outbox.</param>
 /// <param name="AlreadyEnqueued">Provinces whose mail of the month was already there (an earlier run, another node).</param>
 /// <param name="NoRecipients">Provinces with a coordination office none of whose officials has a mail address.</param>
-public sealed record MonthlyReportRun(ReportPeriod Period, int Enqueued, int AlreadyEnqueued, int NoRecipients);
+/// <param name="Failed">Provinces whose report could not be made or stored (logged; the next run or "send now" tries again).</param>
+public sealed record MonthlyReportRun(ReportPeriod Period, int Enqueued, int AlreadyEnqueued, int NoRecipients, int Failed = 0);
 
 /// <summary>
 /// The monthly report mail: for each province with a coordination office, one mail to the office's officials in
-/// force (with a mail address, not locked) saying the previous month's report is ready, and that it is the quarter's
-/// report in March, June, September and December. The outbox carries no attachments, so the mail links to the
-/// report's downloads (.docx, .xlsx), which make it from the figures of the day it is opened. The dedup key
-/// <c>report/{province}/{yyyy-MM}</c> is unique: reruns and other nodes add nothing.
+/// force (with a mail address, not locked) carrying the previous month's report as .docx and .xlsx, made when the mail
+/// is enqueued and kept in the document store with the outbox row (<see cref="OutboxAttachments"/>), so the mail and a
+/// resend carry the figures of that day; it also links to the downloads, which make the report afresh. In March, June,
+/// September and December it is the quarter's report. The dedup key <c>report/{province}/{yyyy-MM}</c> is unique:
+/// reruns, "send now" and other nodes add nothing.
 /// </summary>
-public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, IOptions<NotificationOptions> options, ILogger<MonthlyReportMail> logger)
+public sealed class MonthlyReportMail(AppDbContext db, ProgrammeReport report, IDocumentStore documents, WorkflowWakeups wakeups, IOptions<NotificationOptions> options,
+    ILogger<MonthlyReportMail> logger)
 {
     public const string TemplateKey = "programme-report";
     public const string ElementId = "monthly-report";
@@ -65,11 +69,16 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
         return $"report/{provinceCode}/{period.To.ToString("yyyy-MM", CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>Puts the report of the month before <paramref name="now"/>'s (in Vietnam) in the outbox for every province with a coordination office.</summary>
-    public async Task<MonthlyReportRun> RunAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>The start of every dedup key of a province's reports.</summary>
+    public static string ProvincePrefix(string provinceCode) => $"report/{provinceCode}/";
+
+    /// <summary>
+    /// The coordination offices on <paramref name="now"/>'s day in Vietnam: each province with one, and the addresses of
+    /// its officials in force who have an address and are not locked (none when no official has).
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> RecipientsAsync(DateTimeOffset now, CancellationToken ct)
     {
         var day = now.VietnamDate();
-        var period = ReportPeriod.MonthBefore(day);
         var assignments = await db.RoleAssignments.AsNoTracking()
             .Where(a => a.Role == Roles.CoordinationOffice && a.ValidFrom <= day && (a.ValidTo == null || a.ValidTo >= day))
             .Select(a => new { a.UserId, a.UnitKey }).ToListAsync(ct);
@@ -81,6 +90,21 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
         var userIds = offices.Values.SelectMany(u => u).ToList();
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id) && u.Email != null && u.Email != "")
             .Select(u => new { u.Id, u.Email, u.LockoutEnd }).ToListAsync(ct);
+        return offices.OrderBy(o => o.Key, StringComparer.Ordinal).ToDictionary(
+            o => o.Key,
+            o => (IReadOnlyList<string>)[.. users.Where(u => o.Value.Contains(u.Id) && !(u.LockoutEnd is { } locked && locked > now)).Select(u => u.Email!)
+                .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal)],
+            StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Puts the report of the month before <paramref name="now"/>'s (in Vietnam) in the outbox for every province with a
+    /// coordination office, or for <paramref name="onlyProvince"/> alone ("send now" on the settings page).
+    /// </summary>
+    public async Task<MonthlyReportRun> RunAsync(DateTimeOffset now, CancellationToken ct, string? onlyProvince = null)
+    {
+        var period = ReportPeriod.MonthBefore(now.VietnamDate());
+        var offices = await RecipientsAsync(now, ct);
         var codes = offices.Keys.ToList();
         var names = await db.AdministrativeUnits.AsNoTracking()
             .Where(u => u.Level == AdministrativeUnits.AdministrativeLevel.Province && u.ValidTo == null && codes.Contains(u.Code))
@@ -88,11 +112,9 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
         var templates = await ScheduledMail.TemplatesAsync(db, TemplateKey, ct);
         var baseUrl = options.Value.PublicBaseUrl.TrimEnd('/');
 
-        int enqueued = 0, already = 0, none = 0;
-        foreach (var (province, members) in offices.OrderBy(o => o.Key, StringComparer.Ordinal))
+        int enqueued = 0, already = 0, none = 0, failed = 0;
+        foreach (var (province, to) in offices.Where(o => onlyProvince is null || o.Key == onlyProvince))
         {
-            var to = users.Where(u => members.Contains(u.Id) && !(u.LockoutEnd is { } locked && locked > now)).Select(u => u.Email!)
-                .Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToList();
             if (to.Count == 0)
             {
                 none++;
@@ -106,15 +128,47 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
                 continue;
             }
 
-            var model = Model(province, names.GetValueOrDefault(province) ?? province, period, baseUrl);
-            var payload = ScheduledMail.Payload(templates, model, to, []);
-            if (await ScheduledMail.EnqueueOnceAsync(db, key, payload, ElementId, options.Value.MessageIdDomain, now, ct))
+            try
             {
-                enqueued++;
+                // The report as it stands now, frozen with the mail: its bytes go to the document store before the row.
+                var data = await report.DataAsync(province, period, ct);
+                var files = new List<OutboxFile>
+                {
+                    new(ProgrammeReport.FileName(data, "docx"), ProgrammeReport.DocxContentType, ProgrammeReport.Docx(data)),
+                    new(ProgrammeReport.FileName(data, "xlsx"), ProgrammeReport.XlsxContentType, ProgrammeReport.Xlsx(data)),
+                };
+                var attachments = await OutboxAttachments.StoreAsync(documents, key, files, ct);
+                var model = Model(province, names.GetValueOrDefault(province) ?? province, period, baseUrl);
+                model["attachments"] = files.Select(f => f.FileName).ToList();
+                model["dataDate"] = data.DataDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture);
+                var payload = ScheduledMail.Payload(templates, model, to, []) with { Attachments = attachments };
+                bool added;
+                try
+                {
+                    added = await ScheduledMail.EnqueueOnceAsync(db, key, payload, ElementId, options.Value.MessageIdDomain, now, ct);
+                }
+                catch
+                {
+                    await OutboxAttachments.DeleteAsync(documents, attachments, CancellationToken.None);
+                    throw;
+                }
+
+                if (added)
+                {
+                    enqueued++;
+                }
+                else
+                {
+                    // Another node enqueued the month's mail first, with its own copies: ours are nobody's.
+                    await OutboxAttachments.DeleteAsync(documents, attachments, CancellationToken.None);
+                    already++;
+                }
             }
-            else
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                already++;
+                // One province's report failing (its data, the document store) does not keep the others' from going.
+                logger.LogError(e, "The monthly report of {Period} for province {Province} could not be enqueued", period.Slug, province);
+                failed++;
             }
         }
 
@@ -123,9 +177,9 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
             wakeups.OutboxWritten();
         }
 
-        logger.LogInformation("Monthly report of {Period}: {Enqueued} enqueued, {Already} already enqueued, {None} offices without a mail address",
-            period.Slug, enqueued, already, none);
-        return new MonthlyReportRun(period, enqueued, already, none);
+        logger.LogInformation("Monthly report of {Period}: {Enqueued} enqueued, {Already} already enqueued, {None} offices without a mail address, {Failed} failed",
+            period.Slug, enqueued, already, none, failed);
+        return new MonthlyReportRun(period, enqueued, already, none, failed);
     }
 
     /// <summary>What the template <c>programme-report</c> receives (also the preview's sample).</summary>
@@ -143,6 +197,8 @@ public sealed class MonthlyReportMail(AppDbContext db, WorkflowWakeups wakeups, 
             ["quarter"] = period.QuarterText["quý ".Length..],
             ["docxLink"] = link + "&format=docx",
             ["xlsxLink"] = link + "&format=xlsx",
+            ["attachments"] = new List<string> { $"bao-cao-ntm-{province}-{period.Slug}.docx", $"bao-cao-ntm-{province}-{period.Slug}.xlsx" },
+            ["dataDate"] = period.To.AddDays(10).ToString("dd/MM/yyyy", CultureInfo.InvariantCulture),
             ["dashboardLink"] = $"{baseUrl}/reports?province={Uri.EscapeDataString(province)}&year={period.To.Year.ToString(CultureInfo.InvariantCulture)}",
         };
     }

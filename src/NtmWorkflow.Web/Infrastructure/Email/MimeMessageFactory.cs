@@ -25,6 +25,17 @@ internal static class MimeMessageFactory
         }
 
         var body = new BodyBuilder { TextBody = message.TextBody, HtmlBody = message.HtmlBody };
+        foreach (var attachment in message.Attachments ?? [])
+        {
+            var part = body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+
+            // Vietnamese file names: the parameters as RFC 2231 (filename*=utf-8''…), which mail clients decode, never encoded-words.
+            foreach (var parameter in part.ContentType.Parameters.Concat(part.ContentDisposition?.Parameters ?? []))
+            {
+                parameter.EncodingMethod = ParameterEncodingMethod.Rfc2231;
+            }
+        }
+
         mime.Body = body.ToMessageBody();
         return mime;
     }

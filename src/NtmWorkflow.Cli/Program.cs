@@ -26,6 +26,7 @@ internal static class Program
                 "handlers" => HandlersCommand.Run(arguments, Console.Out),
                 "import" => await ImportCommand.RunAsync(arguments, Console.Out),
                 "calendar" => await CalendarCommand.RunAsync(arguments, Console.Out),
+                "audit" => await AuditCommand.RunAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };
         }

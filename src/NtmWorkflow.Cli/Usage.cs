@@ -26,13 +26,19 @@ internal static class Usage
               confirmed}]}) to FILE or stdout.
           ntm calendar import FILE [--actor NAME]
               Checks every entry, then replaces the years FILE covers with its entries; one JSON line.
+          ntm audit verify [--expect-head SEQ:HASH]
+              Walks the audit table's hash chain; one JSON line ({"intact", "broken": {sequence, reason},
+              "head": {sequence, hash, text}}). Deleting the last rows leaves a shorter intact chain: record
+              "head.text" (e.g. daily in the operations journal) and pass it later as --expect-head, which
+              then also requires that row, unchanged. Exit 0 intact, 1 tampered.
 
         Options: --verbose (logs to stderr), --help.
         The database comes from the same settings as the web app: environment variables
         Database__Provider (Sqlite|Postgres), Database__ConnectionString, Storage__DataDirectory.
 
-        Exit codes: 0 done (valid, every step held), 1 refused (invalid file, failed step; the JSON says
-        why), 2 bad arguments (or, for run, a bad scenario or an invalid model).
+        Exit codes: 0 done (valid, every step held, audit chain intact), 1 refused (invalid file, failed
+        step, tampered audit chain; the JSON says why), 2 bad arguments (or, for run, a bad scenario or an
+        invalid model).
 
         """);
 }

@@ -54,6 +54,8 @@ builder.Services.AddRazorPages(o => o.Conventions.AddPageRoute("/Account/SignIn"
 
 var app = builder.Build();
 
+// First, so every response carries them: pages, API, static files and error pages.
+app.UseMiddleware<NtmWorkflow.Web.Infrastructure.SecurityHeadersMiddleware>();
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
@@ -79,7 +81,8 @@ app.UseMiddleware<NtmWorkflow.Web.Infrastructure.ApiCallerMiddleware>();
 
 app.MapHealth();
 app.MapOpenApi();
-app.MapScalarApiReference();
+// Scalar's fonts come from a CDN the content security policy refuses: the page uses the system's fonts.
+app.MapScalarApiReference(o => o.DisableDefaultFonts());
 app.MapWorkflowApi();
 app.MapCalendarApi();
 app.MapCriteriaApi();

@@ -34,6 +34,7 @@ public sealed class Browser : IDisposable
         service.HideCommandPromptWindow = true;
         var options = new ChromeOptions { BinaryLocation = chromium };
         options.AddArguments(ChromiumArguments);
+        options.SetLoggingPreference(LogType.Browser, LogLevel.All); // the console, read for policy violations on Dispose
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
     }
@@ -62,5 +63,26 @@ public sealed class Browser : IDisposable
         return path;
     }
 
-    public void Dispose() => _driver.Quit();
+    /// <summary>
+    /// Closes the browser; fails the test that used it when the console reported a Content-Security-Policy violation
+    /// (an inline script or style, or a foreign source, that the app's policy refused).
+    /// </summary>
+    public void Dispose()
+    {
+        List<string> violations;
+        try
+        {
+            violations = _driver.Manage().Logs.GetLog(LogType.Browser)
+                .Where(e => e.Message.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)).Select(e => e.Message).ToList();
+        }
+        finally
+        {
+            _driver.Quit();
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new InvalidOperationException("The page broke the Content-Security-Policy:\n" + string.Join("\n", violations));
+        }
+    }
 }

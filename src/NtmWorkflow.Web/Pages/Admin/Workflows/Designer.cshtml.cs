@@ -13,6 +13,8 @@ namespace NtmWorkflow.Web.Pages.Admin.Workflows;
 /// </summary>
 [Authorize]
 [NtmWorkflow.Web.Infrastructure.AllowsInlineStyles]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads)]
+[NtmWorkflow.Web.Infrastructure.UploadHandlers("Save", "Publish")]
 public sealed class DesignerModel(DesignerService designer, OrganisationService organisation) : DesignerPageModel(organisation)
 {
     [BindProperty(SupportsGet = true)]

@@ -28,6 +28,7 @@ internal static class Program
                 "calendar" => await CalendarCommand.RunAsync(arguments, Console.Out),
                 "backup" => await BackupCommand.BackupAsync(arguments, Console.Out),
                 "restore" => await BackupCommand.RestoreAsync(arguments, Console.Out),
+                "audit" => await AuditCommand.RunAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };
         }

@@ -34,13 +34,19 @@ internal static class Usage
               Restores a backup into the configured database and document store (stop the app first): refused
               when the database holds dossiers or audit entries unless --replace; every document is checked
               before anything changes; afterwards migrations run and the audit chain and counts are verified.
+          ntm audit verify [--expect-head SEQ:HASH]
+              Walks the audit table's hash chain; one JSON line ({"intact", "broken": {sequence, reason},
+              "head": {sequence, hash, text}}). Deleting the last rows leaves a shorter intact chain: record
+              "head.text" (e.g. daily in the operations journal) and pass it later as --expect-head, which
+              then also requires that row, unchanged. Exit 0 intact, 1 tampered.
 
         Options: --verbose (logs to stderr), --help.
         The database comes from the same settings as the web app: environment variables
         Database__Provider (Sqlite|Postgres), Database__ConnectionString, Storage__DataDirectory.
 
-        Exit codes: 0 done (valid, every step held), 1 refused (invalid file, failed step; the JSON says
-        why), 2 bad arguments (or, for run, a bad scenario or an invalid model).
+        Exit codes: 0 done (valid, every step held, audit chain intact), 1 refused (invalid file, failed
+        step, tampered audit chain; the JSON says why), 2 bad arguments (or, for run, a bad scenario or an
+        invalid model).
 
         """);
 }

@@ -25,14 +25,24 @@ public static class ApplicationServices
 
         builder.Services.AddIdentityCore<AppUser>(options =>
             {
+                // Defaults; the "Identity" settings section overrides any of them (below). Twelve characters with upper- and
+                // lower-case letters, a digit and a symbol; five failed sign-ins lock the account for 15 minutes.
                 options.User.RequireUniqueEmail = false;
-                options.Password.RequiredLength = 8;
+                options.Password.RequiredLength = 12;
+                options.Password.RequireDigit = true;
+                options.Password.RequireLowercase = true;
+                options.Password.RequireUppercase = true;
+                options.Password.RequireNonAlphanumeric = true;
+                options.Password.RequiredUniqueChars = 6;
+                options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
             })
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddDefaultTokenProviders();
+
+        builder.Services.Configure<IdentityOptions>(builder.Configuration.GetSection("Identity"));
 
         // Keys in the database: every node of a scaled-out deployment signs and reads the same cookies.
         builder.Services.AddDataProtection().SetApplicationName("NtmWorkflow").PersistKeysToDbContext<AppDbContext>();

@@ -15,6 +15,7 @@ using NtmWorkflow.Web.Features.Organisation;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Workflows;
 using Scalar.AspNetCore;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Infrastructure.Health;
 using NtmWorkflow.Web.Infrastructure.Localization;
 using NtmWorkflow.Web.Persistence;
@@ -27,6 +28,7 @@ builder.AddNtmWorkflow();
 builder.AddWorkflowBackgroundServices();
 builder.AddHealth();
 builder.AddUiLocalization();
+builder.AddRateLimits();
 
 builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
 new IdentityBuilder(typeof(AppUser), typeof(IdentityRole), builder.Services).AddSignInManager();
@@ -36,10 +38,23 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.LogoutPath = "/account/sign-out";
     o.AccessDeniedPath = "/account/denied";
     o.Cookie.Name = "ntm.auth";
+    // Not readable by scripts; sent on top-level navigation from other sites (a link in a mail) but not on their
+    // sub-requests or form posts; Secure whenever the request came over HTTPS, so local http still signs in.
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SameSite = SameSiteMode.Lax;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
     o.SlidingExpiration = true;
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
 builder.Services.AddAuthorization();
+// The antiforgery cookie only ever goes back to this app's own forms: Strict.
+builder.Services.AddAntiforgery(o =>
+{
+    o.Cookie.Name = "ntm.antiforgery";
+    o.Cookie.HttpOnly = true;
+    o.Cookie.SameSite = SameSiteMode.Strict;
+    o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+});
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<NtmWorkflow.Web.Infrastructure.ProblemDetailsExceptionHandler>();
 builder.Services.AddOpenApi();
@@ -54,6 +69,8 @@ builder.Services.AddRazorPages(o => o.Conventions.AddPageRoute("/Account/SignIn"
 
 var app = builder.Build();
 
+// First, so every response carries them: pages, API, static files and error pages.
+app.UseMiddleware<NtmWorkflow.Web.Infrastructure.SecurityHeadersMiddleware>();
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
@@ -76,10 +93,13 @@ app.UseRouting();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseMiddleware<NtmWorkflow.Web.Infrastructure.ApiCallerMiddleware>();
+// After authentication and the API caller check: the uploads limit counts per signed-in or acting official.
+app.UseRateLimiter();
 
 app.MapHealth();
 app.MapOpenApi();
-app.MapScalarApiReference();
+// Scalar's fonts come from a CDN the content security policy refuses: the page uses the system's fonts.
+app.MapScalarApiReference(o => o.DisableDefaultFonts());
 app.MapWorkflowApi();
 app.MapCalendarApi();
 app.MapCriteriaApi();

@@ -38,6 +38,7 @@ public sealed class Browser : IDisposable
         Directory.CreateDirectory(downloads);
         options.AddUserProfilePreference("download.default_directory", downloads);
         options.AddUserProfilePreference("download.prompt_for_download", false);
+        options.SetLoggingPreference(LogType.Browser, LogLevel.All); // the console, read for policy violations on Dispose
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
         _driver.ExecuteCdpCommand("Browser.setDownloadBehavior", new Dictionary<string, object?> { ["behavior"] = "allow", ["downloadPath"] = downloads });
         Downloads = downloads;
@@ -89,5 +90,29 @@ public sealed class Browser : IDisposable
         return path;
     }
 
-    public void Dispose() => _driver.Quit();
+    /// <summary>
+    /// Closes the browser; fails the test that used it when the console reported a Content-Security-Policy violation
+    /// (an inline script or style, or a foreign source, that the app's policy refused).
+    /// </summary>
+    public void Dispose()
+    {
+        IReadOnlyList<string> violations;
+        try
+        {
+            violations = TakePolicyViolations();
+        }
+        finally
+        {
+            _driver.Quit();
+        }
+
+        if (violations.Count > 0)
+        {
+            throw new InvalidOperationException("The page broke the Content-Security-Policy:\n" + string.Join("\n", violations));
+        }
+    }
+
+    /// <summary>The Content-Security-Policy violations Chromium's console reported since the last call.</summary>
+    public IReadOnlyList<string> TakePolicyViolations() =>
+        [.. _driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Message.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)).Select(e => e.Message)];
 }

@@ -19,6 +19,9 @@ public sealed class NtmWorkflowAppFactory : WebApplicationFactory<Program>
         {
             ["Storage:DataDirectory"] = dataDirectory.Path,
             ["Demo:Enabled"] = "true",
+            // Tests sign in and upload hundreds of times a minute from one address; the rate-limit tests set their own limits.
+            ["RateLimits:SignIn:PermitLimit"] = "1000000",
+            ["RateLimits:Uploads:PermitLimit"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

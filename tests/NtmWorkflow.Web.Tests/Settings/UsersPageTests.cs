@@ -120,7 +120,7 @@ public sealed class UsersPageTests : AppTestHost
         refused = await PageForms.PostFormAsync(admin, "/admin/settings/users", "/admin/settings/users?handler=Create",
             new Dictionary<string, string> { ["userName"] = "xa.yeu", ["fullName"] = "Mật Khẩu Yếu", ["email"] = "", ["password"] = "abc" });
         text = await refused.Content.ReadAsStringAsync();
-        Assert.Contains("Mật khẩu phải có ít nhất 8 ký tự.", text, StringComparison.Ordinal);
+        Assert.Contains("Mật khẩu phải có ít nhất 12 ký tự.", text, StringComparison.Ordinal);
         Assert.Contains("Mật khẩu phải có ít nhất một chữ số.", text, StringComparison.Ordinal);
         Assert.Null(await UserAsync("xa.yeu"));
         Assert.Null(await UserAsync("xa.khac"));

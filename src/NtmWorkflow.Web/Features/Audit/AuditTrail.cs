@@ -41,6 +41,30 @@ public sealed class AuditEntryRow
 public sealed record AuditBreak(long Sequence, string Reason);
 
 /// <summary>
+/// The last row of the chain: its sequence and hash. Deleting the last rows leaves an intact (shorter) chain, so an
+/// operator records the head (e.g. daily, in the operations journal) and checks it later with <see cref="AuditTrail.CheckHeadAsync"/>.
+/// </summary>
+public sealed record AuditHead(long Sequence, string Hash)
+{
+    /// <summary>As written and read by <c>ntm audit verify --expect-head</c>: <c>SEQ:HASH</c>.</summary>
+    public override string ToString() => $"{Sequence.ToString(CultureInfo.InvariantCulture)}:{Hash}";
+
+    public static bool TryParse(string? text, out AuditHead? head)
+    {
+        head = null;
+        var parts = (text ?? "").Split(':');
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence) || sequence < 1
+            || parts[1].Length != 64 || !parts[1].All(char.IsAsciiHexDigit))
+        {
+            return false;
+        }
+
+        head = new AuditHead(sequence, parts[1].ToLowerInvariant());
+        return true;
+    }
+}
+
+/// <summary>
 /// Writes and checks the audit chain. Callers <see cref="Record"/> an entry in the same context as the change
 /// it describes; <see cref="AppDbContext"/> gives it its sequence and hashes when it saves, inside the same
 /// transaction, under a lock (PostgreSQL advisory lock; one writer at a time in SQLite), so the entry exists
@@ -127,6 +151,35 @@ public static class AuditTrail
 
             after = rows[^1].Sequence;
         }
+    }
+
+    /// <summary>The last row's sequence and hash; null while the table is empty.</summary>
+    public static async Task<AuditHead?> HeadAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Sequence)
+            .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
+        return last is null ? null : new AuditHead(last.Sequence, last.Hash);
+    }
+
+    /// <summary>
+    /// Checks a head recorded earlier against the table (whose chain <see cref="VerifyAsync"/> found intact): the row
+    /// with that sequence must still exist and carry that hash. Null when it does; else the break. This finds the
+    /// last rows deleted (tail truncation), and any rewrite of the rows up to the recorded head, even one that
+    /// recomputed every hash after it.
+    /// </summary>
+    public static async Task<AuditBreak?> CheckHeadAsync(AppDbContext db, AuditHead expected, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(expected);
+        var hash = await db.AuditEntries.AsNoTracking().Where(a => a.Sequence == expected.Sequence).Select(a => a.Hash).FirstOrDefaultAsync(cancellationToken);
+        return hash switch
+        {
+            null => new AuditBreak(expected.Sequence, $"the recorded head {expected.Sequence} is missing (rows at the end were deleted)"),
+            _ when !string.Equals(hash, expected.Hash, StringComparison.OrdinalIgnoreCase) =>
+                new AuditBreak(expected.Sequence, "the recorded head's hash differs (the chain up to it was rewritten)"),
+            _ => null,
+        };
     }
 
     internal static string HashOf(AuditEntryRow row)

@@ -23,7 +23,7 @@ public static class CalendarApi
         api.MapPut("/days-off/{date}", Put).WithSummary("Sets the entry of a date (yyyy-MM-dd)");
         api.MapDelete("/days-off/{date}", Delete).WithSummary("Removes the entry of a date");
         api.MapGet("/export", Export).WithSummary("The table (or one year of it) as a days-off file");
-        api.MapPost("/import", Import).WithSummary("Replaces the years a days-off file covers with its entries");
+        api.MapPost("/import", Import).RequireRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads).WithSummary("Replaces the years a days-off file covers with its entries");
         api.MapGet("/working-days", WorkingDays).WithSummary("Whether each day from ?from= to ?to= (at most a year) is a working day");
         api.MapGet("/office-hours", OfficeHoursList).WithSummary("The national office hours and every province's own, with where they come from");
         api.MapPut("/office-hours/{scope}", PutOfficeHours).WithSummary("Sets the national office hours (scope 'national') or a province's own (scope = its code)");

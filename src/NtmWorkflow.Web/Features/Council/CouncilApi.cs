@@ -48,7 +48,7 @@ public static class CouncilApi
         session.MapPost("/close", Close).WithSummary("The secretary closes the session: the tally runs and each dossier goes on");
         session.MapGet("/minutes.docx", Minutes).WithSummary("The minutes (biên bản) as a Word document");
         session.MapGet("/draft-decision.docx", DraftDecision).WithSummary("The draft recognition decision as a Word document");
-        session.MapPost("/decision", RecordDecision).WithSummary("Records the signed decision (query: number, signedOn, signer, fileName; body: the scan)");
+        session.MapPost("/decision", RecordDecision).RequireRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads).WithSummary("Records the signed decision (query: number, signedOn, signer, fileName; body: the scan)");
         session.MapGet("/decision/scan", Scan).WithSummary("The signed decision's scan");
         return app;
     }

@@ -19,12 +19,12 @@ public static class DesignerApi
         var api = app.MapGroup("/api/workflows").RequireApiKey().ActForOfficial().WithTags("Process designer");
         api.MapGet("/", List).WithSummary("Every process: its versions, running instances per version, its draft");
         api.MapGet("/{processId}/draft", Open).WithSummary("The draft of a process, or its latest version when there is none");
-        api.MapPut("/{processId}/draft", SaveDraft).WithSummary("Saves the draft of a process (audited)");
+        api.MapPut("/{processId}/draft", SaveDraft).RequireRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads).WithSummary("Saves the draft of a process (audited)");
         api.MapDelete("/{processId}/draft", DiscardDraft).WithSummary("Throws the draft away (audited); the published versions stay");
         api.MapGet("/{processId}/draft/bpmn", DraftFile).WithSummary("The draft's .bpmn");
         api.MapPost("/{processId}/validate", Validate).WithSummary("The engine's verdict on a model, each problem with its element id");
         api.MapPost("/{processId}/diff", Diff).WithSummary("A model against the latest published version: elements added, removed, changed");
-        api.MapPost("/{processId}/versions", Publish).WithSummary("Publishes a model as the next version (audited); running instances keep theirs");
+        api.MapPost("/{processId}/versions", Publish).RequireRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads).WithSummary("Publishes a model as the next version (audited); running instances keep theirs");
         api.MapGet("/{processId}/versions/{version:int}/bpmn", VersionFile).WithSummary("A published version's .bpmn");
         return app;
     }

@@ -22,8 +22,8 @@ public static class EvidenceApi
     {
         ArgumentNullException.ThrowIfNull(documents);
         documents.MapGet("", List).WithSummary("The dossier's documents, every version, withdrawn ones included");
-        documents.MapPost("", UploadWhole).WithSummary("Uploads a whole file in one request (body: the bytes; query: fileName, indicator)");
-        documents.MapPost("/uploads", Start).WithSummary("Starts an upload in parts: name, size, optional SHA-256; answers the part size");
+        documents.MapPost("", UploadWhole).RequireRateLimiting(RateLimits.Uploads).WithSummary("Uploads a whole file in one request (body: the bytes; query: fileName, indicator)");
+        documents.MapPost("/uploads", Start).RequireRateLimiting(RateLimits.Uploads).WithSummary("Starts an upload in parts: name, size, optional SHA-256; answers the part size");
         documents.MapGet("/uploads/{uploadId:guid}", Status).WithSummary("Where an upload stands: the byte the next part starts at");
         documents.MapPut("/uploads/{uploadId:guid}/parts/{offset:long}", Append).WithSummary("Sends the part starting at this byte (body: the bytes)");
         documents.MapPost("/uploads/{uploadId:guid}/complete", Complete).WithSummary("Checks the arrived file (kind, size, SHA-256) and adds it to the dossier");

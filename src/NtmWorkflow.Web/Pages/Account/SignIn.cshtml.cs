@@ -9,7 +9,9 @@ using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Pages.Account;
 
-public sealed class SignInModel(SignInManager<AppUser> signIn, AppDbContext db, IStringLocalizer<SharedResource> text, ILogger<SignInModel> logger) : PageModel
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.SignIn)]
+public sealed class SignInModel(SignInManager<AppUser> signIn, AppDbContext db, IStringLocalizer<SharedResource> text,
+    Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, ILogger<SignInModel> logger) : PageModel
 {
     [BindProperty]
     public SignInInput Input { get; set; } = new();
@@ -40,7 +42,7 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, AppDbContext db, 
             return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
         }
 
-        Problem = result.IsLockedOut ? text["LockedOut"] : text["InvalidSignIn"];
+        Problem = result.IsLockedOut ? text["LockedOut", (int)Math.Ceiling(identity.Value.Lockout.DefaultLockoutTimeSpan.TotalMinutes)] : text["InvalidSignIn"];
         logger.LogWarning("Failed sign-in for {UserName} (locked out: {LockedOut})", Input.UserName, result.IsLockedOut);
         return Page();
     }

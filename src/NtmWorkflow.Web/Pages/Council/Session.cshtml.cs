@@ -17,6 +17,8 @@ namespace NtmWorkflow.Web.Pages.Council;
 [Authorize]
 [RequestSizeLimit(ScanUploadLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = ScanUploadLimit)]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads)]
+[NtmWorkflow.Web.Infrastructure.UploadHandlers("Decision")]
 public sealed class SessionModel(CouncilService council, OrganisationService organisation, AppDbContext db) : CouncilPageModel(organisation)
 {
     /// <summary>The ceiling of one request to this page (the scan); the documents' own limit, a setting, is checked by the service below it.</summary>

@@ -19,6 +19,7 @@ public sealed record TimelineEntry(DateTimeOffset At, string? Actor, string Key,
 /// each level's findings side by side, the recognition conditions, and the timeline of the history journal.
 /// </summary>
 [Authorize]
+[NtmWorkflow.Web.Infrastructure.AllowsInlineStyles]
 public sealed class DetailModel(DossierService dossiers, Features.Evidence.EvidenceService evidence, AppDbContext db, IWorkflowStore store) : PageModel
 {
     public DossierRow Dossier { get; private set; } = null!;

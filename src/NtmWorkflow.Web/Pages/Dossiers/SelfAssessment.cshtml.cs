@@ -24,6 +24,8 @@ public sealed record AssessmentLine(int Criterion, string CriterionName, string 
 [Authorize]
 [RequestSizeLimit(SelfAssessmentModel.WholeUploadLimit)]
 [RequestFormLimits(MultipartBodyLengthLimit = SelfAssessmentModel.WholeUploadLimit)]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads)]
+[NtmWorkflow.Web.Infrastructure.UploadHandlers("Document")]
 public sealed class SelfAssessmentModel(DossierService dossiers, EvidenceService evidence, OrganisationService organisation, AppDbContext db) : PageModel
 {
     /// <summary>

@@ -13,6 +13,7 @@ namespace NtmWorkflow.Web.Pages.Reports;
 /// behind it (Anh Tuấn's page, ntm-domain.md §9).
 /// </summary>
 [Authorize]
+[NtmWorkflow.Web.Infrastructure.AllowsInlineStyles]
 public sealed class IndexModel(ProgrammeDashboard dashboard, ProgrammeReport report, OrganisationService organisation, AppDbContext db, TimeProvider clock)
     : ReportPageModel(organisation, db, clock)
 {

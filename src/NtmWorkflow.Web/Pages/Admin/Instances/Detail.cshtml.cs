@@ -13,6 +13,7 @@ namespace NtmWorkflow.Web.Pages.Admin.Instances;
 /// (the last two with a written reason).
 /// </summary>
 [Authorize]
+[NtmWorkflow.Web.Infrastructure.AllowsInlineStyles]
 public sealed class DetailModel(InstanceMonitor monitor, OrganisationService organisation, TimeProvider clock) : MonitorPageModel(organisation)
 {
     /// <summary>The app clock's time of the request: a task due before it is overdue.</summary>

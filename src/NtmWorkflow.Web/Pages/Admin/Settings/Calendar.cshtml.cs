@@ -28,6 +28,8 @@ public sealed record OfficeHoursAttempt(string? Province, string? MorningStart, 
 /// unless set here: the national ones by a national administrator, a province's own by its administrators too.
 /// </summary>
 [Authorize]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads)]
+[NtmWorkflow.Web.Infrastructure.UploadHandlers("Import")]
 public sealed class CalendarModel(CalendarService calendar, LiveOfficeHours officeHours, AppDbContext db, TimeProvider clock,
     OrganisationService organisation) : SettingsPageModel(organisation)
 {

@@ -12,6 +12,9 @@ namespace NtmWorkflow.Web.Pages.Admin.Workflows;
 /// and asks for JSON (<c>Accept: application/json</c>), which answers with the result or a ProblemDetails.
 /// </summary>
 [Authorize]
+[NtmWorkflow.Web.Infrastructure.AllowsInlineStyles]
+[Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.Uploads)]
+[NtmWorkflow.Web.Infrastructure.UploadHandlers("Save", "Publish")]
 public sealed class DesignerModel(DesignerService designer, OrganisationService organisation) : DesignerPageModel(organisation)
 {
     [BindProperty(SupportsGet = true)]

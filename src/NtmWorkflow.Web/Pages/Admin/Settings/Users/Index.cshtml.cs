@@ -89,7 +89,7 @@ public sealed class IndexModel(UserAdministration administration, OrganisationSe
         }
         catch (UserAdministrationException e)
         {
-            var explained = e.Codes.Select(c => text["People_Error_" + c]).Where(s => !s.ResourceNotFound).Select(s => s.Value).Distinct(StringComparer.Ordinal).ToList();
+            var explained = e.Codes.Select(c => text["People_Error_" + c, HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Identity.IdentityOptions>>().Value.Password.RequiredLength]).Where(s => !s.ResourceNotFound).Select(s => s.Value).Distinct(StringComparer.Ordinal).ToList();
             CreateProblems = explained.Count == 0 ? [e.Message] : explained;
             Result = await administration.ListAsync(Official, Search, PageNumber, HttpContext.RequestAborted);
             Response.StatusCode = StatusCodes.Status400BadRequest;

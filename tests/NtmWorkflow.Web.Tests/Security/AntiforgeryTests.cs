@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Testing;
 
 namespace NtmWorkflow.Web.Tests.Security;
 
@@ -18,10 +19,7 @@ public sealed partial class AntiforgeryTests : AppTestHost
 
     protected override async Task SeedAsync()
     {
-        await using var scope = App.Services.CreateAsyncScope();
-        var lan = (await scope.ServiceProvider.GetRequiredService<Features.Organisation.OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
-        _dossier = (await scope.ServiceProvider.GetRequiredService<Features.Dossiers.DossierService>().OpenAsync(lan,
-            new Features.Dossiers.OpenDossierRequest("00700", Features.Criteria.RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None)).Id;
+        _dossier = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
     }
 
     private List<(string Route, PageActionDescriptor Page)> Pages() =>

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Testing;
 
 namespace NtmWorkflow.Web.Tests.Security;
 
@@ -21,10 +22,8 @@ public sealed class OutputEncodingTests : AppTestHost
 
     protected override async Task SeedAsync()
     {
+        _dossier = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
         await using var scope = App.Services.CreateAsyncScope();
-        var lan = (await scope.ServiceProvider.GetRequiredService<Features.Organisation.OrganisationService>().FindOfficialAsync("xa.lan", null, CancellationToken.None))!;
-        _dossier = (await scope.ServiceProvider.GetRequiredService<Features.Dossiers.DossierService>().OpenAsync(lan,
-            new Features.Dossiers.OpenDossierRequest("00700", Features.Criteria.RecognitionTier.Ntm, 2025, null, null, "*", new DateOnly(2025, 9, 15), null), CancellationToken.None)).Id;
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var created = await users.CreateAsync(new AppUser { UserName = "xss.user", FullName = Hostile, Email = "xss.user@test.ntmworkflow.local" }, "NtmDemo@2026");
         Assert.True(created.Succeeded);

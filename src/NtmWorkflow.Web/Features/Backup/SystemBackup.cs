@@ -171,7 +171,6 @@ public sealed class SystemBackup(AppDbContext db, IDocumentStore documents, Data
         }
 
         File.Copy(source, target, overwrite: true);
-        await Task.CompletedTask.WaitAsync(ct);
     }
 
     private async Task<BackupFacts> DumpPostgresAsync(string target, CancellationToken ct)

@@ -16,7 +16,7 @@ internal sealed class CliUsageException(string message) : Exception(message);
 /// </summary>
 internal sealed class CliArguments
 {
-    private static readonly HashSet<string> Flags = ["help", "verbose", "bundled", "replace"];
+    private static readonly HashSet<string> Flags = ["help", "verbose", "bundled", "replace", "keep"];
     private readonly Dictionary<string, string?> _options;
 
     private CliArguments(string? verb, IReadOnlyList<string> words, Dictionary<string, string?> options)

@@ -29,6 +29,7 @@ internal static class Program
                 "backup" => await BackupCommand.BackupAsync(arguments, Console.Out),
                 "restore" => await BackupCommand.RestoreAsync(arguments, Console.Out),
                 "audit" => await AuditCommand.RunAsync(arguments, Console.Out),
+                "simulate" => await SimulateCommand.RunAsync(arguments, Console.Out),
                 _ => throw new CliUsageException($"unknown verb '{arguments.Verb}'"),
             };
         }

@@ -39,6 +39,15 @@ internal static class Usage
               "head": {sequence, hash, text}}). Deleting the last rows leaves a shorter intact chain: record
               "head.text" (e.g. daily in the operations journal) and pass it later as --expect-head, which
               then also requires that row, unchanged. Exit 0 intact, 1 tampered.
+          ntm simulate [--communes N] [--provider Sqlite|Postgres --postgres CONNECTION] [--seed S]
+                       [--start yyyy-MM-dd] [--days D] [--opening-days D] [--workers W] [--return-share X]
+                       [--late-share X] [--council-reject-share X] [--no-quorum-share X] [--council-every D] [--keep]
+              A national campaign on a new database of its own (never the configured one): every rural commune
+              of the March 2025 list (7,706), or a seeded sample of N, opens a dossier; simulated officials act
+              on every step through the app's services with a clock fast-forwarded over the year, timers fire
+              and mail goes through the outbox to a pickup folder. Prints throughput, latency per operation,
+              timer lateness, mail and peak memory, checks the invariants, and ends with a one-line summary.
+              Exit 0 when every invariant holds.
 
         Options: --verbose (logs to stderr), --help.
         The database comes from the same settings as the web app: environment variables

@@ -1,11 +1,11 @@
 namespace NtmWorkflow.Cli.Scenarios;
 
-/// <summary>The scenario's clock: it moves only when a step moves it.</summary>
+/// <summary>A clock that moves only when it is set: a scenario's steps, or the campaign simulator's events (read from many threads).</summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
-    private DateTimeOffset _now = start;
+    private long _utcTicks = start.UtcTicks;
 
-    public override DateTimeOffset GetUtcNow() => _now;
+    public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _utcTicks), TimeSpan.Zero);
 
-    public void Set(DateTimeOffset now) => _now = now;
+    public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _utcTicks, now.UtcTicks);
 }

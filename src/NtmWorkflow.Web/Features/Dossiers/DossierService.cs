@@ -204,44 +204,65 @@ public sealed class DossierService(
 
     // ----- the commune's self-assessment ---------------------------------------------------------
 
-    public async Task<DossierIndicatorRow> SetIndicatorAsync(Official official, Guid id, string number, IndicatorValueRequest request, CancellationToken ct)
+    public async Task<DossierIndicatorRow> SetIndicatorAsync(Official official, Guid id, string number, IndicatorValueRequest request, CancellationToken ct) =>
+        (await SetIndicatorsAsync(official, id, [(number, request)], ct))[0];
+
+    /// <summary>
+    /// Several indicators in one save, as a whole form or a spreadsheet gives them: each is checked as
+    /// <see cref="SetIndicatorAsync"/> checks one, and the first refusal changes nothing. Each change has its own audit entry.
+    /// </summary>
+    public async Task<IReadOnlyList<DossierIndicatorRow>> SetIndicatorsAsync(Official official, Guid id, IReadOnlyList<(string Number, IndicatorValueRequest Request)> values, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(values);
         var dossier = await LoadAsync(id, ct);
-        var row = await EditableIndicatorAsync(official, dossier, number, ct);
-        var indicator = await db.Indicators.AsNoTracking().Include(i => i.Thresholds).SingleAsync(i => i.Id == row.IndicatorId, ct);
-        var value = request.Value switch
+        var steps = await CommuneEditableAsync(official, dossier, ct);
+        var definitions = await db.Indicators.AsNoTracking().Include(i => i.Thresholds).Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
+        var changes = new List<(DossierIndicatorRow Row, string? Value, bool? Met, bool Computed, IndicatorValueRequest Request)>();
+        foreach (var (number, request) in values)
         {
-            null => null,
-            { ValueKind: JsonValueKind.Null } => null,
-            { ValueKind: JsonValueKind.True } => "true",
-            { ValueKind: JsonValueKind.False } => "false",
-            { ValueKind: JsonValueKind.Number } n => n.GetDecimal().ToString(CultureInfo.InvariantCulture),
-            { ValueKind: JsonValueKind.String } s => s.GetString()!.Trim(),
-            _ => throw Bad($"The value of {number} must be a boolean, a number or a text."),
-        };
-        var assessment = CriteriaCatalog.Assess(indicator, dossier.ThresholdScope, value);
-        if (value is not null && !assessment.Valid)
-        {
-            throw Bad(assessment.Error ?? $"The value of {number} is not valid.");
+            var row = EditableIndicator(dossier, steps.Supplement, number);
+            var indicator = definitions[row.IndicatorId];
+            var value = request.Value switch
+            {
+                null => null,
+                { ValueKind: JsonValueKind.Null } => null,
+                { ValueKind: JsonValueKind.True } => "true",
+                { ValueKind: JsonValueKind.False } => "false",
+                { ValueKind: JsonValueKind.Number } n => n.GetDecimal().ToString(CultureInfo.InvariantCulture),
+                { ValueKind: JsonValueKind.String } s => s.GetString()!.Trim(),
+                _ => throw Bad($"The value of {number} must be a boolean, a number or a text."),
+            };
+            var assessment = CriteriaCatalog.Assess(indicator, dossier.ThresholdScope, value);
+            if (value is not null && !assessment.Valid)
+            {
+                throw Bad(assessment.Error ?? $"The value of {number} is not valid.");
+            }
+
+            if (request.Note is { Length: > 4000 })
+            {
+                throw Bad($"The note of {number} is longer than 4,000 characters.");
+            }
+
+            changes.Add((row, value, value is null ? null : assessment.Met ?? request.Met, value is not null && assessment.Met is not null, request));
         }
 
-        if (request.Note is { Length: > 4000 })
+        var now = clock.GetUtcNow();
+        foreach (var (row, value, met, computed, request) in changes)
         {
-            throw Bad($"The note of {number} is longer than 4,000 characters.");
+            var before = new { row.Value, row.Met, row.Note };
+            row.Value = value;
+            row.Note = request.Note?.Trim() ?? row.Note;
+            row.MetComputed = computed;
+            row.StatedMet = request.Met;
+            row.Met = met;
+            row.UpdatedAt = now;
+            row.UpdatedBy = official.UserName;
+            AuditTrail.Record(db, official.UserName, "dossier.indicatorSet", Subject(id), new { indicator = row.Number, before, after = new { row.Value, row.Met, row.Note } });
         }
 
-        var before = new { row.Value, row.Met, row.Note };
-        row.Value = value;
-        row.Note = request.Note?.Trim() ?? row.Note;
-        row.MetComputed = value is not null && assessment.Met is not null;
-        row.StatedMet = request.Met;
-        row.Met = value is null ? null : assessment.Met ?? request.Met;
-        row.UpdatedAt = clock.GetUtcNow();
-        row.UpdatedBy = official.UserName;
-        dossier.UpdatedAt = row.UpdatedAt.Value;
-        AuditTrail.Record(db, official.UserName, "dossier.indicatorSet", Subject(id), new { indicator = number, before, after = new { row.Value, row.Met, row.Note } });
+        dossier.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        return row;
+        return [.. changes.Select(c => c.Row)];
     }
 
     public async Task<DossierIndicatorRow> AddEvidenceAsync(Official official, Guid id, string number, EvidenceRequest request, CancellationToken ct)
@@ -751,6 +772,11 @@ public sealed class DossierService(
     }
 
     /// <summary>Brings the stored status up to the workflows': recognised, not recognised or cancelled once it has ended; revoked once a revocation review ends so.</summary>
+    /// <summary>A dossier's status when its process has ended: cancelled when terminated, else recognised when it reached the end event "recognised".</summary>
+    public static DossierStatus StatusAtEnd(InstanceStatus status, IEnumerable<string?> completedElements) =>
+        status == InstanceStatus.Terminated ? DossierStatus.Cancelled
+        : completedElements.Contains("recognised", StringComparer.Ordinal) ? DossierStatus.Recognised : DossierStatus.NotRecognised;
+
     public async Task<DossierRow> RefreshStatusAsync(DossierRow dossier, CancellationToken ct)
     {
         if (dossier.Status == DossierStatus.Recognised && dossier.RevocationInstanceId is { } review
@@ -769,9 +795,18 @@ public sealed class DossierService(
             return dossier;
         }
 
+        // The store closes the dossier in the step that ends its process; this copy may predate that step.
+        if (db.Entry(dossier).State != EntityState.Detached)
+        {
+            await db.Entry(dossier).ReloadAsync(ct);
+            if (dossier.Status != DossierStatus.InProgress)
+            {
+                return dossier;
+            }
+        }
+
         var history = await db.WorkflowHistory.AsNoTracking().Where(h => h.InstanceId == instanceId && h.Event == "completed").Select(h => h.ElementId).ToListAsync(ct);
-        dossier.Status = instance.Status == InstanceStatus.Terminated ? DossierStatus.Cancelled
-            : history.Contains("recognised") ? DossierStatus.Recognised : DossierStatus.NotRecognised;
+        dossier.Status = StatusAtEnd(instance.Status, history);
         AuditTrail.Record(db, "system", "dossier.closed", Subject(dossier.Id), new { status = dossier.Status });
         await db.SaveChangesAsync(ct);
         return dossier;
@@ -862,9 +897,14 @@ public sealed class DossierService(
     {
         ArgumentNullException.ThrowIfNull(dossier);
         var steps = await CommuneEditableAsync(official, dossier, ct);
+        return EditableIndicator(dossier, steps.Supplement, number);
+    }
+
+    private static DossierIndicatorRow EditableIndicator(DossierRow dossier, bool supplement, string number)
+    {
         var row = dossier.Indicators.SingleOrDefault(i => i.Number == number)
                   ?? throw new DossierException(404, "Unknown indicator", $"The criteria set {dossier.CriteriaSetCode} has no indicator {number}.");
-        if (steps.Supplement && dossier.Indicators.Any(i => i.Reopened) && !row.Reopened)
+        if (supplement && dossier.Indicators.Any(i => i.Reopened) && !row.Reopened)
         {
             throw new DossierException(409, "Not reopened", $"Indicator {number} was not sent back for supplement; only {string.Join(", ", dossier.Indicators.Where(i => i.Reopened).Select(i => i.Number))} may change.");
         }

@@ -149,6 +149,16 @@ public sealed class EfWorkflowStore(
             Detail = h.Detail is { Length: > 4000 } text ? text[..4000] : h.Detail,
         }));
 
+        // A dossier's process that ends closes the dossier in the same transaction, whoever ended it (a council's tally
+        // delivered by the outbox ends a rejected dossier with no official on its page).
+        if (loaded is { Status: InstanceStatus.Running } && instance.Status != InstanceStatus.Running
+            && await db.Dossiers.FirstOrDefaultAsync(d => d.InstanceId == instance.Id && d.Status == Features.Dossiers.DossierStatus.InProgress, cancellationToken) is { } closing)
+        {
+            closing.Status = Features.Dossiers.DossierService.StatusAtEnd(instance.Status, history.Where(h => h.Event == "completed").Select(h => h.ElementId));
+            closing.UpdatedAt = now;
+            Features.Audit.AuditTrail.Record(db, "system", "dossier.closed", Features.Dossiers.DossierService.Subject(closing.Id), new { status = closing.Status });
+        }
+
         // Completed user tasks, for the dashboard's on-time figures, in the same transaction as the completion.
         await Features.Reports.CompletedTasks.AddAsync(db, instance, tasks.Removed, history, cancellationToken);
 

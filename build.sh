@@ -185,6 +185,15 @@ run_tests() {
     echo "    the differential check did not finish"; FAILED=$((FAILED + 1))
   fi
 
+  # The national campaign at smoke size: 200 communes over a simulated year on SQLite; only its invariants count
+  # here (full size and the figures: docs/performance.md).
+  stage "campaign simulation (200 communes)"
+  if dotnet "src/NtmWorkflow.Cli/bin/$CONFIGURATION/net10.0/ntm.dll" simulate --communes 200 > "$RUN_DIR/simulate.log" 2>&1; then
+    tail -n 1 "$RUN_DIR/simulate.log" | sed 's/^/    /'; PASSED=$((PASSED + 1))
+  else
+    grep -v '^  …' "$RUN_DIR/simulate.log" | tail -n 45 | sed 's/^/    /'; echo "    the campaign's invariants failed"; FAILED=$((FAILED + 1))
+  fi
+
   # Figures, not tests: the benchmark at smoke size proves it still runs (full size: docs/performance.md).
   stage "benchmark (smoke size)"
   if dotnet "tests/NtmWorkflow.Benchmarks/bin/$CONFIGURATION/net10.0/NtmWorkflow.Benchmarks.dll" --smoke --bpmn-engine tests/differential/bench.mjs > "$RUN_DIR/benchmark.log" 2>&1; then

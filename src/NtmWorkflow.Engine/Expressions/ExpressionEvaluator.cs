@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Jint;
 using Jint.Native;
-using Jint.Native.Json;
 using Jint.Native.Object;
 using Jint.Runtime;
 using NtmWorkflow.Engine.Calendar;
@@ -58,11 +57,13 @@ internal sealed class ExpressionEvaluator(
         (function (max) {
             function guard(owner, name, length) {
                 var original = owner[name];
-                Object.defineProperty(owner, name, { writable: true, configurable: true, value: function () {
+                Object.defineProperty(owner, name, replaceable(function () {
                     if (length.apply(this, arguments) > max) { throw new RangeError(name + ' would give more than ' + max + ' characters'); }
                     return original.apply(this, arguments);
-                } });
+                }));
             }
+            // Built property by property: an object literal would make a shape-backed object (see ToJs).
+            function replaceable(value) { var d = new Object(); d.writable = true; d.configurable = true; d.value = value; return d; }
             function size(v) { return v === undefined || v === null ? 0 : typeof v === 'string' ? v.length : 24; }
             guard(String.prototype, 'repeat', function (n) { return String(this).length * Number(n); });
             guard(String.prototype, 'padStart', function (n) { return Number(n); });
@@ -73,7 +74,7 @@ internal sealed class ExpressionEvaluator(
                 return total;
             });
             var stringify = JSON.stringify;
-            Object.defineProperty(JSON, 'stringify', { writable: true, configurable: true, value: function (value, replacer, space) {
+            Object.defineProperty(JSON, 'stringify', replaceable(function (value, replacer, space) {
                 var total = 0, listed = Array.isArray(replacer) ? replacer.map(String) : null, own = typeof replacer === 'function' ? replacer : null;
                 return stringify(value, function (key, v) {
                     if (listed !== null && key !== '' && !Array.isArray(this) && listed.indexOf(key) < 0) { return undefined; }
@@ -82,7 +83,7 @@ internal sealed class ExpressionEvaluator(
                     if (total > max) { throw new RangeError('JSON.stringify would give more than ' + max + ' characters'); }
                     return out;
                 }, space);
-            } });
+            }));
         })
         """;
 
@@ -190,10 +191,9 @@ internal sealed class ExpressionEvaluator(
             options.Constraints.RegexTimeout = _limits.Timeout;
         });
 
-        var parser = new JsonParser(engine);
         foreach (var (name, value) in variables)
         {
-            engine.SetValue(name, value is null ? JsValue.Null : parser.Parse(value.ToJsonString()));
+            engine.SetValue(name, ToJs(engine, value));
         }
 
         _prelude ??= Jint.Engine.PrepareScript(PreludeSource + "(" + _limits.MaxValueLength.ToString(CultureInfo.InvariantCulture) + ");");
@@ -231,7 +231,7 @@ internal sealed class ExpressionEvaluator(
                 unverified?.Add(key);
             }
 
-            return ToJs(parser, parameter.Value);
+            return ToJs(engine, parameter.Value);
         }));
 
         if (scriptVariables is not null)
@@ -239,15 +239,52 @@ internal sealed class ExpressionEvaluator(
             var execution = new JsObject(engine);
             execution.Set("setVariable", JsValue.FromObject(engine, new Action<string, JsValue>((name, value) => scriptVariables[name] = ToJson(_limits, value))));
             execution.Set("getVariable", JsValue.FromObject(engine, new Func<string, JsValue>(name =>
-                scriptVariables.TryGetValue(name, out var set) ? ToJs(parser, set)
-                : variables.TryGetValue(name, out var known) ? ToJs(parser, known) : JsValue.Undefined)));
+                scriptVariables.TryGetValue(name, out var set) ? ToJs(engine, set)
+                : variables.TryGetValue(name, out var known) ? ToJs(engine, known) : JsValue.Undefined)));
             engine.SetValue("execution", execution);
         }
 
         return engine;
     }
 
-    private static JsValue ToJs(JsonParser parser, JsonNode? node) => node is null ? JsValue.Null : parser.Parse(node.ToJsonString());
+    /// <summary>
+    /// A JSON value as a JavaScript one, built directly rather than through JSON.parse: the parser makes shape-backed
+    /// objects, whose per-engine weak table every sandbox would leave to the finalizer thread (a sandbox per evaluation).
+    /// </summary>
+    private static JsValue ToJs(Jint.Engine engine, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return JsValue.Null;
+            case JsonObject o:
+                var target = new JsObject(engine);
+                foreach (var (key, value) in o)
+                {
+                    target.CreateDataProperty(key, ToJs(engine, value)); // an own property, even "__proto__", as JSON.parse makes it
+                }
+
+                return target;
+            case JsonArray a:
+                var items = new JsValue[a.Count];
+                for (var i = 0; i < items.Length; i++)
+                {
+                    items[i] = ToJs(engine, a[i]);
+                }
+
+                return new JsArray(engine, items);
+            default:
+                // A value read from JSON or made from a CLR value (an int, a decimal): its kind says what it is either way.
+                return node.GetValueKind() switch
+                {
+                    System.Text.Json.JsonValueKind.String => new JsString(node.GetValue<string>()),
+                    System.Text.Json.JsonValueKind.Number => JsNumber.Create(double.Parse(node.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture)),
+                    System.Text.Json.JsonValueKind.True => JsBoolean.True,
+                    System.Text.Json.JsonValueKind.False => JsBoolean.False,
+                    _ => JsValue.Null,
+                };
+        }
+    }
 
     private static JsValue Run(Jint.Engine engine, string code, string shown)
     {

@@ -14,7 +14,7 @@ using NtmWorkflow.Web.Persistence;
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
 //   [--instances N] [--persisted N] [--timers N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
 //   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox|dashboard|web-load]
-//   [--dashboard-communes N] [--dashboard-calls N] [--web-users N] [--web-requests N] [--web-seconds S]
+//   [--dashboard-communes N] [--dashboard-calls N] [--web-users N] [--web-requests N] [--web-seconds S] [--web-think-ms N]
 var smoke = args.Contains("--smoke");
 var only = Text("--only");
 var runEngine = only is null;
@@ -39,10 +39,12 @@ var dashboardCommunes = Option("--dashboard-communes", smoke ? 200 : 3321);
 var dashboardCalls = Option("--dashboard-calls", smoke ? 10 : 100);
 
 // The web tier under load: the app in its own process, N users, each N rounds of five requests (inbox, dossier page,
-// inbox search, review form, review decision), the whole load capped at S seconds.
+// inbox search, review form, review decision), the whole load capped at S seconds; --web-think-ms: an average pause
+// before each request (none by default: every user clicks again as soon as a page has come).
 var webUsers = Option("--web-users", smoke ? 10 : 100);
 var webRounds = Option("--web-requests", smoke ? 3 : 10);
 var webSeconds = Option("--web-seconds", smoke ? 20 : 300);
+var webThink = Option("--web-think-ms", 0);
 var model = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "approval.bpmn"));
 
 Console.WriteLine($"NtmWorkflow benchmark ({(smoke ? "smoke size" : "full size")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
@@ -99,7 +101,7 @@ try
 
     if (runWebLoad)
     {
-        await WebLoadBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "web.db")}", webUsers, webRounds, webSeconds);
+        await WebLoadBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "web.db")}", webUsers, webRounds, webSeconds, webThink);
     }
 }
 finally
@@ -168,7 +170,7 @@ if (runWebLoad)
     await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
     try
     {
-        await WebLoadBenchmark.RunAsync("PostgreSQL", "Postgres", new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString, webUsers, webRounds, webSeconds);
+        await WebLoadBenchmark.RunAsync("PostgreSQL", "Postgres", new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString, webUsers, webRounds, webSeconds, webThink);
     }
     finally
     {

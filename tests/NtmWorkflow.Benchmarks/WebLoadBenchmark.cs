@@ -35,14 +35,14 @@ internal static partial class WebLoadBenchmark
 
     private static readonly string[] Endpoints = ["sign-in form", "sign-in", "inbox", "dossier page", "inbox search", "review form", "review decision"];
 
-    public static async Task RunAsync(string providerName, string provider, string connectionString, int users, int rounds, int seconds)
+    public static async Task RunAsync(string providerName, string provider, string connectionString, int users, int rounds, int seconds, int thinkMilliseconds)
     {
         var app = AppAssembly();
         var folder = Path.Combine(Path.GetTempPath(), "ntm-web-load-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
         try
         {
-            await RunAsync(providerName, provider, connectionString, folder, app, users, rounds, seconds);
+            await RunAsync(providerName, provider, connectionString, folder, app, users, rounds, seconds, thinkMilliseconds);
         }
         finally
         {
@@ -51,7 +51,7 @@ internal static partial class WebLoadBenchmark
         }
     }
 
-    private static async Task RunAsync(string providerName, string provider, string connectionString, string folder, string app, int users, int rounds, int seconds)
+    private static async Task RunAsync(string providerName, string provider, string connectionString, string folder, string app, int users, int rounds, int seconds, int think)
     {
         // The seeding host: the app's services on the same database, no background workers, no web server.
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
@@ -63,6 +63,9 @@ internal static partial class WebLoadBenchmark
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "None",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
+
+            // A new database has no migrations table yet; EF logs that first probe as a failure (the app's settings name this category).
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
         });
         builder.Services.AddHostedService<StartupInitializer>(); // migrations, the administrative units, the workflows, the roles
         NtmWorkflow.Web.ApplicationServices.AddNtmWorkflow(builder);
@@ -87,6 +90,7 @@ internal static partial class WebLoadBenchmark
             int warmCompleted;
             TimeSpan elapsed;
             long? peak;
+            (double App, double Load) cpu;
             var started = Stopwatch.StartNew();
             await using (var server = await AppProcess.StartAsync(app, provider, connectionString, Path.Combine(folder, "app")))
             {
@@ -96,7 +100,7 @@ internal static partial class WebLoadBenchmark
                 using (var warmCap = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
                 {
                     var warmErrors = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-                    warmCompleted = await UserAsync(server.BaseAddress, officials[^1], 2, Endpoints.ToDictionary(e => e, _ => new Endpoint()), warmErrors, new SignInGate(1), warmCap.Token);
+                    warmCompleted = await UserAsync(server.BaseAddress, officials[^1], 2, Endpoints.ToDictionary(e => e, _ => new Endpoint()), warmErrors, new SignInGate(1, null), 0, warmCap.Token);
                     foreach (var (error, count) in warmErrors)
                     {
                         Console.WriteLine($"  warm-up error: {error} ({count}×)");
@@ -105,9 +109,11 @@ internal static partial class WebLoadBenchmark
 
                 // The measured load: every user signs in, all start their rounds together, the cap stops everything.
                 using var cap = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
-                var signedIn = new SignInGate(users);
-                var results = await Task.WhenAll(officials.Take(users).Select(o => Task.Run(() => UserAsync(server.BaseAddress, o, rounds, figures, errors, signedIn, cap.Token))));
+                var cpuAtStart = (App: 0.0, Load: TimeSpan.Zero);
+                var signedIn = new SignInGate(users, () => cpuAtStart = (server.CpuSeconds(), Process.GetCurrentProcess().TotalProcessorTime));
+                var results = await Task.WhenAll(officials.Take(users).Select(o => Task.Run(() => UserAsync(server.BaseAddress, o, rounds, figures, errors, signedIn, think, cap.Token))));
                 elapsed = signedIn.SinceReleased;
+                cpu = (server.CpuSeconds() - cpuAtStart.App, (Process.GetCurrentProcess().TotalProcessorTime - cpuAtStart.Load).TotalSeconds);
                 completed = results.Sum();
                 if (cap.IsCancellationRequested)
                 {
@@ -124,7 +130,8 @@ internal static partial class WebLoadBenchmark
             var recorded = await db.WorkflowHistory.CountAsync(h => h.Event == "completed" && (h.ElementId == "intake" || h.ElementId == "verification") && names.Contains(h.Actor!));
 
             var total = figures.Where(f => !f.Key.StartsWith("sign-in", StringComparison.Ordinal)).Sum(f => f.Value.Count);
-            Console.WriteLine($"  {users} users × {rounds} rounds (inbox, dossier page, inbox search, review form, review decision), cap {seconds} s:");
+            Console.WriteLine($"  {users} users × {rounds} rounds (inbox, dossier page, inbox search, review form, review decision), "
+                              + (think > 0 ? $"{think} ms of thought on average before each request" : "no pause between requests") + $", cap {seconds} s:");
             foreach (var (name, endpoint) in figures)
             {
                 Console.WriteLine($"  {name}: {endpoint.Line()}");
@@ -137,7 +144,8 @@ internal static partial class WebLoadBenchmark
 
             Console.WriteLine($"web load ({providerName}, {users} users): {total:N0} requests in {elapsed.TotalSeconds:N1} s of rounds = {total / elapsed.TotalSeconds:N0} requests/s, {figures.Values.Sum(f => f.Errors):N0} errors;"
                               + $" {completed:N0} tasks completed by review decisions ({recorded - warmCompleted:N0} in the engine's history); app peak memory"
-                              + (peak is { } bytes ? $" {bytes / 1024.0 / 1024:N0} MiB (VmHWM)" : " unknown (no /proc)"));
+                              + (peak is { } bytes ? $" {bytes / 1024.0 / 1024:N0} MiB (VmHWM)" : " unknown (no /proc)")
+                              + $"; CPU during the rounds: app {cpu.App:N1} s ({cpu.App * 1000 / Math.Max(1, total):N1} ms per request), load generator {cpu.Load:N1} s");
             if (recorded != completed + warmCompleted)
             {
                 throw new InvalidOperationException($"The engine's history shows {recorded} intake and verification tasks completed, not the {completed + warmCompleted} successful review decisions.");
@@ -240,14 +248,28 @@ internal static partial class WebLoadBenchmark
     /// a failed step ends its round. Returns the review decisions that completed a task.
     /// </summary>
     private static async Task<int> UserAsync(Uri baseAddress, LoadOfficial official, int rounds, IReadOnlyDictionary<string, Endpoint> figures,
-        ConcurrentDictionary<string, int> errors, SignInGate signedIn, CancellationToken cap)
+        ConcurrentDictionary<string, int> errors, SignInGate signedIn, int think, CancellationToken cap)
     {
         using var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false, UseProxy = false };
         using var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         var completed = 0;
+        var pauses = new Random(int.Parse(official.UserName[5..], CultureInfo.InvariantCulture)); // the same pauses in every run
 
         async Task<(HttpStatusCode? Status, string Body, Uri? Location)> Send(string endpoint, HttpMethod method, string path, Dictionary<string, string>? form, params HttpStatusCode[] expected)
         {
+            if (think > 0 && signedIn.Released.IsCompleted)
+            {
+                // An official reads the page before the next click: uniform between none and twice the average.
+                try
+                {
+                    await Task.Delay(pauses.Next(2 * think + 1), cap);
+                }
+                catch (OperationCanceledException)
+                {
+                    return (null, "", null);
+                }
+            }
+
             using var request = new HttpRequestMessage(method, path) { Content = form is null ? null : new FormUrlEncodedContent(form) };
             var clock = Stopwatch.StartNew();
             try
@@ -378,7 +400,7 @@ internal static partial class WebLoadBenchmark
     private static partial Regex AntiforgeryToken();
 
     /// <summary>Released when every user has signed in or given up; the rounds are timed from then.</summary>
-    private sealed class SignInGate(int count)
+    private sealed class SignInGate(int count, Action? onRelease)
     {
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly Stopwatch _since = new();
@@ -392,6 +414,7 @@ internal static partial class WebLoadBenchmark
         {
             if (Interlocked.Decrement(ref _remaining) == 0)
             {
+                onRelease?.Invoke();
                 _since.Start();
                 _released.TrySetResult();
             }
@@ -544,6 +567,21 @@ internal static partial class WebLoadBenchmark
         {
             Sample();
             return Interlocked.Read(ref _peak) is > 0 and var peak ? peak : null;
+        }
+
+        /// <summary>The processor time the process has used (user and system, /proc/PID/stat in clock ticks of 1/100 s); 0 where /proc is not.</summary>
+        public double CpuSeconds()
+        {
+            try
+            {
+                var fields = File.ReadAllText($"/proc/{_process.Id}/stat");
+                var after = fields[(fields.LastIndexOf(')') + 2)..].Split(' ');
+                return (long.Parse(after[11], CultureInfo.InvariantCulture) + long.Parse(after[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+            {
+                return 0;
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -13,11 +13,14 @@ using NtmWorkflow.Web.Persistence;
 // NtmWorkflow benchmark: prints figures; asserts nothing about speed (targets are read by people, see
 // docs/performance.md). Usage: dotnet run -c Release --project tests/NtmWorkflow.Benchmarks -- [--smoke]
 //   [--instances N] [--persisted N] [--timers N] [--postgres CONNECTION] [--pgbench-seconds S] [--bpmn-engine tests/differential/bench.mjs]
-//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox|dashboard]
-//   [--dashboard-communes N] [--dashboard-calls N]
+//   [--inbox-open N] [--inbox-closed N] [--inbox-calls N] [--explain [TEXT]] [--only inbox|dashboard|web-load]
+//   [--dashboard-communes N] [--dashboard-calls N] [--web-users N] [--web-requests N] [--web-seconds S] [--web-think-ms N]
 var smoke = args.Contains("--smoke");
-var onlyInbox = Text("--only") == "inbox";
-var onlyDashboard = Text("--only") == "dashboard";
+var only = Text("--only");
+var runEngine = only is null;
+var runInbox = only is null or "inbox";
+var runDashboard = only is null or "dashboard";
+var runWebLoad = only is null or "web-load";
 // --explain [TEXT]: the plans of the inbox scenarios whose name contains TEXT (default: every first page).
 var explain = args.Contains("--explain") ? (Text("--explain") is { } e && !e.StartsWith("--", StringComparison.Ordinal) ? e : "first page") : null;
 int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -34,11 +37,19 @@ var inboxCalls = Option("--inbox-calls", smoke ? 10 : 100);
 // The dashboard: every commune of the July 2025 set (3,321) in full, 200 at smoke size.
 var dashboardCommunes = Option("--dashboard-communes", smoke ? 200 : 3321);
 var dashboardCalls = Option("--dashboard-calls", smoke ? 10 : 100);
+
+// The web tier under load: the app in its own process, N users, each N rounds of five requests (inbox, dossier page,
+// inbox search, review form, review decision), the whole load capped at S seconds; --web-think-ms: an average pause
+// before each request (none by default: every user clicks again as soon as a page has come).
+var webUsers = Option("--web-users", smoke ? 10 : 100);
+var webRounds = Option("--web-requests", smoke ? 3 : 10);
+var webSeconds = Option("--web-seconds", smoke ? 20 : 300);
+var webThink = Option("--web-think-ms", 0);
 var model = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "approval.bpmn"));
 
 Console.WriteLine($"NtmWorkflow benchmark ({(smoke ? "smoke size" : "full size")}), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
-if (!onlyInbox && !onlyDashboard)
+if (runEngine)
 {
     // Warm-up: JIT and Jint, so the figures measure steady state.
     await RunAsync(new InMemoryWorkflowStore(), 20);
@@ -71,21 +82,26 @@ var sqliteFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid(
 Directory.CreateDirectory(sqliteFolder);
 try
 {
-    if (!onlyInbox && !onlyDashboard)
+    if (runEngine)
     {
         var sqlite = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Sqlite, $"Data Source={Path.Combine(sqliteFolder, "bench.db")}"));
         Report("SQLite (file, WAL)", sqlite);
         await TimerLatenessAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "timers.db")}", sqliteFolder);
     }
 
-    if (!onlyDashboard)
+    if (runInbox)
     {
         await InboxBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "inbox.db")}", sqliteFolder, inboxOpen, inboxClosed, inboxCalls, explain);
     }
 
-    if (!onlyInbox)
+    if (runDashboard)
     {
         await DashboardBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "dashboard.db")}", sqliteFolder, dashboardCommunes, dashboardCalls);
+    }
+
+    if (runWebLoad)
+    {
+        await WebLoadBenchmark.RunAsync("SQLite", "Sqlite", $"Data Source={Path.Combine(sqliteFolder, "web.db")}", webUsers, webRounds, webSeconds, webThink);
     }
 }
 finally
@@ -100,50 +116,69 @@ if (postgres is null)
     return 0;
 }
 
-var database = "ntm_bench_" + Guid.NewGuid().ToString("N")[..8];
-await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
-try
+if (runEngine || runInbox || runDashboard)
 {
-    var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
-    if (onlyInbox)
-    {
-        await InboxBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), inboxOpen, inboxClosed, inboxCalls, explain);
-        return 0;
-    }
-
-    if (onlyDashboard)
-    {
-        await DashboardBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), dashboardCommunes, dashboardCalls);
-        return 0;
-    }
-
-    var pg = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Postgres, connection));
-    Report("PostgreSQL", pg);
-    if (Pgbench(connection, pgbenchSeconds) is { } tps)
-    {
-        Console.WriteLine($"  pgbench -n -b simple-update -c 1 -T {pgbenchSeconds}: {tps:N0} transactions/s; engine transitions/s are {pg.Transitions / pg.Elapsed.TotalSeconds / tps:P0} of that, saved steps/s {pg.StepsPerSecond / tps:P0}");
-    }
-
-    var timersFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid().ToString("N")[..8]);
-    Directory.CreateDirectory(timersFolder);
+    var database = "ntm_bench_" + Guid.NewGuid().ToString("N")[..8];
+    await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
     try
     {
-        await TimerLatenessAsync("PostgreSQL", "Postgres", connection, timersFolder);
+        var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString;
+        if (runEngine)
+        {
+            var pg = await PersistedAsync(services => services.AddAppDbContext(DatabaseProvider.Postgres, connection));
+            Report("PostgreSQL", pg);
+            if (Pgbench(connection, pgbenchSeconds) is { } tps)
+            {
+                Console.WriteLine($"  pgbench -n -b simple-update -c 1 -T {pgbenchSeconds}: {tps:N0} transactions/s; engine transitions/s are {pg.Transitions / pg.Elapsed.TotalSeconds / tps:P0} of that, saved steps/s {pg.StepsPerSecond / tps:P0}");
+            }
+
+            var timersFolder = Path.Combine(Path.GetTempPath(), "ntm-bench-" + Guid.NewGuid().ToString("N")[..8]);
+            Directory.CreateDirectory(timersFolder);
+            try
+            {
+                await TimerLatenessAsync("PostgreSQL", "Postgres", connection, timersFolder);
+            }
+            finally
+            {
+                Directory.Delete(timersFolder, recursive: true);
+            }
+        }
+
+        if (runInbox)
+        {
+            await InboxBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), inboxOpen, inboxClosed, inboxCalls, explain);
+        }
+
+        if (runDashboard)
+        {
+            await DashboardBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), dashboardCommunes, dashboardCalls);
+        }
     }
     finally
     {
-        Directory.Delete(timersFolder, recursive: true);
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(postgres);
+        await admin.OpenAsync();
+        await NtmWorkflow.Testing.PostgresDrop.DropDatabaseAsync(admin, database);
     }
-
-    await InboxBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), inboxOpen, inboxClosed, inboxCalls, explain);
-    await DashboardBenchmark.RunAsync("PostgreSQL", "Postgres", connection, Path.GetTempPath(), dashboardCommunes, dashboardCalls);
 }
-finally
+
+if (runWebLoad)
 {
-    NpgsqlConnection.ClearAllPools();
-    await using var admin = new NpgsqlConnection(postgres);
-    await admin.OpenAsync();
-    await NtmWorkflow.Testing.PostgresDrop.DropDatabaseAsync(admin, database);
+    // A database of its own: the other sections' rows would be in every inbox.
+    var database = "ntm_bench_web_" + Guid.NewGuid().ToString("N")[..8];
+    await ExecuteAsync(postgres, $"CREATE DATABASE \"{database}\"");
+    try
+    {
+        await WebLoadBenchmark.RunAsync("PostgreSQL", "Postgres", new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ConnectionString, webUsers, webRounds, webSeconds, webThink);
+    }
+    finally
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(postgres);
+        await admin.OpenAsync();
+        await NtmWorkflow.Testing.PostgresDrop.DropDatabaseAsync(admin, database);
+    }
 }
 
 return 0;

@@ -86,8 +86,12 @@ public abstract class CouncilSessionTests : CouncilTestHost
         Assert.Equal(("Passed", 4, 3, 3), (Item(tallied, NgocDuong).GetProperty("outcome").GetString(), Item(tallied, NgocDuong).GetProperty("approvalBase").GetInt32(),
             Item(tallied, NgocDuong).GetProperty("agree").GetInt32(), Item(tallied, NgocDuong).GetProperty("agreeNeeded").GetInt32()));
         Assert.Equal(("NotPassed", 2, 3), (Item(tallied, PhuLinh).GetProperty("outcome").GetString(), Item(tallied, PhuLinh).GetProperty("agree").GetInt32(), Item(tallied, PhuLinh).GetProperty("agreeNeeded").GetInt32()));
+
+        // The step that ended the rejected dossier's process closed it, before anyone opened it (the dashboard counts it at once); opening it later closes nothing twice.
+        Assert.Equal(NtmWorkflow.Web.Features.Dossiers.DossierStatus.NotRecognised, await QueryAsync(db => db.Dossiers.Where(d => d.Id == PhuLinh).Select(d => d.Status).SingleAsync()));
         await AssertDossierAsync(NgocDuong, "InProgress", "recognitionDecision");
         Assert.Equal("NotRecognised", (await DossierAsync(PhuLinh)).Status);
+        Assert.Equal(1, await QueryAsync(db => db.AuditEntries.CountAsync(a => a.Subject == $"dossier/{PhuLinh}" && a.Action == "dossier.closed")));
         Assert.Empty((await DossierAsync(PhuLinh)).Steps);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{second}/minutes.docx");

@@ -1,0 +1,50 @@
+using NtmWorkflow.Testing;
+
+namespace NtmWorkflow.Web.Tests.Cli;
+
+/// <summary>`ntm simulate` as a process: a small campaign on a SQLite database of its own, and refused arguments.</summary>
+public sealed class NtmSimulateTests : IDisposable
+{
+    private readonly TemporaryDirectory _data = new();
+
+    [Fact]
+    public async Task A_small_campaign_runs_every_step_and_its_invariants_hold()
+    {
+        var result = await RunAsync(TimeSpan.FromMinutes(10), "simulate", "--communes", "12", "--days", "200", "--opening-days", "20", "--late-share", "0.3", "--return-share", "0.3", "--seed", "7");
+        Assert.True(result.ExitCode == 0, result.Stdout + result.Stderr);
+        var lines = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.StartsWith("simulate: 12 dossiers,", lines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("invariants hold", lines[^1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("invariants: every dossier ended or waits where it should", StringComparison.Ordinal));
+
+        // Every kind of step was taken through the app's services: the commune's, the district's, the province's, the council's.
+        foreach (var operation in new[] { "open dossier", "self-assessment: 58 indicators", "posting and survey", "submit", "review: district-verification", "task: districtPublication",
+                     "task: submitToProvince", "review: intake", "review: department-review", "council: plan session", "council: ballot", "council: close and tally", "timers (batch of ≤ 200)" })
+        {
+            Assert.Contains(lines, l => l.StartsWith(operation + " ", StringComparison.Ordinal));
+        }
+
+        // Its database and mail folder were its own and are gone.
+        Assert.DoesNotContain(lines, l => l.StartsWith("kept:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("simulate", "--communes", "0")]
+    [InlineData("simulate", "--communes", "many")]
+    [InlineData("simulate", "--provider", "Oracle")]
+    [InlineData("simulate", "--provider", "Postgres")]
+    [InlineData("simulate", "--late-share", "1.5")]
+    [InlineData("simulate", "--start", "2026-01-01")]
+    [InlineData("simulate", "--typo", "1")]
+    public async Task Bad_arguments_exit_2(params string[] args)
+    {
+        var result = await RunAsync(TimeSpan.FromMinutes(2), args);
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("ntm: ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    private Task<CliResult> RunAsync(TimeSpan timeout, params string[] args) =>
+        NtmProcess.RunAsync(_data.Path, new Dictionary<string, string> { ["Storage__DataDirectory"] = _data.Path, ["NTM_SIMULATE_POSTGRES"] = "" }, timeout, args);
+
+    public void Dispose() => _data.Dispose();
+}

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
@@ -22,20 +20,7 @@ internal static class DashboardBenchmark
 
     public static async Task RunAsync(string providerName, string provider, string connectionString, string dataDirectory, int communes, int calls)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider,
-            ["Database:ConnectionString"] = connectionString,
-            ["Storage:DataDirectory"] = dataDirectory,
-            ["ReferenceData:ImportUnitsOnStart"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "None",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
-        });
-        builder.Services.AddHostedService<StartupInitializer>();
-        NtmWorkflow.Web.ApplicationServices.AddNtmWorkflow(builder);
-        using var host = builder.Build();
+        using var host = BenchmarkHost.Build(provider, connectionString, dataDirectory, importUnits: false);
         await host.StartAsync();
         try
         {

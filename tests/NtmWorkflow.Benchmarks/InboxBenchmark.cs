@@ -5,9 +5,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Accounts;
@@ -50,22 +48,7 @@ internal static class InboxBenchmark
 
     public static async Task RunAsync(string providerName, string provider, string connectionString, string dataDirectory, int open, int closed, int repetitions, string? explain)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider,
-            ["Database:ConnectionString"] = connectionString,
-            ["Storage:DataDirectory"] = dataDirectory,
-            ["ReferenceData:ImportUnitsOnStart"] = "false",
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "None",
-
-            // A new database has no migrations table yet; EF logs that first probe as a failure.
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
-        });
-        builder.Services.AddHostedService<StartupInitializer>(); // migrations and seed data, as in the app
-        NtmWorkflow.Web.ApplicationServices.AddNtmWorkflow(builder);
-        using var host = builder.Build();
+        using var host = BenchmarkHost.Build(provider, connectionString, dataDirectory, importUnits: false);
         await host.StartAsync();
         try
         {

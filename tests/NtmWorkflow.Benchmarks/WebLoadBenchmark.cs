@@ -6,9 +6,7 @@ using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Accounts;
 using NtmWorkflow.Web.Features.AdministrativeUnits;
@@ -54,22 +52,7 @@ internal static partial class WebLoadBenchmark
     private static async Task RunAsync(string providerName, string provider, string connectionString, string folder, string app, int users, int rounds, int seconds, int think)
     {
         // The seeding host: the app's services on the same database, no background workers, no web server.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Database:Provider"] = provider,
-            ["Database:ConnectionString"] = connectionString,
-            ["Storage:DataDirectory"] = folder,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "None",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
-
-            // A new database has no migrations table yet; EF logs that first probe as a failure (the app's settings name this category).
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "None",
-        });
-        builder.Services.AddHostedService<StartupInitializer>(); // migrations, the administrative units, the workflows, the roles
-        NtmWorkflow.Web.ApplicationServices.AddNtmWorkflow(builder);
-        using var host = builder.Build();
+        using var host = BenchmarkHost.Build(provider, connectionString, folder, importUnits: true);
         var initializing = Stopwatch.StartNew();
         await host.StartAsync();
         initializing.Stop();

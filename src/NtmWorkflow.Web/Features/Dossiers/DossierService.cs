@@ -923,7 +923,11 @@ public sealed class DossierService(
             throw new DossierException(409, "The task was already completed", $"Task '{task.Name}' of {dossier.Code} was completed meanwhile: {e.Message}");
         }
 
-        await RefreshStatusAsync(dossier, ct);
+        // The step that ended the process closed the dossier in its own save (EfWorkflowStore): read the status it left.
+        if (db.Entry(dossier).State != EntityState.Detached)
+        {
+            await db.Entry(dossier).ReloadAsync(ct);
+        }
     }
 
     /// <summary>

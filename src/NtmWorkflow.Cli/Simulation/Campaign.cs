@@ -70,7 +70,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
     private const int TimerBatch = 200;
     private const int AgendaMax = 30;
     private static readonly TimeSpan Slot = TimeSpan.FromMinutes(15);
-    private static readonly byte[] DecisionScan = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"u8.ToArray();
+    private static readonly byte[] DecisionScan = DemoDossiers.SamplePdf.ToArray();
 
     private readonly PriorityQueue<CampaignEvent, (DateTimeOffset, long)> _queue = new();
     private readonly Lock _queueLock = new();
@@ -395,7 +395,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         {
             case "ntm:self-assessment":
                 await TimedAsync("self-assessment: 58 indicators", () => dossiers.SetIndicatorsAsync(official, track.Id,
-                    [.. _kinds.Select(k => (k.Key, new IndicatorValueRequest(JsonDocument.Parse(ValueOf(k.Value)).RootElement, true, null)))], ct));
+                    [.. _kinds.Select(k => (k.Key, new IndicatorValueRequest(JsonDocument.Parse(DemoDossiers.MetValue(k.Value)).RootElement, true, null)))], ct));
                 await TimedAsync("self-assessment: complete", () => dossiers.CompleteCommuneStepAsync(official, track.Id, CommuneStep.SelfAssessment, ct));
                 break;
             case "ntm:posting-survey":
@@ -417,7 +417,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
                     if (reopened.Count > 0)
                     {
                         await dossiers.SetIndicatorsAsync(official, track.Id,
-                            [.. reopened.Select(n => (n, new IndicatorValueRequest(JsonDocument.Parse(ValueOf(_kinds[n])).RootElement, true, "Bổ sung theo yêu cầu (mô phỏng)")))], ct);
+                            [.. reopened.Select(n => (n, new IndicatorValueRequest(JsonDocument.Parse(DemoDossiers.MetValue(_kinds[n])).RootElement, true, "Bổ sung theo yêu cầu (mô phỏng)")))], ct);
                     }
 
                     await dossiers.CompleteCommuneStepAsync(official, track.Id, CommuneStep.Submit, ct);
@@ -463,14 +463,6 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         var kind = task.CandidateGroups.Select(CandidateGroups.Parse).FirstOrDefault(p => p?.Unit.Kind == UnitKey.Department)?.Unit.Code.Split('/')[1];
         return kind is not null && officials.DepartmentIndicators[track.ProvinceCode].TryGetValue(kind, out var own) && own.Count > 0 ? own[(int)(Draw() * own.Count)] : null;
     }
-
-    private static string ValueOf(MeasurementKind kind) => kind switch
-    {
-        MeasurementKind.YesNo => "true",
-        MeasurementKind.Rating => "\"Tốt\"",
-        MeasurementKind.Percent => "92.5",
-        _ => "58",
-    };
 
     // ----- the council ----------------------------------------------------------------------------
 

@@ -20,6 +20,18 @@ namespace NtmWorkflow.Web.Features.Dossiers;
 public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, EvidenceService evidence, CouncilService council, OrganisationService organisation,
     WorkflowEngine engine, TimeProvider clock, ILogger<DemoDossiers> logger)
 {
+    /// <summary>A one-page PDF with nothing on it: the demo's evidence document, the simulator's signed scan.</summary>
+    public static ReadOnlySpan<byte> SamplePdf => "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"u8;
+
+    /// <summary>A value of the indicator's kind, as JSON, that a commune would report as met (no thresholds are known for 2021–2025).</summary>
+    public static string MetValue(MeasurementKind kind) => kind switch
+    {
+        MeasurementKind.YesNo => "true",
+        MeasurementKind.Rating => "\"Tốt\"",
+        MeasurementKind.Percent => "92.5",
+        _ => "58",
+    };
+
     /// <summary>Seeds the demo dossiers into a database that has none.</summary>
     public async Task EnsureAsync(CancellationToken ct)
     {
@@ -31,7 +43,7 @@ public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, Evide
         var phuLinh = await AtDepartmentReviewAsync("xa.binh", "00706", ct);
         var ngocDuong = await OpenAsync("xa.lan", "00700", ct);
         await AssessAllAsync("xa.lan", ngocDuong, ct, [.. (await dossiers.LoadAsync(ngocDuong, ct)).Indicators.Select(i => i.Number).Where(n => n.Split('.')[0] is "16" or "17" or "18" or "19")]);
-        var pdf = "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"u8.ToArray();
+        var pdf = SamplePdf.ToArray();
         await evidence.UploadAsync(await OfficialAsync("xa.lan", ct), ngocDuong, "2.1", "Biên bản kiểm tra đường giao thông xã.pdf", pdf.Length, new MemoryStream(pdf), ct);
         await EnsureCouncilAsync(ct);
         var lungCu = await AtDepartmentReviewAsync("xa.sinh", "00715", ct);
@@ -99,8 +111,7 @@ public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, Evide
         var kinds = await db.Indicators.AsNoTracking().Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToDictionaryAsync(i => i.Number, i => i.Kind, ct);
         foreach (var number in dossier.Indicators.Select(i => i.Number).Except(leave ?? []).ToList())
         {
-            var value = kinds[number] switch { MeasurementKind.YesNo => "true", MeasurementKind.Rating => "\"Tốt\"", MeasurementKind.Percent => "92.5", _ => "58" };
-            await dossiers.SetIndicatorAsync(officer, dossierId, number, new IndicatorValueRequest(JsonDocument.Parse(value).RootElement, true, null), ct);
+            await dossiers.SetIndicatorAsync(officer, dossierId, number, new IndicatorValueRequest(JsonDocument.Parse(MetValue(kinds[number])).RootElement, true, null), ct);
         }
     }
 

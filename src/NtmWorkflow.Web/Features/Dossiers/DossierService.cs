@@ -216,11 +216,12 @@ public sealed class DossierService(
         ArgumentNullException.ThrowIfNull(values);
         var dossier = await LoadAsync(id, ct);
         var steps = await CommuneEditableAsync(official, dossier, ct);
-        var definitions = await db.Indicators.AsNoTracking().Include(i => i.Thresholds).Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToDictionaryAsync(i => i.Id, ct);
+        var rows = values.Select(v => EditableIndicator(dossier, steps.Supplement, v.Number)).ToList();
+        var ids = rows.Select(r => r.IndicatorId).Distinct().ToList();
+        var definitions = await db.Indicators.AsNoTracking().Include(i => i.Thresholds).Where(i => ids.Contains(i.Id)).ToDictionaryAsync(i => i.Id, ct);
         var changes = new List<(DossierIndicatorRow Row, string? Value, bool? Met, bool Computed, IndicatorValueRequest Request)>();
-        foreach (var (number, request) in values)
+        foreach (var ((number, request), row) in values.Zip(rows))
         {
-            var row = EditableIndicator(dossier, steps.Supplement, number);
             var indicator = definitions[row.IndicatorId];
             var value = request.Value switch
             {

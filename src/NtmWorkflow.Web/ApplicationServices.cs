@@ -18,7 +18,8 @@ public static class ApplicationServices
     public static IHostApplicationBuilder AddNtmWorkflow(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(TimeProvider.System);
+        // The real clock, or in a rehearsal a fast-forwarded one (Clock section; refused in Production).
+        builder.Services.AddSingleton(Infrastructure.AppClock.FromConfiguration(builder.Configuration, builder.Environment));
         builder.AddPersistence();
         builder.AddDocumentStorage();
         builder.AddEmail();

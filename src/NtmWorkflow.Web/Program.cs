@@ -46,6 +46,9 @@ builder.Services.ConfigureApplicationCookie(o =>
     o.SlidingExpiration = true;
     o.ExpireTimeSpan = TimeSpan.FromHours(8);
 });
+// Sign-in sessions keep real time even when a rehearsal fast-forwards the app's clock (Clock section).
+builder.Services.PostConfigureAll<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(o => o.TimeProvider = TimeProvider.System);
+builder.Services.PostConfigure<SecurityStampValidatorOptions>(o => o.TimeProvider = TimeProvider.System);
 builder.Services.AddAuthorization();
 // The antiforgery cookie only ever goes back to this app's own forms: Strict.
 builder.Services.AddAntiforgery(o =>

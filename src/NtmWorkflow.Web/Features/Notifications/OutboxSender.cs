@@ -78,7 +78,7 @@ public sealed class OutboxSender(
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var now = clock.GetUtcNow();
-        var until = now.AddSeconds(options.Value.LeaseSeconds);
+        var until = now + clock.AppTime(TimeSpan.FromSeconds(options.Value.LeaseSeconds));
         if (db is PostgresAppDbContext)
         {
             // One statement: rows another node holds are skipped, not waited for.
@@ -159,7 +159,7 @@ public sealed class OutboxSender(
         }
 
         var dead = permanent || message.Attempts >= options.Value.MaxAttempts;
-        var wait = TimeSpan.FromSeconds(Math.Min(6 * 3600, options.Value.FirstRetrySeconds * Math.Pow(2, Math.Max(0, message.Attempts - 1))));
+        var wait = clock.AppTime(TimeSpan.FromSeconds(Math.Min(6 * 3600, options.Value.FirstRetrySeconds * Math.Pow(2, Math.Max(0, message.Attempts - 1)))));
         var shown = error.Length > 2000 ? error[..2000] : error;
         await mine.ExecuteUpdateAsync(s => s.SetProperty(o => o.Status, dead ? OutboxStatus.Dead : OutboxStatus.Pending).SetProperty(o => o.NextAttemptAt, now + wait)
             .SetProperty(o => o.LockedBy, (string?)null).SetProperty(o => o.LockedUntil, (DateTimeOffset?)null).SetProperty(o => o.LastError, shown), CancellationToken.None);

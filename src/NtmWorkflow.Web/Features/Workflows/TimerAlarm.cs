@@ -1,5 +1,6 @@
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Notifications;
+using NtmWorkflow.Web.Infrastructure;
 using Quartz;
 
 namespace NtmWorkflow.Web.Features.Workflows;
@@ -25,6 +26,7 @@ public sealed class TimerAlarm(ISchedulerFactory schedulers, WorkflowWakeups wak
         var job = JobBuilder.Create<FireDueTimersJob>().WithIdentity(Job).StoreDurably().Build();
         await _scheduler.AddJob(job, AddJobOptions.Replacing, cancellationToken);
         wakeups.TimerScheduled += OnTimerScheduled;
+        logger.LogInformation("Timer alarm on {Clock}", clock.Describe());
 
         // Past-due timers (the node was down) fire at once.
         await RingAtAsync(clock.GetUtcNow(), force: true, cancellationToken);
@@ -46,7 +48,7 @@ public sealed class TimerAlarm(ISchedulerFactory schedulers, WorkflowWakeups wak
         }
 
         var now = clock.GetUtcNow();
-        var poll = now.AddSeconds(Math.Max(1, options.Value.PollSeconds));
+        var poll = now + clock.AppTime(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds)));
         var at = due < poll ? due : poll;
         lock (_lock)
         {
@@ -58,8 +60,8 @@ public sealed class TimerAlarm(ISchedulerFactory schedulers, WorkflowWakeups wak
             _ringsAt = at;
         }
 
-        // The engine clock may be a test's; Quartz runs on real time, so ring after the same delay.
-        var delay = at - now;
+        // The engine clock may be a test's or fast-forwarded; Quartz runs on real time, so ring after the real delay.
+        var delay = clock.RealTime(at - now);
         var trigger = TriggerBuilder.Create().WithIdentity(Trigger).ForJob(Job)
             .StartAt(DateTimeOffset.UtcNow + (delay > TimeSpan.Zero ? delay : TimeSpan.Zero)).Build();
         await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
@@ -114,7 +116,7 @@ public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Ti
 
         // A timer leased by another node is not ours to fire now; the poll interval looks again.
         var now = clock.GetUtcNow();
-        await alarm.RingAtAsync(next is { } due && due > now ? due : now.AddSeconds(Math.Max(1, options.Value.PollSeconds)), force: true, ct);
+        await alarm.RingAtAsync(next is { } due && due > now ? due : now + clock.AppTime(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds))), force: true, ct);
     }
 }
 

@@ -89,7 +89,7 @@ public static class WorkflowRegistration
                 OfficeHoursSource = officeHours,
                 Parameters = legalParameters,
                 NodeId = sp.GetRequiredService<NodeIdentity>().Id,
-                TimerLease = TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds)),
+                TimerLease = sp.GetRequiredService<TimeProvider>().AppTime(TimeSpan.FromSeconds(Math.Max(5, sp.GetRequiredService<IOptions<WorkflowTimerOptions>>().Value.LeaseSeconds))),
             });
         });
         services.AddSingleton<WorkflowDeployment>();

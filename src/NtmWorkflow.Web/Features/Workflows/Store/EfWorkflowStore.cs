@@ -179,7 +179,7 @@ public sealed class EfWorkflowStore(
             MessageId = MessageIds.FromDedupKey(m.DedupKey, settings.MessageIdDomain), Status = OutboxStatus.Pending, CreatedAt = now,
 
             // The engine delivers what a step throws right after the save; the sender steps in only if it did not.
-            NextAttemptAt = WorkflowChannels.IsWorkflowChannel(m.Channel) ? now.AddSeconds(settings.WorkflowDeliveryGraceSeconds) : now,
+            NextAttemptAt = WorkflowChannels.IsWorkflowChannel(m.Channel) ? now + clock.AppTime(TimeSpan.FromSeconds(settings.WorkflowDeliveryGraceSeconds)) : now,
         }));
 
         var firesTimer = history.Any(h => h.Event == "timerFired");

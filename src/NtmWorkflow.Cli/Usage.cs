@@ -42,12 +42,18 @@ internal static class Usage
           ntm simulate [--communes N] [--provider Sqlite|Postgres --postgres CONNECTION] [--seed S]
                        [--start yyyy-MM-dd] [--days D] [--opening-days D] [--workers W] [--return-share X]
                        [--late-share X] [--council-reject-share X] [--no-quorum-share X] [--council-every D] [--keep]
+                       [--nodes N [--speed X] [--kill-at X] [--down S]]
               A national campaign on a new database of its own (never the configured one): every rural commune
               of the March 2025 list (7,706), or a seeded sample of N, opens a dossier; simulated officials act
               on every step through the app's services with a clock fast-forwarded over the year, timers fire
               and mail goes through the outbox to a pickup folder. Prints throughput, latency per operation,
               timer lateness, mail and peak memory, checks the invariants, and ends with a one-line summary.
               Exit 0 when every invariant holds.
+              --nodes N (PostgreSQL): N app processes on the campaign's database, their clock fast-forwarded
+              (--speed app seconds per real second, default 40000) with their own timer alarms and outbox
+              senders; the officials call their JSON API in turn. With two or more, the second node is killed
+              (SIGKILL) when the --kill-at share of the campaign has passed (default 0.4) and started again
+              --down seconds later (default 15).
 
         Options: --verbose (logs to stderr), --help.
         The database comes from the same settings as the web app: environment variables

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,6 +12,7 @@ using NtmWorkflow.Cli.Simulation;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Web;
 using NtmWorkflow.Web.Features.Workflows;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Cli.Commands;
@@ -24,7 +27,7 @@ internal static class SimulateCommand
     public static async Task<int> RunAsync(CliArguments arguments, TextWriter output)
     {
         arguments.OnlyOptions("communes", "provider", "postgres", "seed", "start", "days", "opening-days", "return-share", "late-share", "council-reject-share",
-            "no-quorum-share", "council-every", "workers", "keep");
+            "no-quorum-share", "council-every", "workers", "keep", "nodes", "speed", "kill-at", "down");
         var options = CampaignOptions.Parse(arguments);
         var folder = Path.Combine(Path.GetTempPath(), $"ntm-simulate-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
         Directory.CreateDirectory(folder);
@@ -99,9 +102,18 @@ internal static class SimulateCommand
             $"setup: migrations, reference data, {communes.Count:N0} communes in {communes.Select(c => c.ProvinceCode).Distinct().Count()} provinces, {officials.Count:N0} officials, {officials.Councils.Count} councils in {setup.Elapsed.TotalSeconds:N1} s"));
 
         var figures = new Figures();
-        var campaign = new Campaign(services, clock, options, officials, figures, output);
-        await campaign.RunAsync(communes, ct);
-        var failures = await CampaignChecks.CheckAsync(services, campaign, figures, mailFolder, ct);
+        Campaign campaign;
+        if (options.Nodes == 0)
+        {
+            campaign = new Campaign(services, clock, new ServiceDesk(services), options, officials, figures, output);
+            await campaign.RunAsync(communes, ct);
+        }
+        else
+        {
+            campaign = await RunOnNodesAsync(options, services, connection, folder, mailFolder, communes, officials, figures, output, ct);
+        }
+
+        var failures = await CampaignChecks.CheckAsync(services, campaign, figures, mailFolder, options.Nodes >= 2, ct);
         failures.InsertRange(0, campaign.Errors.Take(20).Select(e => "step failed: " + e));
 
         var seconds = campaign.Elapsed.TotalSeconds;
@@ -123,6 +135,14 @@ internal static class SimulateCommand
         var peak = PeakMemoryBytes() / 1024.0 / 1024.0;
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"mail: {figures.Counter("mails sent"):N0} sent; peak memory {peak:N0} MiB; dossiers: {outcome.GetValueOrDefault(Web.Features.Dossiers.DossierStatus.Recognised):N0} recognised, {outcome.GetValueOrDefault(Web.Features.Dossiers.DossierStatus.NotRecognised):N0} not recognised, {outcome.GetValueOrDefault(Web.Features.Dossiers.DossierStatus.InProgress):N0} in progress"));
+        foreach (var counter in (string[])["requests sent to another node", "requests repeated after a concurrent change (409)", "requests cut off by a node's death, found done", "mails delivered again after a node's death (same Message-ID)"])
+        {
+            if (figures.Counter(counter) > 0)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{counter}: {figures.Counter(counter):N0}"));
+            }
+        }
+
         if (failures.Count == 0)
         {
             await output.WriteLineAsync("invariants: every dossier ended or waits where it should; no timer lost or fired twice; no dedup key with two Message-IDs or sent twice; history complete");
@@ -140,6 +160,143 @@ internal static class SimulateCommand
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"simulate: {campaign.Dossiers.Count} dossiers, {steps} steps in {seconds:N0} s ({steps / Math.Max(seconds, 0.001):N0}/s), timer lateness p99 {latenessP99:N2} s, {figures.Counter("mails sent")} mails, peak {peak:N0} MiB, invariants {(failures.Count == 0 ? "hold" : $"FAILED ({failures.Count})")}"));
         return failures.Count == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+    }
+
+    /// <summary>
+    /// The campaign on app nodes: N processes of the web app on the campaign's database, their clock fast-forwarded from the
+    /// campaign's start, each with its timer alarm and outbox sender; the officials call their API in turn. With two
+    /// nodes or more, the second is killed part-way and started again. At the end the nodes' clock passes the campaign's
+    /// end, what was due by then settles, and the nodes stop as a service manager stops them.
+    /// </summary>
+    private static async Task<Campaign> RunOnNodesAsync(CampaignOptions options, IServiceProvider services, string connection, string folder, string mailFolder,
+        IReadOnlyList<CampaignCommune> communes, CampaignOfficials officials, Figures figures, TextWriter output, CancellationToken ct)
+    {
+        var apiKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
+        var start = VietnamTime.At(options.Start, TimeOnly.MinValue);
+
+        // The nodes' clock reads the campaign's start this long after they are launched; all of them, and a restarted one, agree.
+        var origin = DateTimeOffset.UtcNow.AddSeconds(60);
+        var clock = new FastForwardClock(start, options.Speed, origin);
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Rehearsal",
+            ["DOTNET_ENVIRONMENT"] = "Rehearsal",
+            ["Database__Provider"] = "Postgres",
+            ["Database__ConnectionString"] = connection,
+            ["Storage__DataDirectory"] = Path.Combine(folder, "nodes"),
+            ["Documents__Provider"] = "LocalFolder",
+            ["Email__Transport"] = "Pickup",
+            ["Email__PickupDirectory"] = mailFolder,
+            ["Api__Key"] = apiKey,
+            ["Clock__Start"] = start.ToString("O", CultureInfo.InvariantCulture),
+            ["Clock__Speed"] = options.Speed.ToString(CultureInfo.InvariantCulture),
+            ["Clock__Origin"] = origin.ToString("O", CultureInfo.InvariantCulture),
+            ["Workflows__BackgroundWorkers"] = "true",
+            ["Workflows__Timers__PollSeconds"] = "2",
+            ["Workflows__Timers__LeaseSeconds"] = "20",
+            ["Notifications__PollSeconds"] = "1",
+            ["Notifications__LeaseSeconds"] = "20",
+            ["ReferenceData__ImportUnitsOnStart"] = "false",
+            ["Demo__Enabled"] = "false",
+            ["Demo__Dossiers"] = "false",
+            ["RateLimits__Uploads__PermitLimit"] = "100000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "None",
+        };
+        var launched = Stopwatch.StartNew();
+        await using var nodes = await AppNodes.StartAsync(options.Nodes, settings, Path.Combine(folder, "logs"), output, ct);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"nodes: {options.Nodes} app processes on {string.Join(", ", nodes.Nodes.Select(n => n.BaseAddress.Authority))}, ready in {launched.Elapsed.TotalSeconds:N1} s; their clock ×{options.Speed:N0} from {options.Start:yyyy-MM-dd}"));
+        using var desk = new NodeDesk(nodes, apiKey, figures);
+        var campaign = new Campaign(services, clock, desk, options, officials, figures, output);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var crash = options.Nodes >= 2 ? CrashAsync(nodes, nodes.Nodes[1], clock, start + (campaign.End - start) * options.KillAt, options.DownSeconds, figures, output, stop.Token) : Task.CompletedTask;
+        try
+        {
+            await campaign.RunAsync(communes, ct);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await crash;
+        }
+
+        await SettleAsync(services, clock, campaign.End, output, ct);
+        await nodes.StopAsync();
+        foreach (var node in nodes.Nodes)
+        {
+            node.Close();
+            var errors = File.Exists(node.LogFile) ? File.ReadLines(node.LogFile).Count(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)) : 0;
+            if (errors > 0)
+            {
+                await output.WriteLineAsync($"  node {node.Number} logged {errors} error(s) (node-{node.Number}.log, kept with --keep)");
+            }
+        }
+
+        // Fired on the nodes: counted and timed from the engine's history (due time in its detail, fired at its time).
+        await using var scope = services.CreateAsyncScope();
+        var fired = await scope.ServiceProvider.GetRequiredService<AppDbContext>().WorkflowHistory.AsNoTracking()
+            .Where(h => h.Event == "timerFired").Select(h => new { h.Time, h.Detail }).ToListAsync(ct);
+        figures.Count("timers fired", fired.Count);
+        figures.Count("steps", fired.Count);
+        campaign.TimerLateness.AddRange(fired.Select(f => DateTimeOffset.TryParse(f.Detail, CultureInfo.InvariantCulture, DateTimeStyles.None, out var due)
+            ? Math.Max(0, clock.RealTime(f.Time - due).TotalSeconds)
+            : 0));
+        return campaign;
+    }
+
+    /// <summary>Kills the node when the nodes' clock reaches <paramref name="at"/>, and starts it again <paramref name="downSeconds"/> later.</summary>
+    private static async Task CrashAsync(AppNodes nodes, AppNode node, FastForwardClock clock, DateTimeOffset at, int downSeconds, Figures figures, TextWriter output, CancellationToken ct)
+    {
+        try
+        {
+            var wait = clock.RealTime(at - clock.GetUtcNow());
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, ct);
+            }
+
+            await nodes.KillAsync(node);
+            figures.Count("node kills");
+            await Task.Delay(TimeSpan.FromSeconds(downSeconds), ct);
+        }
+        catch (OperationCanceledException)
+        {
+            if (node.Process is { HasExited: false })
+            {
+                return; // the campaign ended before the moment came
+            }
+        }
+
+        await nodes.RestartAsync(node, CancellationToken.None);
+    }
+
+    /// <summary>Waits (at most three minutes) until the nodes' clock is past the end and nothing due by then is left: timers fired, mail sent.</summary>
+    private static async Task SettleAsync(IServiceProvider services, FastForwardClock clock, DateTimeOffset end, TextWriter output, CancellationToken ct)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            if (clock.GetUtcNow() > end + clock.AppTime(TimeSpan.FromSeconds(2)))
+            {
+                await using var scope = services.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+                var timers = await db.WorkflowTimers.CountAsync(t => t.Due <= end, ct);
+                var mail = await db.OutboxMessages.CountAsync(o => o.Status == Web.Features.Notifications.OutboxStatus.Pending && o.NextAttemptAt <= end, ct);
+                if (timers == 0 && mail == 0)
+                {
+                    return;
+                }
+
+                if (waited.Elapsed > TimeSpan.FromMinutes(3))
+                {
+                    await output.WriteLineAsync($"  not settled after 3 minutes: {timers} timer(s) and {mail} mail(s) due by the end are left");
+                    return;
+                }
+            }
+
+            await Task.Delay(500, ct);
+        }
     }
 
     private static async Task<string> CreatePostgresDatabaseAsync(string server, string database)

@@ -11,6 +11,7 @@ using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Cli.Simulation;
@@ -59,13 +60,18 @@ internal enum CampaignEventKind
 }
 
 /// <summary>
-/// A national campaign on the app's own services, clock fast-forwarded from event to event: communes open their dossiers,
-/// simulated officials act on every task through the services the pages call (<see cref="DossierService"/>,
-/// <see cref="CouncilService"/>), timers fire through <see cref="WorkflowEngine.FireDueTimersAsync"/> as the alarm clock's
-/// job calls it, and mail leaves through <see cref="OutboxSender"/> to the pickup folder. Quartz itself is not used: it
-/// rings in real time, and this clock jumps.
+/// A national campaign: communes open their dossiers and simulated officials act on every task at a desk
+/// (<see cref="ICampaignDesk"/>). Two grounds:
+/// <list type="bullet">
+/// <item>In this process, the clock jumping from event to event (<see cref="ManualClock"/>): the officials call the services
+/// the pages call (<see cref="DossierService"/>, <see cref="CouncilService"/>), timers fire through
+/// <see cref="WorkflowEngine.FireDueTimersAsync"/> as the alarm clock's job calls it, and mail leaves through
+/// <see cref="OutboxSender"/> to the pickup folder. Quartz itself is not used: it rings in real time, and this clock jumps.</item>
+/// <item>On app nodes (<see cref="AppNodes"/>), the clock fast-forwarded in real time (<see cref="NtmWorkflow.Web.Infrastructure.FastForwardClock"/>):
+/// the officials call the nodes' JSON API, and the nodes' own alarm clocks and outbox senders do the background work.</item>
+/// </list>
 /// </summary>
-internal sealed class Campaign(IServiceProvider services, ManualClock clock, CampaignOptions options, CampaignOfficials officials, Figures figures, TextWriter log)
+internal sealed class Campaign(IServiceProvider services, TimeProvider clock, ICampaignDesk desk, CampaignOptions options, CampaignOfficials officials, Figures figures, TextWriter log)
 {
     private const int TimerBatch = 200;
     private const int AgendaMax = 30;
@@ -123,6 +129,21 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         }
 
         _wall.Start();
+        if (clock is ManualClock manual)
+        {
+            await RunJumpingAsync(manual, ct);
+        }
+        else
+        {
+            await RunInRealTimeAsync(ct);
+        }
+
+        _wall.Stop();
+    }
+
+    /// <summary>In this process: the clock jumps to the next event or timer; timers fire and mail leaves here.</summary>
+    private async Task RunJumpingAsync(ManualClock manual, CancellationToken ct)
+    {
         var outbox = services.GetRequiredService<OutboxSender>();
         var engine = services.GetRequiredService<WorkflowEngine>();
         var lastReport = Stopwatch.StartNew();
@@ -136,9 +157,9 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
                 break;
             }
 
-            if (next > clock.GetUtcNow())
+            if (next > manual.GetUtcNow())
             {
-                clock.Set(next);
+                manual.Set(next);
             }
 
             await FireTimersAsync(engine, ct);
@@ -149,18 +170,48 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
             }
 
             await SendMailAsync(outbox, ct);
-            if (lastReport.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                lastReport.Restart();
-                await log.WriteLineAsync($"  … {VietnamTime.VietnamDate(clock.GetUtcNow()):yyyy-MM-dd}: {figures.Counter("steps"):N0} steps, {_wall.Elapsed.TotalSeconds:N0} s");
-            }
+            await ReportAsync(lastReport);
         }
 
         // The year is over: what fell due before its end fires, and the mail it causes leaves.
-        clock.Set(End);
+        manual.Set(End);
         await FireTimersAsync(engine, ct);
         await SendMailAsync(outbox, ct);
-        _wall.Stop();
+    }
+
+    /// <summary>On app nodes: the clock runs on its own; the officials wait for each event's time, the nodes do the rest.</summary>
+    private async Task RunInRealTimeAsync(CancellationToken ct)
+    {
+        var lastReport = Stopwatch.StartNew();
+        while (!ct.IsCancellationRequested)
+        {
+            var next = PeekTime();
+            if (next >= End)
+            {
+                break;
+            }
+
+            var wait = clock.RealTime(next - clock.GetUtcNow());
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait < TimeSpan.FromSeconds(5) ? wait : TimeSpan.FromSeconds(5), ct);
+                continue;
+            }
+
+            var batch = TakeDue();
+            figures.Record("officials behind the clock (s, real)", clock.RealTime(clock.GetUtcNow() - batch[0].At).TotalSeconds * 1000);
+            await RunBatchAsync(batch, ct);
+            await ReportAsync(lastReport);
+        }
+    }
+
+    private async Task ReportAsync(Stopwatch lastReport)
+    {
+        if (lastReport.Elapsed > TimeSpan.FromSeconds(30))
+        {
+            lastReport.Restart();
+            await log.WriteLineAsync($"  … {VietnamTime.VietnamDate(clock.GetUtcNow()):yyyy-MM-dd}: {figures.Counter("steps"):N0} steps, {_wall.Elapsed.TotalSeconds:N0} s");
+        }
     }
 
     // ----- the event queue ----------------------------------------------------------------------
@@ -228,7 +279,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
     }
 
     /// <summary>When an official takes a task: within its time, or (the late share) one to eight working days after its deadline.</summary>
-    private DateTimeOffset ActingTime(TaskView task, DateTimeOffset now)
+    private DateTimeOffset ActingTime(CampaignTask task, DateTimeOffset now)
     {
         if (task.Due is not { } due || due <= now)
         {
@@ -308,8 +359,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
 
     private async Task RunAsync(CampaignEvent e, CancellationToken ct)
     {
-        await using var scope = services.CreateAsyncScope();
-        var sp = scope.ServiceProvider;
+        await using var sp = desk.Visit();
         switch (e.Kind)
         {
             case CampaignEventKind.OpenDossier:
@@ -322,10 +372,10 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
                 await PlanSessionAsync(sp, e.Province!, ct);
                 break;
             case CampaignEventKind.HoldSession:
-                await HoldSessionAsync(sp, e.SessionId, ct);
+                await HoldSessionAsync(sp, e.Province!, e.SessionId, ct);
                 break;
             case CampaignEventKind.SignDecision:
-                await SignDecisionAsync(sp, e.SessionId, ct);
+                await SignDecisionAsync(sp, e.Province!, e.SessionId, ct);
                 break;
         }
     }
@@ -345,21 +395,21 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         return true;
     });
 
-    private async Task OpenAsync(IServiceProvider sp, DossierTrack track, CancellationToken ct)
+    private async Task OpenAsync(ICampaignVisit sp, DossierTrack track, CancellationToken ct)
     {
         var officer = officials.For($"commune-{track.Commune.Code}")!;
-        var dossier = await TimedAsync("open dossier", () => sp.GetRequiredService<DossierService>().OpenAsync(officer,
+        var dossier = await TimedAsync("open dossier", () => sp.OpenDossierAsync(officer,
             new OpenDossierRequest(track.Commune.Code, RecognitionTier.Ntm, null, null, null, "*", VietnamTime.VietnamDate(clock.GetUtcNow()), null), ct));
         track.Id = dossier.Id;
-        track.InstanceId = dossier.InstanceId ?? throw new InvalidOperationException($"Dossier {dossier.Code} has no workflow.");
+        track.InstanceId = dossier.InstanceId;
         track.ProvinceCode = dossier.ProvinceCode;
         await FollowAsync(sp, track, ct);
     }
 
     /// <summary>Reads the dossier's open tasks and plans an action for each new one (the council's own steps are planned by the province).</summary>
-    private async Task FollowAsync(IServiceProvider sp, DossierTrack track, CancellationToken ct)
+    private async Task FollowAsync(ICampaignVisit sp, DossierTrack track, CancellationToken ct)
     {
-        var tasks = await sp.GetRequiredService<WorkflowEngine>().ListTasksAsync(track.InstanceId, ct);
+        var tasks = await sp.TasksAsync(track.Id, track.InstanceId, ct);
         var now = clock.GetUtcNow();
         lock (track)
         {
@@ -377,16 +427,15 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         }
     }
 
-    private async Task ActAsync(IServiceProvider sp, DossierTrack track, Guid taskId, CancellationToken ct)
+    private async Task ActAsync(ICampaignVisit sp, DossierTrack track, Guid taskId, CancellationToken ct)
     {
         lock (track)
         {
             track.PlannedTasks.Remove(taskId);
         }
 
-        var dossiers = sp.GetRequiredService<DossierService>();
-        var engine = sp.GetRequiredService<WorkflowEngine>();
-        var task = (await engine.ListTasksAsync(track.InstanceId, ct)).FirstOrDefault(t => t.Id == taskId)
+        var dossiers = sp;
+        var task = (await sp.TasksAsync(track.Id, track.InstanceId, ct)).FirstOrDefault(t => t.Id == taskId)
                    ?? throw new InvalidOperationException($"Task {taskId} is no longer open.");
         var official = task.CandidateGroups.Select(officials.For).FirstOrDefault(o => o is not null)
                        ?? throw new InvalidOperationException($"No simulated official is in {string.Join(", ", task.CandidateGroups)} for '{task.Name}'.");
@@ -413,7 +462,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
             case "ntm:supplement" when task.CandidateGroups.Contains($"commune-{track.Commune.Code}"):
                 await TimedAsync("supplement and resubmit", async () =>
                 {
-                    var reopened = (await dossiers.LoadAsync(track.Id, ct)).Indicators.Where(i => i.Reopened).Select(i => i.Number).ToList();
+                    var reopened = await dossiers.ReopenedIndicatorsAsync(track.Id, official, ct);
                     if (reopened.Count > 0)
                     {
                         await dossiers.SetIndicatorsAsync(official, track.Id,
@@ -440,12 +489,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
             default:
                 // The district's own steps on the three-tier path (publication, submission to the province, its supplement)
                 // have no form of their own: the official completes the task as the workflow API does.
-                if (!DossierService.MayAct(official, task))
-                {
-                    throw new InvalidOperationException($"{official.UserName} may not act on '{task.Name}'.");
-                }
-
-                await TimedAsync($"task: {task.ElementId}", () => engine.CompleteTaskAsync(task.Id, null, official.UserName, ct));
+                await TimedAsync($"task: {task.ElementId}", () => dossiers.CompleteTaskAsync(official, track.InstanceId, task.Id, ct));
                 break;
         }
 
@@ -453,7 +497,7 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         await FollowAsync(sp, track, ct);
     }
 
-    private string? ReturnItem(DossierTrack track, TaskView task)
+    private string? ReturnItem(DossierTrack track, CampaignTask task)
     {
         if (task.FormKey != "ntm:department-review")
         {
@@ -466,11 +510,11 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
 
     // ----- the council ----------------------------------------------------------------------------
 
-    private async Task PlanSessionAsync(IServiceProvider sp, string province, CancellationToken ct)
+    private async Task PlanSessionAsync(ICampaignVisit sp, string province, CancellationToken ct)
     {
-        var council = sp.GetRequiredService<CouncilService>();
+        var council = sp;
         var now = clock.GetUtcNow();
-        var candidates = (await council.AgendaCandidatesAsync(province, ct)).Take(AgendaMax).ToList();
+        var candidates = (await council.AgendaCandidatesAsync(officials.Office(province), province, ct)).Take(AgendaMax).ToList();
         var next = _calendar.AddWorkingDays(_calendar.StartOfWorkingDay(now), options.CouncilEveryWorkingDays).AddMinutes(30);
         Schedule(new CampaignEvent(next, CampaignEventKind.PlanSession, Province: province));
         if (candidates.Count == 0)
@@ -479,10 +523,10 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         }
 
         var meetsOn = VietnamTime.VietnamDate(_calendar.AddWorkingDays(now, 2));
-        var session = await TimedAsync("council: plan session", () => council.PlanAsync(officials.Office(province), province,
-            new PlanSessionRequest(meetsOn, "Phòng họp UBND tỉnh (mô phỏng)", [.. candidates.Select(c => c.DossierId)]), ct));
+        var session = await TimedAsync("council: plan session", () => council.PlanSessionAsync(officials.Office(province), province,
+            new PlanSessionRequest(meetsOn, "Phòng họp UBND tỉnh (mô phỏng)", [.. candidates]), ct));
         figures.Count("dossier tasks completed", candidates.Count);
-        foreach (var track in Tracks(candidates.Select(c => c.DossierId)))
+        foreach (var track in Tracks(candidates))
         {
             track.Session = session.Id;
         }
@@ -490,14 +534,14 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         Schedule(new CampaignEvent(VietnamTime.At(meetsOn, new TimeOnly(8, 30)), CampaignEventKind.HoldSession, Province: province, SessionId: session.Id));
     }
 
-    private async Task HoldSessionAsync(IServiceProvider sp, Guid sessionId, CancellationToken ct)
+    private async Task HoldSessionAsync(ICampaignVisit sp, string province, Guid sessionId, CancellationToken ct)
     {
-        var council = sp.GetRequiredService<CouncilService>();
-        var session = await council.LoadAsync(sessionId, ct);
+        var council = sp;
+        var session = await council.SessionAsync(officials.Office(province), sessionId, ct);
         var members = officials.Councils[session.ProvinceCode];
         var quorum = Draw() >= options.NoQuorumShare;
         var present = quorum ? members.Voters : members.Voters.Take(1).ToList();
-        await TimedAsync("council: roll call", () => council.OpenAsync(members.Secretary, sessionId, new RollCallRequest([.. present.Select(p => p.UserName)]), ct));
+        await TimedAsync("council: roll call", () => council.RollCallAsync(members.Secretary, sessionId, new RollCallRequest([.. present.Select(p => p.UserName)]), ct));
         await TimedAsync("council: reports", async () =>
         {
             await council.PresentReportAsync(members.Secretary, sessionId, "appraisal", ct);
@@ -546,14 +590,14 @@ internal sealed class Campaign(IServiceProvider services, ManualClock clock, Cam
         }
     }
 
-    private async Task SignDecisionAsync(IServiceProvider sp, Guid sessionId, CancellationToken ct)
+    private async Task SignDecisionAsync(ICampaignVisit sp, string province, Guid sessionId, CancellationToken ct)
     {
-        var council = sp.GetRequiredService<CouncilService>();
-        var session = await council.LoadAsync(sessionId, ct);
+        var council = sp;
+        var session = await council.SessionAsync(officials.Office(province), sessionId, ct);
         var number = _decisionNumbers.AddOrUpdate(session.ProvinceCode, 1, (_, n) => n + 1);
         var today = VietnamTime.VietnamDate(clock.GetUtcNow());
         await TimedAsync("council: record the decision", () => council.RecordDecisionAsync(officials.Office(session.ProvinceCode), sessionId,
-            new DecisionRecordRequest($"{number}/QĐ-UBND", today, $"Chủ tịch UBND tỉnh {session.ProvinceCode}"), "quyet-dinh-cong-nhan.pdf", new MemoryStream(DecisionScan, writable: false), ct));
+            new DecisionRecordRequest($"{number}/QĐ-UBND", today, $"Chủ tịch UBND tỉnh {session.ProvinceCode}"), "quyet-dinh-cong-nhan.pdf", DecisionScan, ct));
         foreach (var track in Tracks(session.Agenda.Where(a => a.Outcome == CouncilOutcome.Passed).Select(a => a.DossierId)))
         {
             track.Expected = DossierStatus.Recognised;

@@ -46,6 +46,17 @@ internal sealed record CampaignOptions
 
     public bool Verbose { get; init; }
 
+    /// <summary>App nodes the officials call over the JSON API (PostgreSQL only); 0 runs everything in this process.</summary>
+    public int Nodes { get; init; }
+
+    /// <summary>With nodes: app seconds per real second of their fast-forwarded clock.</summary>
+    public double Speed { get; init; } = 40_000;
+
+    /// <summary>With two nodes or more: the second is killed when this share of the campaign has passed, and started again after <see cref="DownSeconds"/>.</summary>
+    public double KillAt { get; init; } = 0.4;
+
+    public int DownSeconds { get; init; } = 15;
+
     public int EffectiveWorkers => Workers ?? (IsPostgres ? 4 : 1);
 
     public bool IsPostgres => string.Equals(Provider, "Postgres", StringComparison.OrdinalIgnoreCase);
@@ -80,6 +91,17 @@ internal sealed record CampaignOptions
                 ? parsed
                 : throw new CliUsageException($"--start is a day from 2022-01-01 to 2025-06-30 (the March 2025 list and the three-tier path), not '{day}'")
             : new DateOnly(2024, 7, 1);
+        var nodes = Integer("nodes", 1, 8) ?? 0;
+        if (nodes > 0 && provider != "Postgres")
+        {
+            throw new CliUsageException("--nodes needs --provider Postgres: several app processes share one PostgreSQL database (SQLite is single-node)");
+        }
+
+        var speed = arguments.Option("speed") is { } speedText
+            ? double.TryParse(speedText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var fast) && fast is >= 1 and <= 1_000_000
+                ? fast
+                : throw new CliUsageException($"--speed is a number of app seconds per real second from 1 to 1000000, not '{speedText}'")
+            : (double?)null;
         var defaults = new CampaignOptions();
         return new CampaignOptions
         {
@@ -98,6 +120,10 @@ internal sealed record CampaignOptions
             Workers = Integer("workers", 1, 64),
             Keep = arguments.HasFlag("keep"),
             Verbose = arguments.HasFlag("verbose"),
+            Nodes = nodes,
+            Speed = speed ?? defaults.Speed,
+            KillAt = Share("kill-at") ?? defaults.KillAt,
+            DownSeconds = Integer("down", 1, 600) ?? defaults.DownSeconds,
         };
     }
 }

@@ -517,20 +517,29 @@ public sealed class WorkflowEngine
             }
 
             var timer = due[0];
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                await UpdateAsync(timer.InstanceId, null, async execution =>
+                try
                 {
-                    var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
-                    if (state is not null)
+                    await UpdateAsync(timer.InstanceId, null, async execution =>
                     {
-                        await execution.FireTimerAsync(state, cancellationToken);
-                    }
-                }, cancellationToken);
-            }
-            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.NotFound or WorkflowErrorKind.Conflict)
-            {
-                // The instance ended or vanished since the timer was indexed: nothing to fire.
+                        var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
+                        if (state is not null)
+                        {
+                            await execution.FireTimerAsync(state, cancellationToken);
+                        }
+                    }, cancellationToken);
+                    break;
+                }
+                catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
+                {
+                    // An official's step saved the instance first: fire on its fresh state now, not after the lease lapses.
+                }
+                catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.NotFound or WorkflowErrorKind.Conflict)
+                {
+                    // The instance ended or vanished since the timer was indexed: nothing to fire.
+                    break;
+                }
             }
 
             fired++;

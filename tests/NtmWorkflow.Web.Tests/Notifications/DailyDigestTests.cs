@@ -217,7 +217,7 @@ public sealed class DailyDigestScheduleTests : AppTestHost
     [Fact]
     public async Task The_job_runs_daily_at_the_configured_local_time()
     {
-        var scheduler = await App.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var scheduler = await App.Services.GetRequiredKeyedService<ISchedulerFactory>(NtmWorkflow.Web.Features.Workflows.WorkflowRegistration.SchedulerName).GetScheduler();
         var trigger = Assert.IsAssignableFrom<ICronTrigger>(await scheduler.GetTrigger(DailyDigestJob.Trigger));
         Assert.Equal("0 45 6 * * ?", trigger.CronExpressionString);
         Assert.Equal(TimeSpan.FromHours(7), trigger.TimeZone.BaseUtcOffset);

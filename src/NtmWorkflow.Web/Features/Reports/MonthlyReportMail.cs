@@ -209,7 +209,7 @@ public sealed class MonthlyReportMail(AppDbContext db, ProgrammeReport report, I
 /// in Vietnam: it only enqueues (see <see cref="MonthlyReportMail"/>); the dedup keys make the nodes' runs send once.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class MonthlyReportJob(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MonthlyReportJob> logger) : IJob
+public sealed class MonthlyReportJob(IServiceScopeFactory scopes, ILogger<MonthlyReportJob> logger) : IJob
 {
     public static readonly JobKey Key = new("monthly-report", "ntm");
     public static readonly TriggerKey Trigger = new("monthly-report", "ntm");
@@ -219,7 +219,9 @@ public sealed class MonthlyReportJob(IServiceScopeFactory scopes, TimeProvider c
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<MonthlyReportMail>().RunAsync(clock.GetUtcNow(), cancellationToken);
+            // The app's clock from the app's container: Quartz hands its jobs its own, real-time one (WorkflowRegistration).
+            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
+            await scope.ServiceProvider.GetRequiredService<MonthlyReportMail>().RunAsync(now, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -11,7 +11,7 @@ namespace NtmWorkflow.Web.Features.Workflows;
 /// schedule is rebuilt from the database and timers already past due fire at once, in small batches
 /// (staggered). Timers other nodes add are found by waking at least every <see cref="WorkflowTimerOptions.PollSeconds"/>.
 /// </summary>
-public sealed class TimerAlarm(ISchedulerFactory schedulers, WorkflowWakeups wakeups, TimeProvider clock, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
+public sealed class TimerAlarm([FromKeyedServices(WorkflowRegistration.SchedulerName)] ISchedulerFactory schedulers, WorkflowWakeups wakeups, TimeProvider clock, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
     ILogger<TimerAlarm> logger) : IHostedService
 {
     internal static readonly JobKey Job = new("fire-due-timers", "ntm");
@@ -67,6 +67,9 @@ public sealed class TimerAlarm(ISchedulerFactory schedulers, WorkflowWakeups wak
         await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
     }
 
+    /// <summary>The app's clock (fast-forwarded in a rehearsal), which the timers' due times are on.</summary>
+    internal TimeProvider Clock => clock;
+
     internal void Rang()
     {
         lock (_lock)
@@ -82,13 +85,16 @@ public sealed class TimerAlarm(ISchedulerFactory schedulers, WorkflowWakeups wak
 
 /// <summary>Fires what is due (claimed with a lease, so nodes never fire one timer twice), then sets the alarm for the next timer.</summary>
 [DisallowConcurrentExecution]
-public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, TimeProvider clock, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
+public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
     ILogger<FireDueTimersJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var ct = cancellationToken;
         ArgumentNullException.ThrowIfNull(context);
+
+        // The app's clock, the alarm's: Quartz hands its jobs its own, real-time one (WorkflowRegistration).
+        var clock = alarm.Clock;
         alarm.Rang();
         var batch = Math.Max(1, options.Value.BatchSize);
         try

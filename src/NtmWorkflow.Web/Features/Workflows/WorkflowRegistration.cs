@@ -100,6 +100,9 @@ public static class WorkflowRegistration
     /// The app node's background work: the timer alarm clock, the daily digest and the monthly report mail (Quartz, in-memory), and the outbox sender.
     /// Off when <c>Workflows:BackgroundWorkers</c> is false (tests that drive timers and mail themselves).
     /// </summary>
+    /// <summary>The node's Quartz scheduler (in-memory, real time): resolve its factory keyed by this name.</summary>
+    public const string SchedulerName = "ntm";
+
     public static IHostApplicationBuilder AddWorkflowBackgroundServices(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -121,8 +124,11 @@ public static class WorkflowRegistration
 
         // The alarm needs Quartz's scheduler factory: registered only with it (the container is validated in Development).
         builder.Services.AddSingleton<TimerAlarm>();
-        builder.AddQuartz(quartz =>
+        // A scheduler of its own name, on real time: Quartz would otherwise run on the app's TimeProvider, which a
+        // rehearsal fast-forwards (Clock section) and a test may stop; the alarm converts app time to real delays itself.
+        builder.AddQuartz(SchedulerName, quartz =>
         {
+            quartz.UseTimeProvider(TimeProvider.System);
             if (digest.Enabled)
             {
                 DailyDigestJob.Schedule(quartz, sendAt);
@@ -133,7 +139,7 @@ public static class WorkflowRegistration
                 Reports.MonthlyReportJob.Schedule(quartz, reportDay, reportAt);
             }
         });
-        builder.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        builder.AddQuartzHostedService(SchedulerName, o => o.WaitForJobsToComplete = true);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<TimerAlarm>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<OutboxSender>());
         return builder;

@@ -194,6 +194,17 @@ run_tests() {
     grep -v '^  …' "$RUN_DIR/simulate.log" | tail -n 45 | sed 's/^/    /'; echo "    the campaign's invariants failed"; FAILED=$((FAILED + 1))
   fi
 
+  # Several nodes: three app processes on the tests' PostgreSQL, their clock fast-forwarded, the officials at their JSON
+  # API in turn, the second node killed (SIGKILL) and started again part-way; only the invariants count here.
+  stage "campaign on three nodes, one killed (10 communes)"
+  if dotnet "src/NtmWorkflow.Cli/bin/$CONFIGURATION/net10.0/ntm.dll" simulate --communes 10 --nodes 3 --days 150 --opening-days 20 \
+       --provider Postgres --postgres "$NTM_TEST_POSTGRES" > "$RUN_DIR/simulate-nodes.log" 2>&1; then
+    grep -E '^(nodes|requests|mails delivered)|killed|back at' "$RUN_DIR/simulate-nodes.log" | sed 's/^/    /'
+    tail -n 1 "$RUN_DIR/simulate-nodes.log" | sed 's/^/    /'; PASSED=$((PASSED + 1))
+  else
+    grep -v '^  …' "$RUN_DIR/simulate-nodes.log" | tail -n 45 | sed 's/^/    /'; echo "    the campaign on three nodes failed its invariants"; FAILED=$((FAILED + 1))
+  fi
+
   # Figures, not tests: the benchmark at smoke size proves it still runs (full size: docs/performance.md).
   stage "benchmark (smoke size)"
   if dotnet "tests/NtmWorkflow.Benchmarks/bin/$CONFIGURATION/net10.0/NtmWorkflow.Benchmarks.dll" --smoke --bpmn-engine tests/differential/bench.mjs > "$RUN_DIR/benchmark.log" 2>&1; then

@@ -222,6 +222,8 @@ internal static class SimulateCommand
         }
 
         await SettleAsync(services, clock, campaign.End, output, ct);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"nodes' peak memory (MiB): {string.Join(", ", nodes.PeakMemory().Select(b => (b / 1024.0 / 1024).ToString("N0", CultureInfo.InvariantCulture)))} (the restarted node since its restart)"));
         await nodes.StopAsync();
         foreach (var node in nodes.Nodes)
         {

@@ -87,7 +87,8 @@ internal sealed class AppNodes : IAsyncDisposable
                 return;
             }
 
-            using (var term = Process.Start(new ProcessStartInfo("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
+            // The shell's kill builtin: SIGTERM, which the host answers with its orderly stop (.NET has no call for it).
+            using (var term = Process.Start(new ProcessStartInfo("sh", ["-c", "kill -TERM " + process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false }))
             {
                 await term!.WaitForExitAsync();
             }
@@ -125,6 +126,9 @@ internal sealed class AppNodes : IAsyncDisposable
             node.Close();
         }
     }
+
+    /// <summary>Each running node's peak resident memory in bytes (Linux VmHWM; 0 where /proc is not).</summary>
+    public IReadOnlyList<long> PeakMemory() => [.. Nodes.Select(n => n.PeakResidentBytes())];
 
     /// <summary>The last lines a node wrote, for an error report.</summary>
     public static string Output(AppNode node) => string.Join('\n', node.Output.TakeLast(40));
@@ -225,6 +229,21 @@ internal sealed class AppNode(int number, Uri baseAddress, string logFile)
     public bool TakesRequests => !Draining && Environment.TickCount64 >= Interlocked.Read(ref _unreachableUntil);
 
     public ConcurrentQueue<string> Output { get; } = new();
+
+    public long PeakResidentBytes()
+    {
+        try
+        {
+            var line = Process is { HasExited: false } running
+                ? File.ReadLines($"/proc/{running.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
+                : null;
+            return line is not null && long.TryParse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : 0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     public void Enter() => Interlocked.Increment(ref _inFlight);
 

@@ -199,7 +199,7 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
             }
 
             var batch = TakeDue();
-            figures.Record("officials behind the clock (s, real)", clock.RealTime(clock.GetUtcNow() - batch[0].At).TotalSeconds * 1000);
+            figures.Record("officials behind the clock (real time)", clock.RealTime(clock.GetUtcNow() - batch[0].At).TotalSeconds * 1000);
             await RunBatchAsync(batch, ct);
             await ReportAsync(lastReport);
         }

@@ -36,6 +36,9 @@ public sealed class NtmSimulateTests : IDisposable
     [InlineData("simulate", "--late-share", "1.5")]
     [InlineData("simulate", "--start", "2026-01-01")]
     [InlineData("simulate", "--typo", "1")]
+    [InlineData("simulate", "--nodes", "3")]
+    [InlineData("simulate", "--nodes", "3", "--provider", "Postgres", "--postgres", "Host=127.0.0.1", "--speed", "0")]
+    [InlineData("simulate", "--nodes", "9", "--provider", "Postgres", "--postgres", "Host=127.0.0.1")]
     public async Task Bad_arguments_exit_2(params string[] args)
     {
         var result = await RunAsync(TimeSpan.FromMinutes(2), args);

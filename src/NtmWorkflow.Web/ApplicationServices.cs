@@ -20,6 +20,7 @@ public static class ApplicationServices
         ArgumentNullException.ThrowIfNull(builder);
         // The real clock, or in a rehearsal a fast-forwarded one (Clock section; refused in Production).
         builder.Services.AddSingleton(Infrastructure.AppClock.FromConfiguration(builder.Configuration, builder.Environment));
+        builder.Services.AddSingleton(sp => new Infrastructure.AppClockSource(sp.GetRequiredService<TimeProvider>()));
         builder.AddPersistence();
         builder.AddDocumentStorage();
         builder.AddEmail();

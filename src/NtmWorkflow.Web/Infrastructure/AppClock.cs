@@ -50,6 +50,15 @@ public sealed class FastForwardClock : TimeProvider
     public override TimeZoneInfo LocalTimeZone => _real.LocalTimeZone;
 }
 
+/// <summary>
+/// The app's clock for Quartz's jobs: Quartz resolves their <see cref="TimeProvider"/> as its own scheduler's (real time,
+/// WorkflowRegistration), so a job that needs the app's time takes this instead.
+/// </summary>
+public sealed class AppClockSource(TimeProvider clock)
+{
+    public TimeProvider Clock { get; } = clock;
+}
+
 public static class AppClock
 {
     /// <summary>The clock the <c>Clock</c> section asks for: the real one unless <c>Clock:Start</c> is set outside Production.</summary>

@@ -111,7 +111,7 @@ public abstract class DailyDigestTests : AppTestHost
     public async Task Running_the_job_again_the_same_day_enqueues_nothing_new()
     {
         var clock = new FakeTimeProvider(Monday.AddMinutes(1));
-        var job = new DailyDigestJob(App.Services.GetRequiredService<IServiceScopeFactory>(), clock, NullLogger<DailyDigestJob>.Instance);
+        var job = new DailyDigestJob(App.Services.GetRequiredService<IServiceScopeFactory>(), new NtmWorkflow.Web.Infrastructure.AppClockSource(clock), NullLogger<DailyDigestJob>.Instance);
         await job.Execute(null!, CancellationToken.None);
         var first = await DigestsAsync();
         Assert.Equal(2, first.Count);

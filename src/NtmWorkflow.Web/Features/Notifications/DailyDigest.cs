@@ -232,7 +232,7 @@ public sealed class DailyDigest(AppDbContext db, Engine.Runtime.WorkflowEngine e
 /// <see cref="DailyDigest"/>); the dedup keys make the nodes' runs, and any rerun, add each mail once.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class DailyDigestJob(IServiceScopeFactory scopes, ILogger<DailyDigestJob> logger) : IJob
+public sealed class DailyDigestJob(IServiceScopeFactory scopes, NtmWorkflow.Web.Infrastructure.AppClockSource clock, ILogger<DailyDigestJob> logger) : IJob
 {
     public static readonly JobKey Key = new("daily-digest", "ntm");
     public static readonly TriggerKey Trigger = new("daily-digest", "ntm");
@@ -242,9 +242,7 @@ public sealed class DailyDigestJob(IServiceScopeFactory scopes, ILogger<DailyDig
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            // The app's clock from the app's container: Quartz hands its jobs its own, real-time one (WorkflowRegistration).
-            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-            await scope.ServiceProvider.GetRequiredService<DailyDigest>().RunAsync(now, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<DailyDigest>().RunAsync(clock.Clock.GetUtcNow(), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

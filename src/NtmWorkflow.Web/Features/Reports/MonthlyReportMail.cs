@@ -209,7 +209,7 @@ public sealed class MonthlyReportMail(AppDbContext db, ProgrammeReport report, I
 /// in Vietnam: it only enqueues (see <see cref="MonthlyReportMail"/>); the dedup keys make the nodes' runs send once.
 /// </summary>
 [DisallowConcurrentExecution]
-public sealed class MonthlyReportJob(IServiceScopeFactory scopes, ILogger<MonthlyReportJob> logger) : IJob
+public sealed class MonthlyReportJob(IServiceScopeFactory scopes, NtmWorkflow.Web.Infrastructure.AppClockSource clock, ILogger<MonthlyReportJob> logger) : IJob
 {
     public static readonly JobKey Key = new("monthly-report", "ntm");
     public static readonly TriggerKey Trigger = new("monthly-report", "ntm");
@@ -219,9 +219,7 @@ public sealed class MonthlyReportJob(IServiceScopeFactory scopes, ILogger<Monthl
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            // The app's clock from the app's container: Quartz hands its jobs its own, real-time one (WorkflowRegistration).
-            var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
-            await scope.ServiceProvider.GetRequiredService<MonthlyReportMail>().RunAsync(now, cancellationToken);
+            await scope.ServiceProvider.GetRequiredService<MonthlyReportMail>().RunAsync(clock.Clock.GetUtcNow(), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -122,21 +122,23 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
 
+        int saved;
         if (Database.CurrentTransaction is not null)
         {
-            await ChainAuditAsync(pending, cancellationToken);
-            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+            saved = await SaveThenChainAsync(pending, cancellationToken);
+        }
+        else
+        {
+            saved = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
+            {
+                // SQLite's transactions begin IMMEDIATE (one writer); PostgreSQL takes the advisory lock in AuditTrail.AppendAsync.
+                await using var transaction = await Database.BeginTransactionAsync(ct);
+                var count = await SaveThenChainAsync(pending, ct);
+                await transaction.CommitAsync(ct);
+                return count;
+            }, cancellationToken);
         }
 
-        var saved = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
-        {
-            // SQLite's transactions begin IMMEDIATE (one writer); PostgreSQL takes the advisory lock below.
-            await using var transaction = await Database.BeginTransactionAsync(ct);
-            await ChainAuditAsync(pending, ct);
-            var count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
-            await transaction.CommitAsync(ct);
-            return count;
-        }, cancellationToken);
         if (acceptAllChangesOnSuccess)
         {
             ChangeTracker.AcceptAllChanges();
@@ -150,14 +152,34 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
             ? throw new InvalidOperationException("Audit entries are saved with SaveChangesAsync.")
             : base.SaveChanges(acceptAllChangesOnSuccess);
 
-    private async Task ChainAuditAsync(List<AuditEntryRow> pending, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inside the caller's transaction: the other changes first, without the audit lock (their row locks and
+    /// batches need not hold up every other audited save), then the entries, chained under the lock, which is
+    /// held from there to the commit. Changes stay unaccepted, so the execution strategy can run it again.
+    /// </summary>
+    private async Task<int> SaveThenChainAsync(List<AuditEntryRow> pending, CancellationToken cancellationToken)
     {
-        if (Database.IsNpgsql())
+        foreach (var entry in pending)
         {
-            await Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({AuditTrail.LockKey})", cancellationToken);
+            Entry(entry).State = EntityState.Detached;
         }
 
-        await AuditTrail.ChainAsync(this, pending, DateTimeOffset.UtcNow, cancellationToken);
+        int count;
+        try
+        {
+            count = await base.SaveChangesAsync(acceptAllChangesOnSuccess: false, cancellationToken);
+        }
+        finally
+        {
+            // Tracked again as added, as EF leaves what a save with acceptAllChangesOnSuccess: false wrote.
+            foreach (var entry in pending)
+            {
+                Entry(entry).State = EntityState.Added;
+            }
+        }
+
+        await AuditTrail.AppendAsync(this, pending, DateTimeOffset.UtcNow, cancellationToken);
+        return count + pending.Count;
     }
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -75,6 +75,45 @@ public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixtu
     }
 
     [Fact]
+    public async Task Entries_saved_in_the_callers_transaction_are_chained_with_it_and_rolled_back_with_it()
+    {
+        var before = await LastSequenceAsync();
+        await using (var db = database.CreateContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            AuditTrail.Record(db, "vpdp", "test.outer", "outer/1", new { i = 1 });
+            db.LegalParameters.Add(new Web.Features.LegalParameters.LegalParameterRow
+            {
+                Name = "audit.outer", ProvinceCode = "98", Value = "1", Unit = "days", Description = "d", Source = "s",
+            });
+            await db.SaveChangesAsync();
+            AuditTrail.Record(db, "vpdp", "test.outer", "outer/2", new { i = 2 });
+            await db.SaveChangesAsync();
+
+            // Saved and accepted: the entries carry their place in the chain.
+            var tracked = db.ChangeTracker.Entries<AuditEntryRow>().ToList();
+            Assert.All(tracked, e => Assert.Equal(EntityState.Unchanged, e.State));
+            Assert.Equal([before + 1, before + 2], tracked.Select(e => e.Entity.Sequence).Order());
+            await transaction.CommitAsync();
+        }
+
+        await using (var db = database.CreateContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            AuditTrail.Record(db, "vpdp", "test.outer", "outer/3", new { i = 3 });
+            await db.SaveChangesAsync();
+            await transaction.RollbackAsync();
+        }
+
+        await using (var check = database.CreateContext())
+        {
+            Assert.Equal(["outer/1", "outer/2"], await check.AuditEntries.Where(a => a.Sequence > before).OrderBy(a => a.Sequence).Select(a => a.Subject).ToListAsync());
+            Assert.True(await check.LegalParameters.AnyAsync(p => p.Name == "audit.outer" && p.ProvinceCode == "98"));
+            Assert.Null(await AuditTrail.VerifyAsync(check, CancellationToken.None));
+        }
+    }
+
+    [Fact]
     public async Task A_modified_inserted_or_deleted_row_is_found()
     {
         await using (var db = database.CreateContext())

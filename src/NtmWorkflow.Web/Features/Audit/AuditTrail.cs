@@ -3,6 +3,9 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Audit;
@@ -97,12 +100,40 @@ public static class AuditTrail
         });
     }
 
-    /// <summary>Gives pending entries their place in the chain; called by the context's save, under the audit lock.</summary>
-    internal static async Task ChainAsync(AppDbContext db, IReadOnlyList<AuditEntryRow> pending, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Chains and inserts the pending entries in the context's open transaction, after its other changes were saved;
+    /// called by the context's save. On PostgreSQL it takes the audit lock, held until the commit, so the chain's order
+    /// is the commit order; the lock and the head's read go in one round trip, and the entries in one insert (a batch
+    /// of up to <see cref="RowsPerInsert"/>), since every round trip made under the lock holds up every other audited save.
+    /// </summary>
+    internal static async Task AppendAsync(AppDbContext db, IReadOnlyList<AuditEntryRow> pending, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var last = await db.AuditEntries.AsNoTracking().OrderByDescending(a => a.Sequence)
-            .Select(a => new { a.Sequence, a.Hash }).FirstOrDefaultAsync(cancellationToken);
-        var (sequence, previous) = last is null ? (0L, Genesis) : (last.Sequence, last.Hash);
+        var sql = AuditSql.Of(db);
+        var npgsql = db.Database.IsNpgsql();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction() ?? throw new InvalidOperationException("The audit entries are appended inside a transaction.");
+        if (db.Database.GetCommandTimeout() is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        // Two statements: in READ COMMITTED the read takes its snapshot after the lock is granted, so it sees the
+        // entries of the lock's previous holder, which committed before releasing it.
+        command.CommandText = npgsql ? $"SELECT pg_advisory_xact_lock({LockKey.ToString(CultureInfo.InvariantCulture)});\n{sql.Head}" : sql.Head;
+        var (sequence, previous) = (0L, Genesis);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (npgsql)
+            {
+                await reader.NextResultAsync(cancellationToken);
+            }
+
+            if (await reader.ReadAsync(cancellationToken))
+            {
+                (sequence, previous) = (reader.GetInt64(0), reader.GetString(1));
+            }
+        }
+
         var at = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
         foreach (var entry in pending)
         {
@@ -111,6 +142,69 @@ public static class AuditTrail
             entry.PreviousHash = previous;
             entry.Hash = HashOf(entry);
             previous = entry.Hash;
+        }
+
+        foreach (var rows in pending.Chunk(RowsPerInsert))
+        {
+            command.CommandText = sql.Insert(rows.Length);
+            command.Parameters.Clear();
+            var n = 0;
+            foreach (var row in rows)
+            {
+                foreach (var column in sql.Columns)
+                {
+                    command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + n++.ToString(CultureInfo.InvariantCulture), column.Value(row), nullable: false));
+                }
+            }
+
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Well under SQLite's and PostgreSQL's limits on parameters in a statement (8 a row).</summary>
+    private const int RowsPerInsert = 500;
+
+    /// <summary>The audit table's statements, written from the model (names and type mappings of the provider).</summary>
+    private sealed class AuditSql
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IModel, AuditSql> ByModel = [];
+
+        private readonly string insertInto;
+
+        private AuditSql(AppDbContext db)
+        {
+            var entity = db.Model.FindEntityType(typeof(AuditEntryRow)) ?? throw new InvalidOperationException("The model has no audit table.");
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var helper = db.GetService<ISqlGenerationHelper>();
+            string Name(IProperty p) => helper.DelimitIdentifier(p.GetColumnName(table)!);
+            Columns = [.. entity.GetProperties().Select(p => (Name(p), p.GetRelationalTypeMapping(), (Func<AuditEntryRow, object?>)p.GetGetter().GetClrValueUsingContainingEntity))];
+            var delimitedTable = helper.DelimitIdentifier(table.Name, table.Schema);
+            var sequence = Name(entity.FindProperty(nameof(AuditEntryRow.Sequence))!);
+            Head = $"SELECT {sequence}, {Name(entity.FindProperty(nameof(AuditEntryRow.Hash))!)} FROM {delimitedTable} ORDER BY {sequence} DESC LIMIT 1";
+            insertInto = $"INSERT INTO {delimitedTable} ({string.Join(", ", Columns.Select(c => c.Name))}) VALUES ";
+        }
+
+        public IReadOnlyList<(string Name, RelationalTypeMapping Mapping, Func<AuditEntryRow, object?> Value)> Columns { get; }
+
+        public string Head { get; }
+
+        public static AuditSql Of(AppDbContext db) => ByModel.GetValue(db.Model, _ => new AuditSql(db));
+
+        public string Insert(int rows)
+        {
+            var text = new StringBuilder(insertInto);
+            for (var r = 0; r < rows; r++)
+            {
+                text.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < Columns.Count; c++)
+                {
+                    text.Append(c == 0 ? "" : ", ").Append("@p").Append((r * Columns.Count) + c);
+                }
+
+                text.Append(')');
+            }
+
+            return text.ToString();
         }
     }
 

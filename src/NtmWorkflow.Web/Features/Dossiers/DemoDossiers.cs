@@ -109,9 +109,12 @@ public sealed class DemoDossiers(AppDbContext db, DossierService dossiers, Evide
         var officer = await OfficialAsync(communeOfficer, ct);
         var dossier = await dossiers.LoadAsync(dossierId, ct);
         var kinds = await db.Indicators.AsNoTracking().Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToDictionaryAsync(i => i.Number, i => i.Kind, ct);
-        foreach (var number in dossier.Indicators.Select(i => i.Number).Except(leave ?? []).ToList())
+        var values = dossier.Indicators.Select(i => i.Number).Except(leave ?? [])
+            .Select(number => (number, new IndicatorValueRequest(JsonDocument.Parse(MetValue(kinds[number])).RootElement, true, null))).ToList();
+        if (values.Count > 0)
         {
-            await dossiers.SetIndicatorAsync(officer, dossierId, number, new IndicatorValueRequest(JsonDocument.Parse(MetValue(kinds[number])).RootElement, true, null), ct);
+            // One save for the whole form, as the self-assessment page sends it: an audit entry each, all or nothing.
+            await dossiers.SetIndicatorsAsync(officer, dossierId, values, ct);
         }
     }
 

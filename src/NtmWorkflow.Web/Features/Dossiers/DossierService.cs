@@ -545,9 +545,10 @@ public sealed class DossierService(
             return (null, null);
         }
 
-        var set = await db.CriteriaSets.AsNoTracking().Include(s => s.Criteria).ThenInclude(c => c.Indicators).ThenInclude(i => i.Thresholds).SingleAsync(s => s.Id == dossier.CriteriaSetId, ct);
-        return (departmentKind, (await catalog.IndicatorsByDepartmentAsync(dossier.ProvinceCode, set, Today, ct)).GetValueOrDefault(departmentKind)?.Select(i => i.Number).ToHashSet(StringComparer.Ordinal)
-                                ?? new HashSet<string>(StringComparer.Ordinal));
+        // Ownership needs only the set's indicators (their defaults), not its criteria and thresholds: one table read.
+        var indicators = await db.Indicators.AsNoTracking().Where(i => i.Criterion.CriteriaSetId == dossier.CriteriaSetId).ToListAsync(ct);
+        return (departmentKind, (await catalog.OwnersAsync(dossier.ProvinceCode, indicators, Today, ct))
+            .Where(o => o.Owner.DepartmentKind == departmentKind).Select(o => o.Indicator.Number).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>Whether the official may act on the task: its assignee, a candidate user, or in one of its groups.</summary>

@@ -314,21 +314,5 @@ internal static class SimulateCommand
     }
 
     /// <summary>The process's peak resident memory (Linux VmHWM), else the peak working set .NET reports.</summary>
-    private static long PeakMemoryBytes()
-    {
-        const string Status = "/proc/self/status";
-        if (File.Exists(Status))
-        {
-            foreach (var line in File.ReadLines(Status))
-            {
-                if (line.StartsWith("VmHWM:", StringComparison.Ordinal)
-                    && long.TryParse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture, out var kb))
-                {
-                    return kb * 1024;
-                }
-            }
-        }
-
-        return Process.GetCurrentProcess().PeakWorkingSet64;
-    }
+    private static long PeakMemoryBytes() => PeakMemory.Of("self") ?? Process.GetCurrentProcess().PeakWorkingSet64;
 }

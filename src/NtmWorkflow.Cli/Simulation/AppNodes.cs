@@ -230,20 +230,8 @@ internal sealed class AppNode(int number, Uri baseAddress, string logFile)
 
     public ConcurrentQueue<string> Output { get; } = new();
 
-    public long PeakResidentBytes()
-    {
-        try
-        {
-            var line = Process is { HasExited: false } running
-                ? File.ReadLines($"/proc/{running.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal))
-                : null;
-            return line is not null && long.TryParse(line["VmHWM:".Length..].Replace("kB", "", StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture, out var kb) ? kb * 1024 : 0;
-        }
-        catch (IOException)
-        {
-            return 0;
-        }
-    }
+    public long PeakResidentBytes() =>
+        Process is { HasExited: false } running ? PeakMemory.Of(running.Id.ToString(CultureInfo.InvariantCulture)) ?? 0 : 0;
 
     public void Enter() => Interlocked.Increment(ref _inFlight);
 

@@ -67,9 +67,6 @@ public sealed class TimerAlarm([FromKeyedServices(WorkflowRegistration.Scheduler
         await scheduler.ScheduleJob(trigger, ScheduleJobOptions.Replacing, cancellationToken);
     }
 
-    /// <summary>The app's clock (fast-forwarded in a rehearsal), which the timers' due times are on.</summary>
-    internal TimeProvider Clock => clock;
-
     internal void Rang()
     {
         lock (_lock)
@@ -85,7 +82,7 @@ public sealed class TimerAlarm([FromKeyedServices(WorkflowRegistration.Scheduler
 
 /// <summary>Fires what is due (claimed with a lease, so nodes never fire one timer twice), then sets the alarm for the next timer.</summary>
 [DisallowConcurrentExecution]
-public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
+public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, AppClockSource appClock, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
     ILogger<FireDueTimersJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
@@ -93,8 +90,7 @@ public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Mi
         var ct = cancellationToken;
         ArgumentNullException.ThrowIfNull(context);
 
-        // The app's clock, the alarm's: Quartz hands its jobs its own, real-time one (WorkflowRegistration).
-        var clock = alarm.Clock;
+        var clock = appClock.Clock;
         alarm.Rang();
         var batch = Math.Max(1, options.Value.BatchSize);
         try

@@ -14,7 +14,14 @@ public sealed class WorkflowWakeups : IDisposable
 
     public void OutboxWritten()
     {
-        // At most one pending wake-up: the sender drains everything when it runs.
+        // At most one pending wake-up: the sender drains everything when it runs. The count is checked first
+        // because every busy save calls this, and a full semaphore answers Release with an exception; the
+        // catch stays for the race between the check and the release.
+        if (_outbox.CurrentCount > 0)
+        {
+            return;
+        }
+
         try
         {
             _outbox.Release();

@@ -282,7 +282,7 @@ public sealed class DepartmentDeskService(AppDbContext db, DossierService dossie
         if (!_owned.TryGetValue(key, out var owned))
         {
             var set = await db.CriteriaSets.AsNoTracking().Include(s => s.Criteria).ThenInclude(c => c.Indicators).ThenInclude(i => i.Thresholds)
-                .SingleAsync(s => s.Id == dossier.CriteriaSetId, ct);
+                .AsSingleQuery().SingleAsync(s => s.Id == dossier.CriteriaSetId, ct);
             owned = await catalog.IndicatorsByDepartmentAsync(dossier.ProvinceCode, set, VietnamTime.VietnamDate(clock.GetUtcNow()), ct);
             _owned[key] = owned;
         }

@@ -10,7 +10,7 @@ namespace NtmWorkflow.Engine.Runtime;
 /// every path waits again. Tokens move in arrival order, so a run is deterministic; everything it
 /// does is recorded in <see cref="Events"/>, which becomes the trace and the history journal.
 /// </summary>
-internal sealed class InstanceExecution(InstanceState state, ProcessModel process, EngineServices services, string? actor)
+internal sealed partial class InstanceExecution(InstanceState state, ProcessModel process, EngineServices services, string? actor)
 {
     private const int MaxStepsPerRun = 100_000;
 

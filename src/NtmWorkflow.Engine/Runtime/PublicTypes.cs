@@ -17,7 +17,7 @@ public enum InstanceStatus
 
 /// <summary>Something that happened to an instance: the trace and the history journal.</summary>
 /// <param name="Time">When, by the engine clock.</param>
-/// <param name="Event">instanceStarted, activated, completed, cancelled, taskCreated, taskCompleted, taskCancelled, timerScheduled, timerFired, messageCorrelated, handlerInvoked, incident, instanceEnded.</param>
+/// <param name="Event">instanceStarted, activated, completed, cancelled, taskCreated, taskCompleted, taskCancelled, timerScheduled, timerFired, messageCorrelated, handlerInvoked, incident, instanceMigrated, instanceEnded.</param>
 /// <param name="ElementId">The BPMN element, or null for instance events.</param>
 /// <param name="InstanceId">The instance.</param>
 /// <param name="Actor">Who caused it, when a person did.</param>
@@ -151,4 +151,52 @@ public sealed class WorkflowConcurrencyException(Guid instanceId) : Exception($"
 {
     /// <summary>The instance that changed.</summary>
     public Guid InstanceId { get; } = instanceId;
+}
+
+/// <summary>What moving one instance to another version of its process does, or why it cannot (<see cref="Refusals"/>).</summary>
+/// <param name="InstanceId">The instance.</param>
+/// <param name="ProcessId">Its process.</param>
+/// <param name="FromVersion">The version it runs.</param>
+/// <param name="ToVersion">The version it would run.</param>
+/// <param name="Changes">Each token, task, timer and subscription that moves, stays, goes or comes.</param>
+/// <param name="Refusals">Why it cannot move, in words for the administrator; empty when it can.</param>
+public sealed record MigrationPreview(Guid InstanceId, string ProcessId, int FromVersion, int ToVersion, IReadOnlyList<MigrationChange> Changes, IReadOnlyList<string> Refusals)
+{
+    /// <summary>True when nothing refuses the move.</summary>
+    public bool CanMigrate => Refusals.Count == 0;
+}
+
+/// <summary>One change a migration makes.</summary>
+/// <param name="Kind">What happens.</param>
+/// <param name="SourceElementId">The element in the running version (for a new wait: the element that waits).</param>
+/// <param name="TargetElementId">The element in the new version; null for what is cancelled.</param>
+/// <param name="Detail">A due time, an assignee or a message name, when there is one.</param>
+public sealed record MigrationChange(MigrationChangeKind Kind, string SourceElementId, string? TargetElementId, string? Detail);
+
+/// <summary>What a migration does to one token, task, timer or subscription.</summary>
+public enum MigrationChangeKind
+{
+    /// <summary>A token moves to the mapped element (or stays at the element of the same id).</summary>
+    TokenMoved,
+
+    /// <summary>An open task moves with its token, keeping its id, assignee, due date and history.</summary>
+    TaskMoved,
+
+    /// <summary>A timer of an event the new version still has there: it keeps its due time.</summary>
+    TimerKept,
+
+    /// <summary>A timer of an event the new version no longer has at that element.</summary>
+    TimerCancelled,
+
+    /// <summary>A timer of an event the new version adds at that element, scheduled from now.</summary>
+    TimerScheduled,
+
+    /// <summary>A wait for a message or signal the new version still has there (under the new version's name).</summary>
+    SubscriptionKept,
+
+    /// <summary>A wait for a message or signal the new version no longer has at that element.</summary>
+    SubscriptionCancelled,
+
+    /// <summary>A wait for a message or signal the new version adds at that element.</summary>
+    SubscriptionCreated,
 }

@@ -568,6 +568,47 @@ public sealed class WorkflowEngine
             await execution.RetryAsync(incident, cancellationToken);
         }, cancellationToken);
 
+    /// <summary>
+    /// What moving the instance to <paramref name="targetVersion"/> of its process would do, without doing it.
+    /// <paramref name="mapping"/> maps element ids of the running version to ids of the target one; an element
+    /// not named maps to the element of the same id, when the target version has one.
+    /// </summary>
+    public async Task<MigrationPreview> PreviewMigrationAsync(Guid instanceId, int targetVersion, IReadOnlyDictionary<string, string>? mapping = null,
+        CancellationToken cancellationToken = default)
+    {
+        var stored = await _store.LoadAsync(instanceId, cancellationToken)
+                     ?? throw new WorkflowException($"Instance {instanceId} does not exist.", WorkflowErrorKind.NotFound);
+        var state = InstanceSerializer.Deserialize(stored.State);
+        if (state.Status != InstanceStatus.Running)
+        {
+            throw new WorkflowException($"Instance {instanceId} has ended ({state.Status}).", WorkflowErrorKind.Conflict);
+        }
+
+        var execution = new InstanceExecution(state, Definition(state.ProcessId, targetVersion), _services, actor: null);
+        return execution.Migrate(Definition(state.ProcessId, state.Version), mapping ?? new Dictionary<string, string>(), apply: false);
+    }
+
+    /// <summary>
+    /// Moves the instance to <paramref name="targetVersion"/> of its process, as <see cref="PreviewMigrationAsync"/> shows,
+    /// in one save with an <c>instanceMigrated</c> history entry; refused (<see cref="WorkflowErrorKind.Conflict"/>, with
+    /// the reasons) when a token would be lost or an element maps to one of another kind.
+    /// </summary>
+    public async Task<MigrationPreview> MigrateAsync(Guid instanceId, int targetVersion, IReadOnlyDictionary<string, string>? mapping = null, string? actor = null,
+        CancellationToken cancellationToken = default)
+    {
+        MigrationPreview? done = null;
+        await UpdateAsync(instanceId, actor, execution =>
+        {
+            var source = Definition(execution.State.ProcessId, execution.State.Version);
+            var preview = execution.Migrate(source, mapping ?? new Dictionary<string, string>(), apply: true);
+            done = preview.CanMigrate
+                ? preview
+                : throw new WorkflowException($"Instance {instanceId} cannot move to version {targetVersion}: {string.Join(" ", preview.Refusals)}", WorkflowErrorKind.Conflict);
+            return Task.CompletedTask;
+        }, cancellationToken, targetVersion: targetVersion);
+        return done!;
+    }
+
     /// <summary>An instance with its variables, open tasks, incidents and timers; null when unknown.</summary>
     public async Task<InstanceView?> GetInstanceAsync(Guid instanceId, CancellationToken cancellationToken = default)
     {
@@ -610,7 +651,7 @@ public sealed class WorkflowEngine
 
     /// <summary>Loads, runs one step, saves (again on fresh state after a concurrent change), then applies the step's effects on other instances.</summary>
     private async Task<List<CrossInstanceEffect>> UpdateAsync(Guid instanceId, string? actor, Func<InstanceExecution, Task> step, CancellationToken cancellationToken,
-        bool applyEffects = true, StoredInstance? preloaded = null)
+        bool applyEffects = true, StoredInstance? preloaded = null, int? targetVersion = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -623,7 +664,8 @@ public sealed class WorkflowEngine
             }
 
             var loaded = Project(state, stored.State);
-            var execution = new InstanceExecution(state, Definition(state.ProcessId, state.Version), _services, actor);
+            // A migration runs on the version it moves the instance to; every other step on the instance's own.
+            var execution = new InstanceExecution(state, Definition(state.ProcessId, targetVersion ?? state.Version), _services, actor);
             await step(execution);
             try
             {

@@ -73,6 +73,7 @@ public sealed class EfWorkflowStore(
             };
             db.WorkflowInstances.Attach(row);
             row.Status = instance.Status;
+            row.Version = instance.Version; // changes only when the instance is migrated to another version
             row.Revision = instance.Revision;
             row.State = instance.State;
             row.UpdatedAt = now;

@@ -108,6 +108,8 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         // and council members are refused. {instance} is the fixture dossier's workflow instance.
         ["GET /admin/instances"] = new("/admin/instances", 302, 403, 403, 403, Council: 403),
         ["POST /admin/instances"] = new("/admin/instances", 302, 400, 400, 400, Council: 400),
+        ["GET /admin/instances/migrate"] = new("/admin/instances/migrate", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/instances/migrate"] = new("/admin/instances/migrate?handler=Preview", 302, 400, 400, 400, Council: 400),
         ["GET /admin/instances/{id:guid}"] = new("/admin/instances/{instance}", 302, 403, 403, 403, Council: 403),
         ["POST /admin/instances/{id:guid}"] = new("/admin/instances/{instance}?handler=Cancel", 302, 400, 400, 400, Council: 400),
         ["GET /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot", 302, 403, 403, 403, Council: 200),

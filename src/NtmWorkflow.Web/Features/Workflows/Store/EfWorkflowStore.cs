@@ -28,7 +28,7 @@ public sealed class EfWorkflowStore(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The events a person causes (the engine's own steps, like timers firing, are not audited).</summary>
-    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "taskAssigned", "messageCorrelated", "instanceEnded" };
+    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "taskAssigned", "messageCorrelated", "instanceMigrated", "instanceEnded" };
 
     public async Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken)
     {
@@ -125,6 +125,13 @@ public sealed class EfWorkflowStore(
             {
                 db.WorkflowTaskGroups.AddRange(GroupRows(after));
             }
+        }
+
+        // A migration to another version keeps the ids of tasks, timers and waits but moves them to the new
+        // version's elements: their element, name and message columns follow.
+        if (loaded is not null && loaded.Version != instance.Version)
+        {
+            UpdateMigratedRows(db, loaded, instance);
         }
 
         // A removed task's group rows go with it (ON DELETE CASCADE).
@@ -245,6 +252,34 @@ public sealed class EfWorkflowStore(
 
     private static IEnumerable<WorkflowTaskGroupRow> GroupRows(TaskView task) =>
         task.CandidateGroups.Distinct(StringComparer.Ordinal).Select(g => new WorkflowTaskGroupRow { TaskId = task.Id, Group = g });
+
+    private static void UpdateMigratedRows(AppDbContext db, StoredInstance loaded, StoredInstance instance)
+    {
+        foreach (var (before, after) in loaded.Tasks.Join(instance.Tasks, t => t.Id, t => t.Id, (b, a) => (b, a)).Where(p => p.b.ElementId != p.a.ElementId || p.b.Name != p.a.Name))
+        {
+            var row = Attach(db, new WorkflowTaskRow
+            {
+                Id = after.Id, InstanceId = instance.Id, ElementId = before.ElementId, Name = before.Name, CandidateUsers = "", CandidateGroups = "",
+                Properties = JsonSerializer.Serialize(before.Properties, Json),
+            });
+            row.ElementId = after.ElementId;
+            row.Name = after.Name;
+            row.Properties = JsonSerializer.Serialize(after.Properties, Json);
+        }
+
+        foreach (var (before, after) in loaded.Timers.Join(instance.Timers, t => t.TimerId, t => t.TimerId, (b, a) => (b, a)).Where(p => p.b.ElementId != p.a.ElementId))
+        {
+            Attach(db, new WorkflowTimerRow { InstanceId = instance.Id, TimerId = after.TimerId, ElementId = before.ElementId }).ElementId = after.ElementId;
+        }
+
+        foreach (var (before, after) in loaded.Subscriptions.Join(instance.Subscriptions, s => s.SubscriptionId, s => s.SubscriptionId, (b, a) => (b, a))
+                     .Where(p => p.b.MessageName != p.a.MessageName || p.b.IsSignal != p.a.IsSignal))
+        {
+            var row = Attach(db, new WorkflowSubscriptionRow { InstanceId = instance.Id, SubscriptionId = after.SubscriptionId, Name = before.MessageName, IsSignal = before.IsSignal });
+            row.Name = after.MessageName;
+            row.IsSignal = after.IsSignal;
+        }
+    }
 
     private static TRow Attach<TRow>(AppDbContext db, TRow row)
         where TRow : class

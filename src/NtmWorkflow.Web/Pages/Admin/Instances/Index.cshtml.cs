@@ -38,6 +38,9 @@ public sealed class IndexModel(InstanceMonitor monitor, OrganisationService orga
 
     public MonitorPage Result { get; private set; } = null!;
 
+    /// <summary>The signed-in official, for what the page offers them.</summary>
+    public Official CurrentOfficial => Official;
+
     /// <summary>The provinces the official chooses between; empty for a national administrator (who types a code).</summary>
     public IReadOnlyList<string> Provinces { get; private set; } = [];
 

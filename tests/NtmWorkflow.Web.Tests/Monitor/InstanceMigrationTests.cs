@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Testing;
+using NtmWorkflow.Web.Features.Accounts;
+using NtmWorkflow.Web.Features.Designer;
+using NtmWorkflow.Web.Features.Organisation;
+
+namespace NtmWorkflow.Web.Tests.Monitor;
+
+/// <summary>
+/// Chuyển phiên bản, on each provider: Xã Ngọc Đường's dossier (Tuyên Quang, 08) waits at its self-assessment on
+/// version 1 of the shipped two-tier workflow; the administrator publishes version 2, where that step is renamed
+/// (selfAssessment → communeSelfAssessment) and a check is added after it, previews the move and applies it.
+/// </summary>
+public abstract partial class InstanceMigrationTests : AppTestHost
+{
+    private const string Process = "ntm-commune-two-tier";
+    private const string Mapping = "# đổi mã bước tự đánh giá\nselfAssessment → communeSelfAssessment\n";
+    private Guid _instance;
+
+    protected override async Task SeedAsync()
+    {
+        await CreateOfficialAsync("qt.01", "province:01", Roles.Administrator);
+        var dossier = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
+        _instance = await QueryAsync(db => db.Dossiers.Where(d => d.Id == dossier).Select(d => d.InstanceId!.Value).SingleAsync());
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var admin = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("admin", null, CancellationToken.None))!;
+        var shipped = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "workflows", Process + ".bpmn"));
+        var published = await scope.ServiceProvider.GetRequiredService<DesignerService>().PublishAsync(admin, Process, RenamedAndAdded(shipped), fromDraft: false, CancellationToken.None);
+        Assert.Equal(2, published.Version);
+    }
+
+    private static readonly XNamespace BpmnNs = "http://www.omg.org/spec/BPMN/20100524/MODEL";
+
+    /// <summary>The shipped workflow with its self-assessment step renamed everywhere it is named and a check added after it.</summary>
+    private static string RenamedAndAdded(string shipped)
+    {
+        var document = XDocument.Parse(shipped);
+        foreach (var attribute in document.Descendants().Attributes().Where(a => a.Value == "selfAssessment" && a.Name.LocalName is "id" or "sourceRef" or "targetRef" or "attachedToRef" or "bpmnElement"))
+        {
+            attribute.Value = "communeSelfAssessment";
+        }
+
+        var process = document.Root!.Element(BpmnNs + "process")!;
+        var leave = process.Elements(BpmnNs + "sequenceFlow").Single(f => (string?)f.Attribute("sourceRef") == "communeSelfAssessment");
+        var next = (string)leave.Attribute("targetRef")!;
+        leave.SetAttributeValue("targetRef", "selfAssessmentCheck");
+        var check = new XElement(BpmnNs + "userTask", new XAttribute("id", "selfAssessmentCheck"), new XAttribute("name", "Kiểm tra kết quả tự đánh giá"));
+        check.SetAttributeValue(XNamespace.Get("http://camunda.org/schema/1.0/bpmn") + "candidateGroups", "${'commune-' + communeCode}");
+        leave.AddAfterSelf(check, new XElement(BpmnNs + "sequenceFlow", new XAttribute("id", "fSelfAssessmentCheck"), new XAttribute("sourceRef", "selfAssessmentCheck"), new XAttribute("targetRef", next)));
+
+        // Drawn like every published model: a shape for the check, an edge for its flow.
+        var bpmnDi = XNamespace.Get("http://www.omg.org/spec/BPMN/20100524/DI");
+        var dc = XNamespace.Get("http://www.omg.org/spec/DD/20100524/DC");
+        var plane = document.Root!.Descendants(bpmnDi + "BPMNPlane").Single();
+        plane.Add(
+            new XElement(bpmnDi + "BPMNShape", new XAttribute("id", "selfAssessmentCheck_di"), new XAttribute("bpmnElement", "selfAssessmentCheck"),
+                new XElement(dc + "Bounds", new XAttribute("x", 0), new XAttribute("y", 900), new XAttribute("width", 100), new XAttribute("height", 80))),
+            new XElement(bpmnDi + "BPMNEdge", new XAttribute("id", "fSelfAssessmentCheck_di"), new XAttribute("bpmnElement", "fSelfAssessmentCheck"),
+                new XElement(XNamespace.Get("http://www.omg.org/spec/DD/20100524/DI") + "waypoint", new XAttribute("x", 100), new XAttribute("y", 940)),
+                new XElement(XNamespace.Get("http://www.omg.org/spec/DD/20100524/DI") + "waypoint", new XAttribute("x", 200), new XAttribute("y", 940))));
+        return document.ToString();
+    }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, string mapping, int from = 1, int to = 2) =>
+        PageForms.PostFormAsync(client, "/admin/instances/migrate", $"/admin/instances/migrate?handler={handler}", new Dictionary<string, string>
+        {
+            ["process"] = Process, ["from"] = from.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["to"] = to.ToString(System.Globalization.CultureInfo.InvariantCulture), ["mapping"] = mapping,
+        });
+
+    private static async Task<string> HtmlAsync(HttpResponseMessage response) => WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+    private string? Outcome(string html) => Regex.Match(html, $"data-instance=\"{_instance}\" data-outcome=\"(\\w+)\"") is { Success: true } m ? m.Groups[1].Value : null;
+
+    [Fact]
+    public async Task The_preview_shows_each_change_and_applying_moves_the_dossier_with_its_task_and_timers()
+    {
+        using var admin = await SignedInAsync("admin");
+        var page = await HtmlAsync(await admin.GetAsync("/admin/instances"));
+        Assert.Contains("href=\"/admin/instances/migrate\"", page, StringComparison.Ordinal);
+        var before = await QueryAsync(db => db.WorkflowTasks.AsNoTracking().SingleAsync(t => t.InstanceId == _instance));
+        var timersBefore = await QueryAsync(db => db.WorkflowTimers.AsNoTracking().Where(t => t.InstanceId == _instance).Select(t => t.TimerId).OrderBy(t => t).ToListAsync());
+
+        // Without the mapping the dossier would lose its step: refused, and the page says why.
+        var unmapped = await PostAsync(admin, "Preview", "");
+        var html = await HtmlAsync(unmapped);
+        Assert.Equal(HttpStatusCode.OK, unmapped.StatusCode);
+        Assert.Equal("refused", Outcome(html));
+        Assert.Contains("'selfAssessment'", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("id=\"migration-apply\"", html, StringComparison.Ordinal);
+
+        var preview = await HtmlAsync(await PostAsync(admin, "Preview", Mapping));
+        Assert.Equal("movable", Outcome(preview));
+        Assert.Contains("Bước đang làm <code>selfAssessment</code> → <code>communeSelfAssessment</code>", preview, StringComparison.Ordinal);
+        Assert.Equal(timersBefore.Count, Regex.Count(preview, "data-change=\"TimerKept\""));
+        Assert.Contains("id=\"migration-apply\"", preview, StringComparison.Ordinal);
+        Assert.Equal(1, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+
+        var applied = await HtmlAsync(await PostAsync(admin, "Apply", Mapping));
+        Assert.Equal("migrated", Outcome(applied));
+        Assert.Contains("Đã chuyển 1 hồ sơ.", applied, StringComparison.Ordinal);
+
+        // The rows follow the state: the version, the task's element and name (same task, same holder and due date), the timers.
+        Assert.Equal(2, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+        var after = await QueryAsync(db => db.WorkflowTasks.AsNoTracking().SingleAsync(t => t.InstanceId == _instance));
+        Assert.Equal((before.Id, "communeSelfAssessment", before.Due, before.Assignee), (after.Id, after.ElementId, after.Due, after.Assignee));
+        Assert.Equal(timersBefore, await QueryAsync(db => db.WorkflowTimers.AsNoTracking().Where(t => t.InstanceId == _instance).Select(t => t.TimerId).OrderBy(t => t).ToListAsync()));
+
+        // Audited: the instance's move in its own save, the batch with its mapping and counts.
+        var moved = await QueryAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "workflow.instanceMigrated"));
+        Assert.Equal(("admin", $"instance/{_instance}"), (moved.Actor, moved.Subject));
+        var batch = await QueryAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "workflow.migrationApplied"));
+        var detail = JsonDocument.Parse(batch.Detail).RootElement;
+        Assert.Equal((1, 2, 1, "communeSelfAssessment"), (detail.GetProperty("from").GetInt32(), detail.GetProperty("to").GetInt32(), detail.GetProperty("migrated").GetInt32(),
+            detail.GetProperty("mapping").GetProperty("selfAssessment").GetString()));
+
+        // The commune still has its task, and finishing it leads to the step version 2 added.
+        using var commune = await SignedInAsync("xa.lan");
+        Assert.Contains(before.Id.ToString(), await commune.GetStringAsync("/inbox"), StringComparison.Ordinal);
+        var engine = App.Services.GetRequiredService<WorkflowEngine>();
+        await engine.CompleteTaskAsync(before.Id, null, "xa.lan");
+        Assert.Equal("selfAssessmentCheck", Assert.Single(await engine.ListTasksAsync(_instance)).ElementId);
+
+        // Nothing is left at version 1: a second apply finds nothing to move.
+        Assert.Contains("id=\"migration-summary\">0 ", (await HtmlAsync(await PostAsync(admin, "Apply", Mapping))).Replace("\n", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("selfAssessment communeSelfAssessment", 1, 2, "Line 1 of the mapping")]
+    [InlineData("a → b\na → c", 1, 2, "maps 'a' a second time")]
+    [InlineData("", 1, 9, "has no published version 9")]
+    [InlineData("", 2, 2, "already run version 2")]
+    public async Task A_bad_request_is_answered_on_the_page_and_moves_nothing(string mapping, int from, int to, string message)
+    {
+        using var admin = await SignedInAsync("admin");
+
+        var response = await PostAsync(admin, "Preview", mapping, from, to);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var html = await HtmlAsync(response);
+        Assert.Contains(message, html, StringComparison.Ordinal);
+        Assert.Contains(mapping.Split('\n')[0], html, StringComparison.Ordinal); // what was typed is kept
+        Assert.Equal(1, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task Only_administrators_migrate_and_a_province_administrator_only_its_own_dossiers()
+    {
+        using var office = await SignedInAsync("vpdp");
+        Assert.Equal(HttpStatusCode.Forbidden, (await office.GetAsync("/admin/instances/migrate")).StatusCode);
+
+        using var hanoi = await SignedInAsync("qt.01");
+        var html = await HtmlAsync(await PostAsync(hanoi, "Apply", Mapping));
+        Assert.Null(Outcome(html));
+        Assert.Equal(1, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+    }
+}
+
+public sealed class InstanceMigrationTests_Sqlite : InstanceMigrationTests;
+
+[Trait("Db", "Postgres")]
+public sealed class InstanceMigrationTests_Postgres : InstanceMigrationTests
+{
+    protected override bool OnPostgres => true;
+}

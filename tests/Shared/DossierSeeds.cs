@@ -64,6 +64,26 @@ public static class DossierSeeds
         return id;
     }
 
+    /// <summary>
+    /// Version 2 of the shipped two-tier workflow, published by the national administrator: the self-assessment step
+    /// renamed (selfAssessment → communeSelfAssessment) and a check by the commune added after it.
+    /// </summary>
+    public static async Task PublishRenamedSelfAssessmentAsync(IServiceProvider services)
+    {
+        const string process = "ntm-commune-two-tier";
+        var shipped = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "workflows", process + ".bpmn"));
+        var edited = WorkflowEdits.AddStepAfter(WorkflowEdits.RenameStep(shipped, "selfAssessment", "communeSelfAssessment"), "communeSelfAssessment",
+            "selfAssessmentCheck", "Kiểm tra kết quả tự đánh giá", "${'commune-' + communeCode}");
+        await using var scope = services.CreateAsyncScope();
+        var admin = await scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Features.Organisation.OrganisationService>().FindOfficialAsync("admin", null, CancellationToken.None)
+                    ?? throw new InvalidOperationException("The demo data has no national administrator 'admin'.");
+        var published = await scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Features.Designer.DesignerService>().PublishAsync(admin, process, edited, fromDraft: false, CancellationToken.None);
+        if (published.Version != 2)
+        {
+            throw new InvalidOperationException($"The edited workflow was published as version {published.Version}, not 2.");
+        }
+    }
+
     private static async Task<T> WithAsync<T>(IServiceProvider services, Func<DemoDossiers, Task<T>> act)
     {
         await using var scope = services.CreateAsyncScope();

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using System.Xml.Linq;
 using Microsoft.Extensions.Time.Testing;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Testing;
 using static NtmWorkflow.Engine.Tests.Bpmn;
 
 namespace NtmWorkflow.Engine.Tests.Runtime;
@@ -165,29 +165,12 @@ public sealed class MigrationTests
         public ProcessParameter? Find(string name, IReadOnlyDictionary<string, JsonNode?> variables) => new(JsonValue.Create(5), Verified: true);
     }
 
-    private static readonly XNamespace BpmnNs = "http://www.omg.org/spec/BPMN/20100524/MODEL";
-
     /// <summary>
     /// The shipped two-tier commune workflow as an administrator would change it: the reception step renamed
-    /// (intake → dossierIntake, everywhere it is named, drawing included) and a completeness check added after it.
+    /// (intake → dossierIntake) and a completeness check added after it.
     /// </summary>
-    private static byte[] ShippedWithRenamedAndAddedStep(string shipped)
-    {
-        var document = XDocument.Parse(shipped);
-        foreach (var attribute in document.Descendants().Attributes().Where(a => a.Value == "intake" && a.Name.LocalName is "id" or "sourceRef" or "targetRef" or "attachedToRef" or "bpmnElement"))
-        {
-            attribute.Value = "dossierIntake";
-        }
-
-        var process = document.Root!.Element(BpmnNs + "process")!;
-        var leave = process.Elements(BpmnNs + "sequenceFlow").Single(f => (string?)f.Attribute("sourceRef") == "dossierIntake");
-        var next = (string)leave.Attribute("targetRef")!;
-        leave.SetAttributeValue("targetRef", "completenessCheck");
-        leave.AddAfterSelf(
-            new XElement(BpmnNs + "userTask", new XAttribute("id", "completenessCheck"), new XAttribute("name", "Kiểm tra tính đầy đủ của hồ sơ")),
-            new XElement(BpmnNs + "sequenceFlow", new XAttribute("id", "fCompleteness"), new XAttribute("sourceRef", "completenessCheck"), new XAttribute("targetRef", next)));
-        return Encoding.UTF8.GetBytes(document.ToString());
-    }
+    private static string ShippedWithRenamedAndAddedStep(string shipped) =>
+        WorkflowEdits.AddStepAfter(WorkflowEdits.RenameStep(shipped, "intake", "dossierIntake"), "dossierIntake", "completenessCheck", "Kiểm tra tính đầy đủ của hồ sơ");
 
     [Fact]
     public async Task The_shipped_commune_workflow_moves_to_a_version_with_a_renamed_and_an_added_step()
@@ -210,7 +193,7 @@ public sealed class MigrationTests
         Assert.Equal("intake", intakeTask.ElementId);
         var intakeTimers = (await engine.GetInstanceAsync(atIntake.Id))!.Timers;
 
-        var v2 = Assert.Single(engine.Deploy(ShippedWithRenamedAndAddedStep(shipped)).Processes);
+        var v2 = Assert.Single(engine.Deploy(Encoding.UTF8.GetBytes(ShippedWithRenamedAndAddedStep(shipped))).Processes);
         Assert.Equal(v1.Version + 1, v2.Version);
         var mapping = new Dictionary<string, string> { ["intake"] = "dossierIntake" };
 

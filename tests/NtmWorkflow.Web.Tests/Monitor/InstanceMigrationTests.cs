@@ -1,14 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using System.Xml.Linq;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Accounts;
-using NtmWorkflow.Web.Features.Designer;
-using NtmWorkflow.Web.Features.Organisation;
 
 namespace NtmWorkflow.Web.Tests.Monitor;
 
@@ -29,43 +26,7 @@ public abstract partial class InstanceMigrationTests : AppTestHost
         var dossier = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
         _instance = await QueryAsync(db => db.Dossiers.Where(d => d.Id == dossier).Select(d => d.InstanceId!.Value).SingleAsync());
 
-        await using var scope = App.Services.CreateAsyncScope();
-        var admin = (await scope.ServiceProvider.GetRequiredService<OrganisationService>().FindOfficialAsync("admin", null, CancellationToken.None))!;
-        var shipped = await File.ReadAllTextAsync(Path.Combine(TestEnvironment.RepositoryRoot, "workflows", Process + ".bpmn"));
-        var published = await scope.ServiceProvider.GetRequiredService<DesignerService>().PublishAsync(admin, Process, RenamedAndAdded(shipped), fromDraft: false, CancellationToken.None);
-        Assert.Equal(2, published.Version);
-    }
-
-    private static readonly XNamespace BpmnNs = "http://www.omg.org/spec/BPMN/20100524/MODEL";
-
-    /// <summary>The shipped workflow with its self-assessment step renamed everywhere it is named and a check added after it.</summary>
-    private static string RenamedAndAdded(string shipped)
-    {
-        var document = XDocument.Parse(shipped);
-        foreach (var attribute in document.Descendants().Attributes().Where(a => a.Value == "selfAssessment" && a.Name.LocalName is "id" or "sourceRef" or "targetRef" or "attachedToRef" or "bpmnElement"))
-        {
-            attribute.Value = "communeSelfAssessment";
-        }
-
-        var process = document.Root!.Element(BpmnNs + "process")!;
-        var leave = process.Elements(BpmnNs + "sequenceFlow").Single(f => (string?)f.Attribute("sourceRef") == "communeSelfAssessment");
-        var next = (string)leave.Attribute("targetRef")!;
-        leave.SetAttributeValue("targetRef", "selfAssessmentCheck");
-        var check = new XElement(BpmnNs + "userTask", new XAttribute("id", "selfAssessmentCheck"), new XAttribute("name", "Kiểm tra kết quả tự đánh giá"));
-        check.SetAttributeValue(XNamespace.Get("http://camunda.org/schema/1.0/bpmn") + "candidateGroups", "${'commune-' + communeCode}");
-        leave.AddAfterSelf(check, new XElement(BpmnNs + "sequenceFlow", new XAttribute("id", "fSelfAssessmentCheck"), new XAttribute("sourceRef", "selfAssessmentCheck"), new XAttribute("targetRef", next)));
-
-        // Drawn like every published model: a shape for the check, an edge for its flow.
-        var bpmnDi = XNamespace.Get("http://www.omg.org/spec/BPMN/20100524/DI");
-        var dc = XNamespace.Get("http://www.omg.org/spec/DD/20100524/DC");
-        var plane = document.Root!.Descendants(bpmnDi + "BPMNPlane").Single();
-        plane.Add(
-            new XElement(bpmnDi + "BPMNShape", new XAttribute("id", "selfAssessmentCheck_di"), new XAttribute("bpmnElement", "selfAssessmentCheck"),
-                new XElement(dc + "Bounds", new XAttribute("x", 0), new XAttribute("y", 900), new XAttribute("width", 100), new XAttribute("height", 80))),
-            new XElement(bpmnDi + "BPMNEdge", new XAttribute("id", "fSelfAssessmentCheck_di"), new XAttribute("bpmnElement", "fSelfAssessmentCheck"),
-                new XElement(XNamespace.Get("http://www.omg.org/spec/DD/20100524/DI") + "waypoint", new XAttribute("x", 100), new XAttribute("y", 940)),
-                new XElement(XNamespace.Get("http://www.omg.org/spec/DD/20100524/DI") + "waypoint", new XAttribute("x", 200), new XAttribute("y", 940))));
-        return document.ToString();
+        await DossierSeeds.PublishRenamedSelfAssessmentAsync(App.Services);
     }
 
     private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, string mapping, int from = 1, int to = 2) =>

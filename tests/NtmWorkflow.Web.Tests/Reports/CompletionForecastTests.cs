@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
+using NtmWorkflow.Testing;
 using NtmWorkflow.Web.Features.Calendar;
 using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
@@ -190,17 +192,6 @@ public abstract class CompletionForecastTests : AppTestHost
     }
 
     [Fact]
-    public void A_target_date_outside_the_year_or_not_a_date_is_refused_with_a_reason()
-    {
-        Assert.Equal((new DateOnly(2026, 11, 30), (string?)null), CompletionForecast.ParseTargetDate("2026-11-30", 2026));
-        Assert.Equal((null, "Forecast_BadTargetDate"), CompletionForecast.ParseTargetDate("30/11/2026", 2026));
-        Assert.Equal((null, "Forecast_TargetDateOutOfYear"), CompletionForecast.ParseTargetDate("2027-01-15", 2026));
-        Assert.Equal("Forecast:MinimumSample is 0; give 1–1000.", new ForecastOptions { MinimumSample = 0 }.Problem());
-        Assert.Contains("is not a day of the year", new ForecastOptions { TargetDay = "13-01" }.Problem(), StringComparison.Ordinal);
-        Assert.Equal(new DateOnly(2026, 2, 28), new ForecastOptions { TargetDay = "02-29" }.TargetDateOf(2026));
-    }
-
-    [Fact]
     public async Task The_dashboard_shows_the_forecast_and_its_assumptions_in_Vietnamese()
     {
         // The page runs on the real clock (after the seeded dates): every dossier's way ends after today, and C still
@@ -232,6 +223,43 @@ public abstract class CompletionForecastTests : AppTestHost
 }
 
 public sealed class CompletionForecastTests_Sqlite : CompletionForecastTests;
+
+/// <summary>The forecast's inputs that need no database: the target date typed on the page and the settings.</summary>
+public sealed class CompletionForecastSettingsTests : IDisposable
+{
+    private readonly TemporaryDirectory _data = new();
+
+    [Fact]
+    public void A_target_date_outside_the_year_or_not_a_date_is_refused_with_a_reason()
+    {
+        Assert.Equal((new DateOnly(2026, 11, 30), (string?)null), CompletionForecast.ParseTargetDate("2026-11-30", 2026));
+        Assert.Equal((null, "Forecast_BadTargetDate"), CompletionForecast.ParseTargetDate("30/11/2026", 2026));
+        Assert.Equal((null, "Forecast_BadTargetDate"), CompletionForecast.ParseTargetDate(null, 2026));
+        Assert.Equal((null, "Forecast_TargetDateOutOfYear"), CompletionForecast.ParseTargetDate("2027-01-15", 2026));
+        Assert.Equal(new DateOnly(2026, 2, 28), new ForecastOptions { TargetDay = "02-29" }.TargetDateOf(2026));
+        Assert.Equal(new DateOnly(2028, 2, 29), new ForecastOptions { TargetDay = "02-29" }.TargetDateOf(2028));
+    }
+
+    [Theory]
+    [InlineData("MinimumSample", "0", "Forecast:MinimumSample is 0; give 1–1000.")]
+    [InlineData("TargetDay", "13-01", "Forecast:TargetDay \"13-01\" is not a day of the year (MM-dd, e.g. 12-31).")]
+    [InlineData("TargetDay", "31/12", "Forecast:TargetDay \"31/12\" is not a day of the year (MM-dd, e.g. 12-31).")]
+    [InlineData("RecognisedEndEvent", " ", "Forecast:RecognisedEndEvent is empty.")]
+    public void A_setting_that_cannot_work_stops_start_up_naming_it(string setting, string value, string message)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new Microsoft.Extensions.Hosting.HostApplicationBuilderSettings { Args = [], ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:DataDirectory"] = _data.Path, ["Workflows:BackgroundWorkers"] = "false", ["Forecast:" + setting] = value,
+        });
+        builder.AddNtmWorkflow();
+        using var host = builder.Build();
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForecastOptions>>().Value);
+        Assert.Equal(message, error.Message);
+    }
+
+    public void Dispose() => _data.Dispose();
+}
 
 [Trait("Db", "Postgres")]
 public sealed class CompletionForecastTests_Postgres : CompletionForecastTests

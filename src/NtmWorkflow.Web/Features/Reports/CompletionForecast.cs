@@ -44,6 +44,13 @@ public sealed class ForecastOptions
     }
 }
 
+/// <summary>Stops the app at start with the setting named when the forecast's options cannot work.</summary>
+public sealed class ForecastOptionsValidator : IValidateOptions<ForecastOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ForecastOptions options) =>
+        options?.Problem() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+}
+
 /// <summary>Where a step's duration comes from.</summary>
 public enum PaceSource
 {
@@ -413,21 +420,17 @@ public sealed partial class CompletionForecast(
     [GeneratedRegex(@"param\('([^']+)'\)\s*\*\s*86400000")]
     private static partial Regex CalendarDaysDue();
 
+    /// <summary>The process version an instance runs (the latest when unknown), read once per call.</summary>
     private async Task<ProcessGraph?> GraphAsync(Dictionary<(string, int), ProcessGraph?> cache, string processId, int? version, CancellationToken ct)
     {
+        if (cache.TryGetValue((processId, version ?? 0), out var graph))
+        {
+            return graph;
+        }
+
         var row = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == processId && (version == null || d.Version == version))
             .OrderByDescending(d => d.Version).Select(d => new { d.Version, d.Bpmn }).FirstOrDefaultAsync(ct);
-        if (row is null)
-        {
-            return null;
-        }
-
-        if (!cache.TryGetValue((processId, row.Version), out var graph))
-        {
-            graph = cache[(processId, row.Version)] = ProcessGraph.Read(row.Bpmn, processId);
-        }
-
-        return graph;
+        return cache[(processId, version ?? 0)] = row is null ? null : ProcessGraph.Read(row.Bpmn, processId);
     }
 
     /// <summary>A flow node of a process as the forecast needs it.</summary>

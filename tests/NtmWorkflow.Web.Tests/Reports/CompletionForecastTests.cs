@@ -213,6 +213,25 @@ public abstract class CompletionForecastTests : AppTestHost
         Assert.Contains("id=\"forecast-heading\">Forecast: the year&#x27;s target</h2>", english, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_dossier_the_engine_runs_is_forecast_along_its_process_with_every_deadline_read()
+    {
+        // A real dossier (province 08) one step on: it waits at its posting and survey; every step ahead has a deadline
+        // the forecast reads (reception's from the script that sets ${intakeDue}), and the estimate is its last finish.
+        var id = await DossierSeeds.OneStepOnAsync(App.Services);
+        var year = await QueryAsync(db => db.Dossiers.Where(d => d.Id == id).Select(d => d.Year).SingleAsync());
+        await using var scope = App.Services.CreateAsyncScope();
+        var figures = await scope.ServiceProvider.GetRequiredService<CompletionForecast>().ForecastAsync("08", year, null, CancellationToken.None);
+        var dossier = Assert.Single(figures.Dossiers, d => d.DossierId == id);
+        Assert.Equal(["postingAndSurvey", "submitDossier", "intake", "verification", "departmentReview", "scheduleCouncil", "recognitionDecision"],
+            dossier.Steps.Select(s => s.ElementId).Distinct());
+        Assert.Equal(("commune:00700", true), (dossier.Steps[0].UnitKey, dossier.Steps[0].Current));
+        Assert.All(dossier.Steps, s => Assert.Equal(PaceSource.Deadline, s.Source));
+        Assert.Equal((Office.Replace("01", "08", StringComparison.Ordinal), 3), dossier.Steps.Where(s => s.ElementId == "intake").Select(s => (s.UnitKey, s.WorkingDays)).Single());
+        Assert.Contains(dossier.Steps, s => s.ElementId == "departmentReview" && s.UnitKey.StartsWith("department:08/", StringComparison.Ordinal));
+        Assert.Equal(dossier.Steps.Max(s => s.Finish).VietnamDate(), dossier.Estimated);
+    }
+
     private static (DateTimeOffset, PaceSource, int) Step(DossierForecast forecast, string element, string unit)
     {
         var step = forecast.Steps.Single(s => s.ElementId == element && s.UnitKey == unit);

@@ -114,7 +114,8 @@ public sealed record ForecastFigures(
 /// <item>A user task's duration for a unit (its candidate group read with the dossier's commune, province, district and
 /// departments): the median working days the unit took on that step over its completed tasks in the province, when there
 /// are at least <see cref="ForecastOptions.MinimumSample"/>; else the step's deadline (that of the open task, or the
-/// model's <c>camunda:dueDate</c> from the legal parameters, or the median deadline of the step's tasks). A step run once
+/// model's <c>camunda:dueDate</c> from the legal parameters, a variable's read from the script that sets it, or the median
+/// deadline of the step's tasks). A step run once
 /// per department lasts as long as its slowest department. Gateways, events and service tasks take no time.</item>
 /// <item>Days are counted on the province's working-day calendar (the days-off table, office hours): a step under way
 /// finishes at its start plus its duration, but not before now.</item>
@@ -420,6 +421,12 @@ public sealed partial class CompletionForecast(
     [GeneratedRegex(@"param\('([^']+)'\)\s*\*\s*86400000")]
     private static partial Regex CalendarDaysDue();
 
+    [GeneratedRegex(@"setVariable\(\s*'([A-Za-z_][A-Za-z0-9_]*)'\s*,\s*(addWorkingDays\(\s*now\(\)\s*,\s*param\('[^']+'\)\s*\))\s*\)")]
+    private static partial Regex ScriptedDue();
+
+    [GeneratedRegex(@"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")]
+    private static partial Regex VariableOnly();
+
     /// <summary>The process version an instance runs (the latest when unknown), read once per call.</summary>
     private async Task<ProcessGraph?> GraphAsync(Dictionary<(string, int), ProcessGraph?> cache, string processId, int? version, CancellationToken ct)
     {
@@ -455,11 +462,15 @@ public sealed partial class CompletionForecast(
             var all = process.Elements().Where(e => e.Name.NamespaceName == BpmnNamespace && e.Attribute("id") is not null).ToList();
             var flows = all.Where(e => e.Name.LocalName == "sequenceFlow")
                 .Select(e => ((string?)e.Attribute("sourceRef") ?? "", (string?)e.Attribute("targetRef") ?? "")).ToLookup(f => f.Item1, f => f.Item2, StringComparer.Ordinal);
+            // A due date held in a variable (reception's ${intakeDue}) is read from the script that sets it.
+            var scripted = process.Descendants(XName.Get("script", BpmnNamespace)).SelectMany(script => ScriptedDue().Matches(script.Value))
+                .GroupBy(m => m.Groups[1].Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => "${" + g.First().Groups[2].Value + "}", StringComparer.Ordinal);
+            string? Due(string? due) => due is not null && VariableOnly().Match(due) is { Success: true } only && scripted.TryGetValue(only.Groups[1].Value, out var set) ? set : due;
             var nodes = all.Where(e => e.Name.LocalName is not ("sequenceFlow" or "boundaryEvent")).ToDictionary(e => (string)e.Attribute("id")!, e =>
             {
                 var loop = e.Element(XName.Get("multiInstanceLoopCharacteristics", BpmnNamespace));
                 return new Node((string)e.Attribute("id")!, (string?)e.Attribute("name") ?? (string)e.Attribute("id")!, e.Name.LocalName == "userTask",
-                    (string?)e.Attribute(Camunda("candidateGroups")), (string?)e.Attribute(Camunda("dueDate")),
+                    (string?)e.Attribute(Camunda("candidateGroups")), Due((string?)e.Attribute(Camunda("dueDate"))),
                     loop is null ? null : ((string?)loop.Attribute(Camunda("collection")))?.Trim().TrimStart('$', '{').TrimEnd('}'), (string?)loop?.Attribute(Camunda("elementVariable")));
             }, StringComparer.Ordinal);
             return new ProcessGraph(nodes, flows);

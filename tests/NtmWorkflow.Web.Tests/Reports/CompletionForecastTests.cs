@@ -157,9 +157,9 @@ public abstract class CompletionForecastTests : AppTestHost
         Assert.Equal(["verification", "departmentReview", "scheduleCouncil", "recognitionDecision"], c.Steps.Select(s => s.ElementId).Distinct());
 
         Assert.Equal((Office, 39, 4, 2), Workload(figures.Bottleneck!));
-        Assert.Equal((X, 16, 2, 1), Workload(figures.Queues.Single(q => q.Unit.Key == X)));
-        Assert.Equal((Y, 12, 2, 1), Workload(figures.Queues.Single(q => q.Unit.Key == Y)));
-        Assert.Equal("Sở Nông nghiệp và Môi trường", figures.Queues.Single(q => q.Unit.Key == X).Unit.Name);
+        Assert.Equal((X, 16, 2, 1), Workload(figures.Workloads.Single(q => q.Unit.Key == X)));
+        Assert.Equal((Y, 12, 2, 1), Workload(figures.Workloads.Single(q => q.Unit.Key == Y)));
+        Assert.Equal("Sở Nông nghiệp và Môi trường", figures.Workloads.Single(q => q.Unit.Key == X).Unit.Name);
 
         Assert.Contains(new StepPace("recognitionDecision", "", Office, 3, 3, 5, PaceSource.History), figures.Paces.Select(p => p with { Name = "" }));
         var ntm = figures.Tiers.Single(t => t.Tier == RecognitionTier.Ntm);

@@ -95,13 +95,13 @@ public sealed record TierOutlook(RecognitionTier Tier, int? Target, int Achieved
 /// <summary>The forecast of a province's year as of <paramref name="AsOf"/>, with the assumptions it rests on.</summary>
 public sealed record ForecastFigures(
     string ProvinceCode, int Year, DateTimeOffset AsOf, DateOnly TargetDate, int MinimumSample,
-    IReadOnlyList<DossierForecast> Dossiers, IReadOnlyList<UnitWorkload> Queues, IReadOnlyList<StepPace> Paces, IReadOnlyList<TierOutlook> Tiers,
+    IReadOnlyList<DossierForecast> Dossiers, IReadOnlyList<UnitWorkload> Workloads, IReadOnlyList<StepPace> Paces, IReadOnlyList<TierOutlook> Tiers,
     IReadOnlyList<DateOnly> DaysOff)
 {
     public IEnumerable<DossierForecast> AtRisk => Dossiers.Where(d => d.AtRisk);
 
     /// <summary>The unit with the most working days ahead (ties: more dossiers, then key); null when no unit has any.</summary>
-    public UnitWorkload? Bottleneck => Queues.FirstOrDefault(q => q.WorkingDaysAhead > 0);
+    public UnitWorkload? Bottleneck => Workloads.FirstOrDefault(q => q.WorkingDaysAhead > 0);
 }
 
 /// <summary>
@@ -255,10 +255,10 @@ public sealed partial class CompletionForecast(
                 [.. tasks.Select(t => t.Name ?? t.ElementId).Distinct(StringComparer.Ordinal)], estimated, estimated is null || estimated > target, steps));
         }
 
-        // Queues: the working days of each unit's steps over all dossiers, and its tasks open now.
+        // Workloads: the working days of each unit's steps over all dossiers, and its tasks open now.
         var unitKeys = forecasts.SelectMany(f => f.Steps).Select(s => s.UnitKey).Where(k => k.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var names = await ProgrammeDashboard.UnitNamesAsync(db, unitKeys, ct);
-        var queues = unitKeys.Select(k => new UnitWorkload(names[k],
+        var workloads = unitKeys.Select(k => new UnitWorkload(names[k],
                 forecasts.SelectMany(f => f.Steps).Where(s => s.UnitKey == k).Sum(s => s.WorkingDays),
                 forecasts.Count(f => f.Steps.Any(s => s.UnitKey == k)),
                 forecasts.SelectMany(f => f.Steps).Count(s => s.UnitKey == k && s.Current)))
@@ -290,7 +290,7 @@ public sealed partial class CompletionForecast(
 
         return new ForecastFigures(provinceCode, year, now, target, settings.MinimumSample,
             [.. forecasts.OrderBy(f => f.Estimated ?? DateOnly.MaxValue).ThenBy(f => f.CommuneName, StringComparer.Ordinal).ThenBy(f => f.Code, StringComparer.Ordinal)],
-            queues, [.. used.Values.OrderBy(p => p.ElementId, StringComparer.Ordinal).ThenBy(p => p.UnitKey, StringComparer.Ordinal)], tiers, daysOff);
+            workloads, [.. used.Values.OrderBy(p => p.ElementId, StringComparer.Ordinal).ThenBy(p => p.UnitKey, StringComparer.Ordinal)], tiers, daysOff);
 
         // A unit's duration on a step from start: its median pace over enough history, else the deadline.
         (DateTimeOffset End, PaceSource Source, int Sample) Estimate(string elementId, string name, string unit, DateTimeOffset start, Func<DateTimeOffset, DateTimeOffset>? deadline)

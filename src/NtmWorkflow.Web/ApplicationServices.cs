@@ -66,6 +66,9 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Designer.DesignerService>();
         builder.Services.AddScoped<Features.Reports.ProgrammeDashboard>();
         builder.Services.AddScoped<Features.Reports.ProgrammeReport>();
+        builder.Services.AddScoped<Features.Reports.CompletionForecast>();
+        builder.Services.AddOptions<Features.Reports.ForecastOptions>().BindConfiguration(Features.Reports.ForecastOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<Features.Reports.ForecastOptions>, Features.Reports.ForecastOptionsValidator>();
         builder.Services.AddScoped<Features.Dossiers.DemoDossiers>();
         builder.AddWorkflows();
         return builder;

@@ -391,7 +391,10 @@ public sealed class ProgrammeDashboard(AppDbContext db, TimeProvider clock, Lega
         groups.Select(CandidateGroups.Parse).FirstOrDefault(p => p is not null)?.Unit.ToString();
 
     /// <summary>Names of units by key: communes, districts and provinces from the units, departments from their kinds.</summary>
-    private async Task<Dictionary<string, UnitName>> UnitNamesAsync(IEnumerable<string> keys, CancellationToken ct)
+    private Task<Dictionary<string, UnitName>> UnitNamesAsync(IEnumerable<string> keys, CancellationToken ct) => UnitNamesAsync(db, keys, ct);
+
+    /// <summary>Names of units by key (see the instance method), for the forecast too.</summary>
+    internal static async Task<Dictionary<string, UnitName>> UnitNamesAsync(AppDbContext db, IEnumerable<string> keys, CancellationToken ct)
     {
         var parsed = keys.Distinct(StringComparer.Ordinal).Select(k => (Key: k, Ok: UnitKey.TryParse(k, out var unit), Unit: unit)).ToList();
         var codes = parsed.Where(p => p.Ok && p.Unit.Kind is UnitKey.Commune or UnitKey.District or UnitKey.Province).Select(p => p.Unit.Code).Distinct().ToList();

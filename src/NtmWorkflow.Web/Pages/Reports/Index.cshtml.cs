@@ -14,10 +14,24 @@ namespace NtmWorkflow.Web.Pages.Reports;
 /// </summary>
 [Authorize]
 [NtmWorkflow.Web.Infrastructure.AllowsInlineStyles]
-public sealed class IndexModel(ProgrammeDashboard dashboard, ProgrammeReport report, OrganisationService organisation, AppDbContext db, TimeProvider clock)
+public sealed class IndexModel(ProgrammeDashboard dashboard, ProgrammeReport report, CompletionForecast completion, OrganisationService organisation, AppDbContext db,
+    TimeProvider clock)
     : ReportPageModel(organisation, db, clock)
 {
     public DashboardFigures Figures { get; private set; } = null!;
+
+    /// <summary>The target date the forecast counts to (<c>yyyy-MM-dd</c>, within the year shown); the configured day of the year when empty.</summary>
+    [BindProperty(SupportsGet = true)]
+    public string? Target { get; set; }
+
+    /// <summary>The forecast of the year (section "Dự báo").</summary>
+    public ForecastFigures Forecast { get; private set; } = null!;
+
+    /// <summary>Why the target date asked for was not used (a resource key), the default being shown instead.</summary>
+    public string? ForecastProblem { get; private set; }
+
+    /// <summary>True when the target date was chosen on the page rather than configured.</summary>
+    public bool TargetChosen { get; private set; }
 
     /// <summary>The month the monthly report covers by default: the one before this (in Vietnam).</summary>
     public ReportPeriod LastMonth => ReportPeriod.MonthBefore(VietnamTime.VietnamDate(Clock.GetUtcNow()));
@@ -38,6 +52,7 @@ public sealed class IndexModel(ProgrammeDashboard dashboard, ProgrammeReport rep
         }
 
         Figures = await dashboard.FiguresAsync(Shown.Code, ShownYear, HttpContext.RequestAborted);
+        await ForecastAsync();
         var endOfYear = new DateOnly(ShownYear, 12, 31);
         FollowUp = [.. (await dashboard.RecognitionsAsync(Shown.Code, HttpContext.RequestAborted))
             .Where(r => r.TriggersMet || r.UnderReview || r.ReEvaluationDue <= endOfYear)];
@@ -64,8 +79,21 @@ public sealed class IndexModel(ProgrammeDashboard dashboard, ProgrammeReport rep
         {
             TargetsRefusal = e.Message.Split(" (Parameter", 2)[0];
             Figures = await dashboard.FiguresAsync(Shown.Code, ShownYear, HttpContext.RequestAborted);
+            await ForecastAsync();
             return Page();
         }
+    }
+
+    private async Task ForecastAsync()
+    {
+        DateOnly? target = null;
+        if (!string.IsNullOrWhiteSpace(Target))
+        {
+            (target, ForecastProblem) = CompletionForecast.ParseTargetDate(Target, ShownYear);
+            TargetChosen = target is not null;
+        }
+
+        Forecast = await completion.ForecastAsync(Shown.Code, ShownYear, target, HttpContext.RequestAborted);
     }
 
     /// <summary>

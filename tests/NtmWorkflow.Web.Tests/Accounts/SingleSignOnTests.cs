@@ -115,12 +115,21 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
     }
 
     [Fact]
-    public async Task An_unverified_email_is_not_used_to_find_an_account()
+    public async Task An_unverified_email_or_a_forged_answer_signs_no_one_in()
     {
         provider.NextUser = new ProviderUser("tq-0002", "xa.lan@demo.ntmworkflow.local", null, "Nguyễn Thị Lan", EmailVerified: false);
         using var browser = Browser();
         Assert.Equal("/account/sign-in?sso=UnverifiedEmail", await SignInThroughProviderAsync(browser, null));
         Assert.Equal(0, await QueryAsync(db => db.UserLogins.CountAsync()));
+
+        // An answer this browser did not ask for (no state of its own): refused, explained and audited.
+        using var forged = Browser();
+        var answer = await forged.PostAsync("/signin-oidc", new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "stolen", ["state"] = "forged" }));
+        Assert.Equal(HttpStatusCode.Redirect, answer.StatusCode);
+        Assert.Equal("/account/sign-in?sso=Failed", answer.Headers.Location!.OriginalString);
+        Assert.Contains("Không hoàn tất được đăng nhập qua cổng xác thực", WebUtility.HtmlDecode(await forged.GetStringAsync("/account/sign-in?sso=Failed")), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Redirect, (await forged.GetAsync("/inbox")).StatusCode);
+        Assert.True(await QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "account.signInFailed" && a.Actor == "sso" && a.Detail.Contains("Failed"))));
     }
 
     [Fact]

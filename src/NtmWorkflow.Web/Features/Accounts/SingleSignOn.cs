@@ -79,9 +79,11 @@ public sealed class SingleSignOn(
                 return await RefuseAsync(SingleSignOnOutcome.UnverifiedEmail, null, issuer, subject.Value, value, ct);
             }
 
+            // Not FindByEmailAsync: emails need not be unique (Identity:User:RequireUniqueEmail is off), and two matches are refused.
+            var normalized = settings.MatchBy == SingleSignOnMatch.Email ? users.NormalizeEmail(value) : users.NormalizeName(value);
             var candidates = settings.MatchBy == SingleSignOnMatch.Email
-                ? await users.Users.Where(u => u.NormalizedEmail == users.NormalizeEmail(value)).Take(2).ToListAsync(ct)
-                : await users.Users.Where(u => u.NormalizedUserName == users.NormalizeName(value)).Take(2).ToListAsync(ct);
+                ? await users.Users.Where(u => u.NormalizedEmail == normalized).Take(2).ToListAsync(ct)
+                : await users.Users.Where(u => u.NormalizedUserName == normalized).Take(2).ToListAsync(ct);
             if (candidates.Count != 1)
             {
                 return await RefuseAsync(candidates.Count == 0 ? SingleSignOnOutcome.Unknown : SingleSignOnOutcome.Ambiguous, null, issuer, subject.Value, value, ct);

@@ -62,6 +62,17 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
         using var again = Browser();
         Assert.Equal("/", await SignInThroughProviderAsync(again, null));
         Assert.Contains("Xin chào, Nguyễn Thị Lan", await again.GetStringAsync("/"), StringComparison.Ordinal);
+
+        // The administrator sees the link on the user's page and removes it (audited); the next sign-in matches by email again.
+        using var admin = await SignedInAsync("admin");
+        var userPage = WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/settings/users/xa.lan"));
+        Assert.Contains("Liên kết với Cổng xác thực tỉnh Tuyên Quang (mã định danh tq-0001)", userPage, StringComparison.Ordinal);
+        var unlinked = await PageForms.PostFormAsync(admin, "/admin/settings/users/xa.lan", "/admin/settings/users/xa.lan?handler=Unlink",
+            new Dictionary<string, string> { ["loginProvider"] = provider.Issuer.ToString(), ["providerKey"] = "tq-0001" });
+        Assert.Equal(HttpStatusCode.Redirect, unlinked.StatusCode);
+        Assert.Equal(0, await QueryAsync(db => db.UserLogins.CountAsync()));
+        Assert.True(await QueryAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "user.externalLoginRemoved" && a.Actor == "admin")));
+        Assert.Contains("Chưa liên kết", WebUtility.HtmlDecode(await admin.GetStringAsync("/admin/settings/users/xa.lan")), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -155,7 +166,9 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
     /// Clicks the sign-in page's button, follows the app to the provider, signs in there, posts the provider's
     /// form-post answer back to the app as the browser's script would, follows the app's redirect; where it lands.
     /// </summary>
-    private async Task<string> SignInThroughProviderAsync(HttpClient browser, string? returnUrl)
+    private Task<string> SignInThroughProviderAsync(HttpClient browser, string? returnUrl) => SignInThroughProviderAsync(browser, provider, returnUrl);
+
+    internal static async Task<string> SignInThroughProviderAsync(HttpClient browser, LoopbackOpenIdProvider provider, string? returnUrl)
     {
         var page = await browser.GetStringAsync(returnUrl is null ? "/account/sign-in" : $"/account/sign-in?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
         var button = SsoLink().Match(page);
@@ -195,6 +208,34 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
 
     [GeneratedRegex("<input[^>]*type=\"hidden\"[^>]*name=\"([^\"]+)\"[^>]*value=\"([^\"]*)\"")]
     private static partial Regex HiddenInput();
+}
+
+/// <summary>Matching by user name (<c>MatchBy=UserName</c>, claim <c>preferred_username</c>) instead of email.</summary>
+public sealed class SingleSignOnByUserNameTests(LoopbackOpenIdProvider provider) : AppTestHost, IClassFixture<LoopbackOpenIdProvider>
+{
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Authentication:Oidc:Enabled"] = "true";
+        settings["Authentication:Oidc:Authority"] = provider.Issuer.ToString();
+        settings["Authentication:Oidc:ClientId"] = LoopbackOpenIdProvider.ClientId;
+        settings["Authentication:Oidc:ClientSecret"] = LoopbackOpenIdProvider.ClientSecret;
+        settings["Authentication:Oidc:RequireHttpsMetadata"] = "false";
+        settings["Authentication:Oidc:MatchBy"] = "UserName";
+    }
+
+    [Fact]
+    public async Task The_preferred_user_name_finds_the_account_whatever_its_case_and_the_email_is_not_used()
+    {
+        provider.NextUser = new ProviderUser("tq-0100", "someone.else@tuyenquang.example", "SO.HOA", "Phạm Thị Hoa");
+        using var browser = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        Assert.Equal("/", await SingleSignOnTests.SignInThroughProviderAsync(browser, provider, null));
+        Assert.Contains("Xin chào, Phạm Thị Hoa", await browser.GetStringAsync("/"), StringComparison.Ordinal);
+
+        // Only the email would match xa.lan: by user name nobody is found.
+        provider.NextUser = new ProviderUser("tq-0101", "xa.lan@demo.ntmworkflow.local", "lan.khong.co", "Nguyễn Thị Lan");
+        using var other = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+        Assert.Equal("/account/sign-in?sso=Unknown", await SingleSignOnTests.SignInThroughProviderAsync(other, provider, null));
+    }
 }
 
 /// <summary>Without the setting the app has no provider, no button and no external sign-in route to use.</summary>

@@ -126,12 +126,44 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
     }
 
     [Fact]
-    public async Task An_unverified_email_or_a_forged_answer_signs_no_one_in()
+    public async Task An_unverified_email_a_second_subject_a_shared_email_or_a_forged_answer_signs_no_one_in()
     {
         provider.NextUser = new ProviderUser("tq-0002", "xa.lan@demo.ntmworkflow.local", null, "Nguyễn Thị Lan", EmailVerified: false);
         using var browser = Browser();
         Assert.Equal("/account/sign-in?sso=UnverifiedEmail", await SignInThroughProviderAsync(browser, null));
         Assert.Equal(0, await QueryAsync(db => db.UserLogins.CountAsync()));
+
+        // Once linked to one subject, the account is not taken over by another subject with the same email.
+        provider.NextUser = new ProviderUser("tq-0003", "xa.lan@demo.ntmworkflow.local", null, "Nguyễn Thị Lan");
+        using (var first = Browser())
+        {
+            Assert.Equal("/", await SignInThroughProviderAsync(first, null));
+        }
+
+        provider.NextUser = new ProviderUser("tq-0004", "xa.lan@demo.ntmworkflow.local", null, "Kẻ Mạo Danh");
+        using (var second = Browser())
+        {
+            Assert.Equal("/account/sign-in?sso=LinkedElsewhere", await SignInThroughProviderAsync(second, null));
+            Assert.Equal(HttpStatusCode.Redirect, (await second.GetAsync("/inbox")).StatusCode);
+        }
+
+        // Two accounts with the email the provider sends: neither is chosen.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            foreach (var name in new[] { "xa.binh", "xa.sinh" })
+            {
+                Assert.True((await users.SetEmailAsync((await users.FindByNameAsync(name))!, "xa.chung@tuyenquang.example")).Succeeded);
+            }
+        }
+
+        provider.NextUser = new ProviderUser("tq-0005", "xa.chung@tuyenquang.example", null, "Xã Chung");
+        using (var shared = Browser())
+        {
+            Assert.Equal("/account/sign-in?sso=Ambiguous", await SignInThroughProviderAsync(shared, null));
+        }
+
+        Assert.Equal(["tq-0003"], await QueryAsync(db => db.UserLogins.Select(l => l.ProviderKey).ToListAsync()));
 
         // An answer this browser did not ask for (no state of its own): refused, explained and audited.
         using var forged = Browser();

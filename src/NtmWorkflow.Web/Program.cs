@@ -49,6 +49,8 @@ builder.Services.ConfigureApplicationCookie(o =>
 // Sign-in sessions keep real time even when a rehearsal fast-forwards the app's clock (Clock section).
 builder.Services.PostConfigureAll<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(o => o.TimeProvider = TimeProvider.System);
 builder.Services.PostConfigure<SecurityStampValidatorOptions>(o => o.TimeProvider = TimeProvider.System);
+// Sign-in through the province's OpenID Connect provider, when Authentication:Oidc:Enabled (local accounts remain).
+builder.AddSingleSignOn();
 builder.Services.AddAuthorization();
 // The antiforgery cookie only ever goes back to this app's own forms: Strict.
 builder.Services.AddAntiforgery(o =>

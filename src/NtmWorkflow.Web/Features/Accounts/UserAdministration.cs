@@ -24,7 +24,7 @@ public sealed record UserListPage(IReadOnlyList<UserRowView> Users, int Matching
 /// <summary>What the user page shows: the account, every assignment, the candidate groups today, and what the administrator may do.</summary>
 public sealed record UserDetailView(
     string UserName, string FullName, string? Email, bool Locked, DateTimeOffset? LockedUntil, bool DigestOptOut, IReadOnlyList<AssignmentView> Assignments,
-    IReadOnlyList<string> GroupsToday, bool Manageable);
+    IReadOnlyList<string> GroupsToday, bool Manageable, IReadOnlyList<UserLoginInfo> ExternalLogins);
 
 /// <summary>A new account: user name, full name, email and the initial password (checked by Identity's password policy).</summary>
 public sealed record NewAccount(string? UserName, string? FullName, string? Email, string? Password);
@@ -124,7 +124,8 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
         var official = await organisation.FindOfficialAsync(user.UserName!, day, ct);
         var now = clock.GetUtcNow();
         return new UserDetailView(user.UserName!, user.FullName, user.Email, user.LockoutEnd > now, user.LockoutEnd > now ? user.LockoutEnd : null, user.DigestOptOut,
-            assignments, [.. (official?.Groups ?? new HashSet<string>()).Order(StringComparer.Ordinal)], Manageable(reach, current));
+            assignments, [.. (official?.Groups ?? new HashSet<string>()).Order(StringComparer.Ordinal)], Manageable(reach, current),
+            [.. (await users.GetLoginsAsync(user)).OrderBy(l => l.LoginProvider, StringComparer.Ordinal)]);
     }
 
     /// <summary>
@@ -263,6 +264,20 @@ public sealed class UserAdministration(AppDbContext db, UserManager<AppUser> use
             Check(await users.SetLockoutEndDateAsync(user, null));
             Check(await users.ResetAccessFailedCountAsync(user));
         }
+    }
+
+    /// <summary>
+    /// Removes the account's link to an identity at the single sign-on provider (<c>Features.Accounts.SingleSignOn</c>):
+    /// the next sign-in through the provider matches the account by its email or user name again. Ends open sessions.
+    /// </summary>
+    public async Task UnlinkAsync(Official admin, string userName, string? loginProvider, string? providerKey, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(admin);
+        var user = await ManageableAsync(admin, userName, ct);
+        var login = (await users.GetLoginsAsync(user)).FirstOrDefault(l => l.LoginProvider == loginProvider && l.ProviderKey == providerKey)
+                    ?? throw new UserAdministrationException($"{user.UserName} has no link to '{providerKey}' at '{loginProvider}'.", ["NoSuchLink"]);
+        AuditTrail.Record(db, admin.UserName, "user.externalLoginRemoved", $"user/{user.UserName}", new { userName = user.UserName, issuer = login.LoginProvider, subject = login.ProviderKey });
+        Check(await users.RemoveLoginAsync(user, login.LoginProvider, login.ProviderKey));
     }
 
     /// <summary>Sets whether the user gets the daily digest: themselves (<paramref name="actor"/> is the user), or an administrator who manages them.</summary>

@@ -11,7 +11,8 @@ namespace NtmWorkflow.Web.Pages.Account;
 
 [Microsoft.AspNetCore.RateLimiting.EnableRateLimiting(NtmWorkflow.Web.Infrastructure.RateLimits.SignIn)]
 public sealed class SignInModel(SignInManager<AppUser> signIn, AppDbContext db, IStringLocalizer<SharedResource> text,
-    Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, ILogger<SignInModel> logger) : PageModel
+    Microsoft.Extensions.Options.IOptions<IdentityOptions> identity, Microsoft.Extensions.Options.IOptions<SingleSignOnOptions> singleSignOn,
+    ILogger<SignInModel> logger) : PageModel
 {
     [BindProperty]
     public SignInInput Input { get; set; } = new();
@@ -21,8 +22,20 @@ public sealed class SignInModel(SignInManager<AppUser> signIn, AppDbContext db, 
 
     public string? Problem { get; private set; }
 
-    public void OnGet()
+    /// <summary>The provider's name on the single sign-on button, in the reader's language; null when single sign-on is off.</summary>
+    public string? SingleSignOnProvider => singleSignOn.Value.Enabled ? singleSignOn.Value.DisplayNameFor(System.Globalization.CultureInfo.CurrentUICulture) : null;
+
+    /// <summary>Where the single sign-on button goes: the provider, then back to where the official was going.</summary>
+    public string SingleSignOnUrl => Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString("/account/sign-in/external",
+        Url.IsLocalUrl(ReturnUrl) ? new Dictionary<string, string?> { ["handler"] = "Start", ["ReturnUrl"] = ReturnUrl } : new Dictionary<string, string?> { ["handler"] = "Start" });
+
+    /// <summary>Why single sign-on was refused (<see cref="SingleSignOnOutcome"/>, from the provider's return); anything else is ignored.</summary>
+    public void OnGet(string? sso)
     {
+        if (Enum.TryParse<SingleSignOnOutcome>(sso, ignoreCase: false, out var refused) && refused != SingleSignOnOutcome.SignedIn && Enum.IsDefined(refused))
+        {
+            Problem = text[$"Sso_Refused_{refused}"];
+        }
     }
 
     public async Task<IActionResult> OnPostAsync()

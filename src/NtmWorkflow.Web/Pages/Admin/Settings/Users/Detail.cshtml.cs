@@ -70,6 +70,10 @@ public sealed class DetailModel(UserAdministration administration, OrganisationS
 
     public Task<IActionResult> OnPostUnlockAsync() => ActAsync("UserUnlocked", () => administration.SetLockedAsync(Official, UserName, false, HttpContext.RequestAborted));
 
+    /// <summary>Bỏ liên kết đăng nhập một lần: the next sign-in through the provider matches the account afresh.</summary>
+    public Task<IActionResult> OnPostUnlinkAsync(string? loginProvider, string? providerKey) =>
+        ActAsync("ExternalLoginRemoved", () => administration.UnlinkAsync(Official, UserName, loginProvider, providerKey, HttpContext.RequestAborted));
+
     /// <summary>Thư tổng hợp: <paramref name="receive"/> true to get the daily digest, false to stop it.</summary>
     public Task<IActionResult> OnPostDigestAsync(bool receive) =>
         ActAsync(receive ? "DigestOn" : "DigestOff", () => administration.SetDigestOptOutAsync(Official, UserName, !receive, HttpContext.RequestAborted));

@@ -118,7 +118,19 @@ public sealed partial class SecurityHeadersTests : AppTestHost
     {
         var matcher = new Microsoft.AspNetCore.Routing.Template.TemplateMatcher(
             Microsoft.AspNetCore.Routing.Template.TemplateParser.Parse(endpoint.RoutePattern.RawText!.TrimStart('/')), new RouteValueDictionary());
-        return matcher.TryMatch(path, new RouteValueDictionary());
+        var values = new RouteValueDictionary();
+        if (!matcher.TryMatch(path, values))
+        {
+            return false;
+        }
+
+        // The template matcher ignores constraints: /admin/instances/migrate is no {id:guid}.
+        return endpoint.RoutePattern.Parameters.All(p => p.ParameterPolicies.All(policy => policy.Content switch
+        {
+            "guid" => Guid.TryParse(values[p.Name]?.ToString(), out _),
+            "int" => int.TryParse(values[p.Name]?.ToString(), System.Globalization.CultureInfo.InvariantCulture, out _),
+            _ => true,
+        }));
     }
 
     [GeneratedRegex(@"<script(?![^>]*\bsrc=)[^>]*>", RegexOptions.IgnoreCase)]

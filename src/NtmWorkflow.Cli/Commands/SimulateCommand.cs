@@ -88,6 +88,7 @@ internal static class SimulateCommand
         builder.AddNtmWorkflow();
         builder.AddWorkflowBackgroundServices();
         builder.Services.AddSingleton<TimeProvider>(clock);
+        using var commands = new DatabaseCommands();
         using var host = builder.Build();
         var services = host.Services;
 
@@ -120,11 +121,19 @@ internal static class SimulateCommand
         var steps = figures.Counter("steps");
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"run: {steps:N0} workflow steps in {seconds:N1} s = {steps / Math.Max(seconds, 0.001):N0} steps/s ({figures.Counter("dossier tasks completed"):N0} dossier tasks, {figures.Counter("timers fired"):N0} timers, {figures.Counter("returns"):N0} returns)"));
-        await output.WriteLineAsync("latency per operation (ms):              count      p50      p95      p99      max");
+        // Commands are counted in this process only: with nodes, the officials' steps run in the nodes.
+        await output.WriteLineAsync("latency per operation (ms):              count      p50      p95      p99      max  db cmds/op");
         foreach (var (operation, count, p50, p95, p99, max) in figures.Operations())
         {
+            var sent = commands.CountOf(operation);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"  {operation,-36} {count,9:N0} {Figures.Ms(p50),8} {Figures.Ms(p95),8} {Figures.Ms(p99),8} {Figures.Ms(max),8}"));
+                $"  {operation,-36} {count,9:N0} {Figures.Ms(p50),8} {Figures.Ms(p95),8} {Figures.Ms(p99),8} {Figures.Ms(max),8} {(sent == 0 ? "–" : ((double)sent / count).ToString("0.0", CultureInfo.InvariantCulture)),11}"));
+        }
+
+        if (commands.Total > 0)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"database commands: {commands.Total:N0} in timed operations, {(double)commands.Total / Math.Max(steps, 1):N1} per step"));
         }
 
         var lateness = campaign.TimerLateness.Order().ToArray();

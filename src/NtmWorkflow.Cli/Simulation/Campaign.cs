@@ -297,6 +297,10 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
 
     // ----- timers and mail ----------------------------------------------------------------------
 
+    public const string TimerOperation = "timers (batch of ≤ 200)";
+
+    public const string OutboxOperation = "outbox (batch of ≤ 20)";
+
     private async Task FireTimersAsync(WorkflowEngine engine, CancellationToken ct)
     {
         // Lateness is real time: how long the timers due at this moment wait while the node works through the burst.
@@ -304,11 +308,12 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
         int fired;
         do
         {
+            using var counted = DatabaseCommands.For(TimerOperation);
             var started = Stopwatch.GetTimestamp();
             fired = await engine.FireDueTimersAsync(clock.GetUtcNow(), TimerBatch, ct);
             if (fired > 0)
             {
-                figures.Record("timers (batch of ≤ 200)", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                figures.Record(TimerOperation, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 figures.Count("timers fired", fired);
                 figures.Count("steps", fired);
                 var late = Stopwatch.GetElapsedTime(reached).TotalSeconds;
@@ -323,11 +328,12 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
         int sent;
         do
         {
+            using var counted = DatabaseCommands.For(OutboxOperation);
             var started = Stopwatch.GetTimestamp();
             sent = await outbox.SendDueAsync(ct);
             if (sent > 0)
             {
-                figures.Record("outbox (batch of ≤ 20)", Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                figures.Record(OutboxOperation, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }
         while (sent > 0);
@@ -382,6 +388,7 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
 
     private async Task<T> TimedAsync<T>(string operation, Func<Task<T>> act)
     {
+        using var counted = DatabaseCommands.For(operation);
         var started = Stopwatch.GetTimestamp();
         var result = await act();
         figures.Record(operation, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

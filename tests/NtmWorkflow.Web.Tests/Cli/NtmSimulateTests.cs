@@ -24,6 +24,11 @@ public sealed class NtmSimulateTests : IDisposable
             Assert.Contains(lines, l => l.StartsWith(operation + " ", StringComparison.Ordinal));
         }
 
+        // The database commands each operation sent were counted (through EF Core's diagnostics), so the figures say where round trips go.
+        var commands = Assert.Single(lines, l => l.StartsWith("database commands: ", StringComparison.Ordinal));
+        Assert.Matches(@"^database commands: [\d,]+ in timed operations, \d+\.\d per step$", commands);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^review: department-review .* \d+\.\d$"));
+
         // Its database and mail folder were its own and are gone.
         Assert.DoesNotContain(lines, l => l.StartsWith("kept:", StringComparison.Ordinal));
     }

@@ -69,7 +69,7 @@ internal sealed partial class InstanceExecution
 
         if (refusals.Count > 0 || !apply)
         {
-            PreviewWaits(source, Target, changes);
+            ReconcileWaits(source, Target, changes, apply: false);
             return Preview(source, changes, refusals);
         }
 
@@ -106,7 +106,7 @@ internal sealed partial class InstanceExecution
         }
 
         State.Version = process.Version;
-        ReconcileWaits(source, Target, changes);
+        ReconcileWaits(source, Target, changes, apply: true);
         Emit("instanceMigrated", null, $"{State.ProcessId} v{fromVersion} → v{process.Version}");
         return Preview(source, changes, refusals);
     }
@@ -165,18 +165,25 @@ internal sealed partial class InstanceExecution
             _ => node.BoundaryEvents.Where(b => b.Kind is NodeKind.TimerBoundaryEvent or NodeKind.MessageBoundaryEvent or NodeKind.SignalBoundaryEvent),
         };
 
-    private void PreviewWaits(ProcessModel source, Func<string, string?> target, List<MigrationChange> changes)
+    /// <summary>
+    /// Each waiting token's timers and subscriptions against the new version: kept where the new version still awaits
+    /// the event there, dropped where it does not, added where it newly does. Without <paramref name="apply"/> it only
+    /// says so: the tokens have not moved, so each is looked up through the mapping, and one that cannot move is skipped
+    /// (the refusals say why).
+    /// </summary>
+    private void ReconcileWaits(ProcessModel source, Func<string, string?> target, List<MigrationChange> changes, bool apply)
     {
-        foreach (var token in State.Tokens.Where(t => t.Phase == TokenPhase.Waiting))
+        foreach (var token in State.Tokens.Where(t => t.Phase == TokenPhase.Waiting).ToList())
         {
-            if (target(token.ElementId) is not { } toId || process.NodesById[toId].Kind != source.NodesById[token.ElementId].Kind)
+            var node = apply ? process.NodesById[token.ElementId] : target(token.ElementId) is { } toId ? process.NodesById[toId] : null;
+            if (node is null || (!apply && node.Kind != source.NodesById[token.ElementId].Kind))
             {
                 continue;
             }
 
-            var awaited = AwaitedEvents(process.NodesById[toId]).ToList();
+            var awaited = AwaitedEvents(node).ToList();
             var kept = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var timer in State.Timers.Where(t => t.TokenId == token.Id && !t.IsRetry))
+            foreach (var timer in State.Timers.Where(t => t.TokenId == token.Id && !t.IsRetry).ToList())
             {
                 var to = target(timer.ElementId);
                 var keep = to is not null && awaited.Any(a => a.Id == to && a.Timer is not null);
@@ -185,47 +192,18 @@ internal sealed partial class InstanceExecution
                 {
                     kept.Add(to!);
                 }
-            }
 
-            foreach (var subscription in State.Subscriptions.Where(s => s.TokenId == token.Id))
-            {
-                var to = target(subscription.ElementId);
-                var keep = to is not null && awaited.Any(a => a.Id == to && (a.MessageName ?? a.SignalName) is not null);
-                changes.Add(new MigrationChange(keep ? MigrationChangeKind.SubscriptionKept : MigrationChangeKind.SubscriptionCancelled, subscription.ElementId, keep ? to : null, subscription.MessageName));
+                if (!apply)
+                {
+                    continue;
+                }
+
                 if (keep)
                 {
-                    kept.Add(to!);
-                }
-            }
-
-            foreach (var added in awaited.Where(a => !kept.Contains(a.Id)))
-            {
-                changes.Add(new MigrationChange(added.Timer is not null ? MigrationChangeKind.TimerScheduled : MigrationChangeKind.SubscriptionCreated, toId, added.Id,
-                    added.MessageName ?? added.SignalName));
-            }
-        }
-    }
-
-    /// <summary>After the tokens moved: each waiting token keeps the waits the new version still has, loses the others, and gains the new ones.</summary>
-    private void ReconcileWaits(ProcessModel source, Func<string, string?> target, List<MigrationChange> changes)
-    {
-        foreach (var token in State.Tokens.Where(t => t.Phase == TokenPhase.Waiting).ToList())
-        {
-            var node = process.NodesById[token.ElementId];
-            var awaited = AwaitedEvents(node).ToList();
-            var kept = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var timer in State.Timers.Where(t => t.TokenId == token.Id && !t.IsRetry).ToList())
-            {
-                var to = target(timer.ElementId);
-                if (to is not null && awaited.Any(a => a.Id == to && a.Timer is not null))
-                {
-                    changes.Add(new MigrationChange(MigrationChangeKind.TimerKept, timer.ElementId, to, VietnamTimeText(timer.Due)));
-                    timer.ElementId = to;
-                    kept.Add(to);
+                    timer.ElementId = to!;
                 }
                 else
                 {
-                    changes.Add(new MigrationChange(MigrationChangeKind.TimerCancelled, timer.ElementId, null, VietnamTimeText(timer.Due)));
                     State.Timers.Remove(timer);
                 }
             }
@@ -234,35 +212,52 @@ internal sealed partial class InstanceExecution
             {
                 var to = target(subscription.ElementId);
                 var awaitedEvent = awaited.FirstOrDefault(a => a.Id == to && (a.MessageName ?? a.SignalName) is not null);
-                if (awaitedEvent is not null)
+                if (awaitedEvent is null)
                 {
-                    changes.Add(new MigrationChange(MigrationChangeKind.SubscriptionKept, subscription.ElementId, to, awaitedEvent.MessageName ?? awaitedEvent.SignalName));
+                    changes.Add(new MigrationChange(MigrationChangeKind.SubscriptionCancelled, subscription.ElementId, null, subscription.MessageName));
+                    if (apply)
+                    {
+                        State.Subscriptions.Remove(subscription);
+                    }
+
+                    continue;
+                }
+
+                // The preview names the message waited for now, the applied move the one waited for from then on.
+                changes.Add(new MigrationChange(MigrationChangeKind.SubscriptionKept, subscription.ElementId, to,
+                    apply ? awaitedEvent.MessageName ?? awaitedEvent.SignalName : subscription.MessageName));
+                kept.Add(awaitedEvent.Id);
+                if (apply)
+                {
                     subscription.ElementId = awaitedEvent.Id;
                     subscription.MessageName = awaitedEvent.MessageName ?? awaitedEvent.SignalName!;
                     subscription.IsSignal = awaitedEvent.SignalName is not null;
-                    kept.Add(awaitedEvent.Id);
-                }
-                else
-                {
-                    changes.Add(new MigrationChange(MigrationChangeKind.SubscriptionCancelled, subscription.ElementId, null, subscription.MessageName));
-                    State.Subscriptions.Remove(subscription);
                 }
             }
 
             foreach (var added in awaited.Where(a => !kept.Contains(a.Id)))
             {
-                if (added.Timer is not null)
+                if (added.Timer is null)
+                {
+                    if (apply)
+                    {
+                        Subscribe(added, token);
+                    }
+
+                    changes.Add(new MigrationChange(MigrationChangeKind.SubscriptionCreated, node.Id, added.Id, added.MessageName ?? added.SignalName));
+                    continue;
+                }
+
+                // Only an applied move arms the timer, so only it knows the due time (a reminder is timed against the task's due date).
+                string? due = null;
+                if (apply)
                 {
                     var before = State.Timers.Count;
                     ScheduleTimer(added, token);
-                    var due = State.Timers.Count > before ? VietnamTimeText(State.Timers[^1].Due) : null;
-                    changes.Add(new MigrationChange(MigrationChangeKind.TimerScheduled, node.Id, added.Id, due));
+                    due = State.Timers.Count > before ? VietnamTimeText(State.Timers[^1].Due) : null;
                 }
-                else
-                {
-                    Subscribe(added, token);
-                    changes.Add(new MigrationChange(MigrationChangeKind.SubscriptionCreated, node.Id, added.Id, added.MessageName ?? added.SignalName));
-                }
+
+                changes.Add(new MigrationChange(MigrationChangeKind.TimerScheduled, node.Id, added.Id, due));
             }
         }
     }

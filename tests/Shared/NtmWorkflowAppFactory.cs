@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace NtmWorkflow.Testing;
 
@@ -49,6 +50,25 @@ public sealed class NtmWorkflowAppFactory : WebApplicationFactory<Program>
             var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
                 .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
             return new Uri(addresses.First());
+        }
+    }
+
+    /// <summary>
+    /// Starts the host, and disposes it when its start throws: the factory keeps only a started host, so a test whose
+    /// app refuses to start would otherwise leave the host's services (file watchers, timers, pools) to the process.
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = builder.Build();
+        try
+        {
+            host.Start();
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
         }
     }
 

@@ -435,9 +435,10 @@ public sealed class DossierService(
             throw Bad($"decision is one of {string.Join(", ", decisions)} for '{task.Name}'.");
         }
 
-        var (departmentKind, own) = await ReviewScopeAsync(dossier, task, ct);
-        var problems = new List<string>();
+        // The department's own indicators matter only to check findings: a review without any reads no ownership.
         var findings = request.Findings ?? [];
+        var (departmentKind, own) = findings.Count > 0 ? await ReviewScopeAsync(dossier, task, ct) : (DepartmentKindOf(task), null);
+        var problems = new List<string>();
         foreach (var finding in findings)
         {
             var number = finding.Indicator?.Trim();
@@ -537,9 +538,7 @@ public sealed class DossierService(
     {
         ArgumentNullException.ThrowIfNull(dossier);
         ArgumentNullException.ThrowIfNull(task);
-        var departmentKind = task.FormKey == "ntm:department-review"
-            ? task.CandidateGroups.Select(CandidateGroups.Parse).FirstOrDefault(p => p?.Unit.Kind == UnitKey.Department)?.Unit.Code.Split('/')[1]
-            : null;
+        var departmentKind = DepartmentKindOf(task);
         if (departmentKind is null)
         {
             return (null, null);
@@ -550,6 +549,11 @@ public sealed class DossierService(
         return (departmentKind, (await catalog.OwnersAsync(dossier.ProvinceCode, indicators, Today, ct))
             .Where(o => o.Owner.DepartmentKind == departmentKind).Select(o => o.Indicator.Number).ToHashSet(StringComparer.Ordinal));
     }
+
+    /// <summary>The department kind a department review is for (its candidate group names it); null for any other step.</summary>
+    private static string? DepartmentKindOf(TaskView task) => task.FormKey == "ntm:department-review"
+        ? task.CandidateGroups.Select(CandidateGroups.Parse).FirstOrDefault(p => p?.Unit.Kind == UnitKey.Department)?.Unit.Code.Split('/')[1]
+        : null;
 
     /// <summary>Whether the official may act on the task: its assignee, a candidate user, or in one of its groups.</summary>
     public static bool MayAct(Official official, TaskView task) =>

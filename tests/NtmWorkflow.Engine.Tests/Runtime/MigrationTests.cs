@@ -225,4 +225,34 @@ public sealed class MigrationTests
 
         Assert.Equal("dossierIntake", Assert.Single(await engine.ListTasksAsync(early.Id)).ElementId);
     }
+    [Fact]
+    public async Task A_caller_waiting_at_a_renamed_call_activity_moves_alone_and_its_called_instance_still_returns_to_it()
+    {
+        // As in Camunda 7, a migration moves one instance: the caller and the instance it called are moved (or not) each
+        // on their own. The called instance finds its caller by token, which the move keeps, so it returns to the
+        // renamed step and the caller goes on by the new version's flows and out-mapping.
+        const string Child = """<bpmn:startEvent id="cs"/><bpmn:userTask id="vote"/><bpmn:endEvent id="ce"/>""";
+        const string CallerV1 = """<bpmn:startEvent id="s"/><bpmn:callActivity id="callCouncil" calledElement="council"><bpmn:extensionElements><camunda:out source="approved" target="approved"/></bpmn:extensionElements></bpmn:callActivity><bpmn:userTask id="decide"/><bpmn:endEvent id="end"/>""";
+        const string CallerV2 = """<bpmn:startEvent id="s"/><bpmn:callActivity id="askCouncil" calledElement="council"><bpmn:extensionElements><camunda:out source="approved" target="councilApproved"/></bpmn:extensionElements></bpmn:callActivity><bpmn:userTask id="sign"/><bpmn:endEvent id="end"/>""";
+        var (engine, _, trace) = Engine(CallerV1 + Chain("s", "callCouncil", "decide", "end"), V2);
+        Assert.True(engine.Deploy(Encoding.UTF8.GetBytes(Document(Child + Chain("cs", "vote", "ce"), processId: "council"))).Validation.Valid);
+        var caller = await engine.StartAsync("p");
+        var vote = Assert.Single(await engine.ListTasksAsync());
+        Assert.NotEqual(caller.Id, vote.InstanceId);
+        DeployV2(engine, CallerV2 + Chain("s", "askCouncil", "sign", "end"));
+
+        var refused = await engine.PreviewMigrationAsync(caller.Id, 2);
+        Assert.Contains("'callCouncil' holds a token and has no counterpart in version 2", Assert.Single(refused.Refusals), StringComparison.Ordinal);
+        var moved = await engine.MigrateAsync(caller.Id, 2, new Dictionary<string, string> { ["callCouncil"] = "askCouncil" }, actor: "admin");
+        Assert.Contains(moved.Changes, c => c is { Kind: MigrationChangeKind.TokenMoved, SourceElementId: "callCouncil", TargetElementId: "askCouncil" });
+        Assert.Equal(1, (await engine.GetInstanceAsync(vote.InstanceId))!.Version); // the called instance stays where it is
+
+        await engine.CompleteTaskAsync(vote.Id, TestEngine.Vars(new { approved = true }));
+
+        var after = (await engine.GetInstanceAsync(caller.Id))!;
+        Assert.Equal((2, "sign"), (after.Version, Assert.Single(after.OpenTasks).ElementId));
+        Assert.True(after.Variables["councilApproved"]!.GetValue<bool>());
+        Assert.False(after.Variables.ContainsKey("approved"));
+        Assert.Single(trace, e => e.Event == "instanceMigrated");
+    }
 }

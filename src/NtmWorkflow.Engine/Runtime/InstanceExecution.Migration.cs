@@ -17,7 +17,7 @@ internal sealed partial class InstanceExecution
     /// </summary>
     public MigrationPreview Migrate(ProcessModel source, IReadOnlyDictionary<string, string> mapping, bool apply)
     {
-        var refusals = new List<string>();
+        var refusals = new List<MigrationRefusal>();
         var changes = new List<MigrationChange>();
         string? Target(string sourceId) =>
             mapping.TryGetValue(sourceId, out var mapped) ? (process.NodesById.ContainsKey(mapped) ? mapped : null)
@@ -27,12 +27,12 @@ internal sealed partial class InstanceExecution
         {
             if (!source.NodesById.ContainsKey(from))
             {
-                refusals.Add($"The mapping names '{from}', which version {source.Version} does not have.");
+                refusals.Add(new(MigrationRefusalKind.UnknownSourceElement, from, null, null, $"The mapping names '{from}', which version {source.Version} does not have."));
             }
 
             if (!process.NodesById.ContainsKey(to))
             {
-                refusals.Add($"The mapping names '{to}', which version {process.Version} does not have.");
+                refusals.Add(new(MigrationRefusalKind.UnknownTargetElement, from, to, null, $"The mapping names '{to}', which version {process.Version} does not have."));
             }
         }
 
@@ -53,12 +53,12 @@ internal sealed partial class InstanceExecution
             var targetParent = (to.Parent as FlowNode)?.Id;
             if ((enclosing is null ? null : Target(enclosing)) != targetParent)
             {
-                refusals.Add($"{Describe(from)} is {(enclosing is null ? "at the process level" : $"inside '{enclosing}'")}, but {Describe(to)} is {(targetParent is null ? "at the process level" : $"inside '{targetParent}'")}.");
+                refusals.Add(new(MigrationRefusalKind.ParentDiffers, from.Id, to.Id, targetParent, $"{Describe(from)} is {(enclosing is null ? "at the process level" : $"inside '{enclosing}'")}, but {Describe(to)} is {(targetParent is null ? "at the process level" : $"inside '{targetParent}'")}."));
             }
 
             if (token.Phase == TokenPhase.AtJoin && token.ArrivedVia is { } via && !to.Incoming.Any(f => f.Id == via))
             {
-                refusals.Add($"A token waits at the join '{from.Id}' having come by '{via}', which does not lead to '{to.Id}' in version {process.Version}.");
+                refusals.Add(new(MigrationRefusalKind.JoinPathMissing, from.Id, to.Id, via, $"A token waits at the join '{from.Id}' having come by '{via}', which does not lead to '{to.Id}' in version {process.Version}."));
             }
 
             if (!token.IsInstanceOfMulti)
@@ -111,29 +111,29 @@ internal sealed partial class InstanceExecution
         return Preview(source, changes, refusals);
     }
 
-    private MigrationPreview Preview(ProcessModel source, List<MigrationChange> changes, List<string> refusals) =>
+    private MigrationPreview Preview(ProcessModel source, List<MigrationChange> changes, List<MigrationRefusal> refusals) =>
         new(State.Id, State.ProcessId, source.Version, process.Version, changes, refusals);
 
     /// <summary>The counterpart of an element the instance is at, or null with the reason added to <paramref name="refusals"/>.</summary>
-    private FlowNode? CheckCounterpart(string sourceId, string what, ProcessModel source, Func<string, string?> target, List<string> refusals)
+    private FlowNode? CheckCounterpart(string sourceId, string what, ProcessModel source, Func<string, string?> target, List<MigrationRefusal> refusals)
     {
         var from = source.NodesById[sourceId];
         if (target(sourceId) is not { } toId)
         {
-            refusals.Add($"{Describe(from)} holds {what} and has no counterpart in version {process.Version}: map it to an element of that version.");
+            refusals.Add(new(MigrationRefusalKind.NoCounterpart, from.Id, null, what, $"{Describe(from)} holds {what} and has no counterpart in version {process.Version}: map it to an element of that version."));
             return null;
         }
 
         var to = process.NodesById[toId];
         if (from.Kind != to.Kind)
         {
-            refusals.Add($"{Describe(from)} is a {from.ElementType} but {Describe(to)} is a {to.ElementType}: an element maps only to one of its kind.");
+            refusals.Add(new(MigrationRefusalKind.KindDiffers, from.Id, to.Id, $"{from.ElementType} → {to.ElementType}", $"{Describe(from)} is a {from.ElementType} but {Describe(to)} is a {to.ElementType}: an element maps only to one of its kind."));
             return null;
         }
 
         if ((from.MultiInstance is null) != (to.MultiInstance is null))
         {
-            refusals.Add($"{Describe(from)} and {Describe(to)} differ in being multi-instance.");
+            refusals.Add(new(MigrationRefusalKind.MultiInstanceDiffers, from.Id, to.Id, null, $"{Describe(from)} and {Describe(to)} differ in being multi-instance."));
             return null;
         }
 

@@ -159,11 +159,48 @@ public sealed class WorkflowConcurrencyException(Guid instanceId) : Exception($"
 /// <param name="FromVersion">The version it runs.</param>
 /// <param name="ToVersion">The version it would run.</param>
 /// <param name="Changes">Each token, task, timer and subscription that moves, stays, goes or comes.</param>
-/// <param name="Refusals">Why it cannot move, in words for the administrator; empty when it can.</param>
-public sealed record MigrationPreview(Guid InstanceId, string ProcessId, int FromVersion, int ToVersion, IReadOnlyList<MigrationChange> Changes, IReadOnlyList<string> Refusals)
+/// <param name="Refusals">Why it cannot move, each with its kind and elements (for a caller's own words) and in English; empty when it can.</param>
+public sealed record MigrationPreview(Guid InstanceId, string ProcessId, int FromVersion, int ToVersion, IReadOnlyList<MigrationChange> Changes, IReadOnlyList<MigrationRefusal> Refusals)
 {
     /// <summary>True when nothing refuses the move.</summary>
     public bool CanMigrate => Refusals.Count == 0;
+}
+
+/// <summary>One reason an instance cannot move.</summary>
+/// <param name="Kind">What is wrong.</param>
+/// <param name="SourceElementId">The element in the running version (for a mapping line: its left side).</param>
+/// <param name="TargetElementId">The element in the new version, when there is one.</param>
+/// <param name="Detail">The flow a join token came by, the sub-process the target lies in, or the two element types, when there is one.</param>
+/// <param name="Message">The reason in English.</param>
+public sealed record MigrationRefusal(MigrationRefusalKind Kind, string SourceElementId, string? TargetElementId, string? Detail, string Message)
+{
+    /// <summary>The reason in English.</summary>
+    public override string ToString() => Message;
+}
+
+/// <summary>Why a migration refuses an instance.</summary>
+public enum MigrationRefusalKind
+{
+    /// <summary>The mapping names an element the running version does not have.</summary>
+    UnknownSourceElement,
+
+    /// <summary>The mapping names an element the new version does not have.</summary>
+    UnknownTargetElement,
+
+    /// <summary>An element holding a token or scope has no counterpart in the new version.</summary>
+    NoCounterpart,
+
+    /// <summary>The element maps to one of another kind (a user task to a gateway, say).</summary>
+    KindDiffers,
+
+    /// <summary>One of the two elements is multi-instance and the other is not.</summary>
+    MultiInstanceDiffers,
+
+    /// <summary>The two elements lie in different sub-processes (or one at the process level).</summary>
+    ParentDiffers,
+
+    /// <summary>A token waits at a join having come by a flow that does not lead to the mapped join.</summary>
+    JoinPathMissing,
 }
 
 /// <summary>One change a migration makes.</summary>

@@ -107,7 +107,10 @@ public sealed class MigrationTests
 
         var preview = await engine.PreviewMigrationAsync(started.Id, 2);
         Assert.False(preview.CanMigrate);
-        Assert.Contains("'review' (Review) holds a token and has no counterpart in version 2", Assert.Single(preview.Refusals), StringComparison.Ordinal);
+        var refusal = Assert.Single(preview.Refusals);
+        Assert.Equal(MigrationRefusalKind.NoCounterpart, refusal.Kind);
+        Assert.Equal("review", refusal.SourceElementId);
+        Assert.Contains("'review' (Review) holds a token and has no counterpart in version 2", refusal.Message, StringComparison.Ordinal);
 
         var refused = await Assert.ThrowsAsync<WorkflowException>(() => engine.MigrateAsync(started.Id, 2));
         Assert.Equal(WorkflowErrorKind.Conflict, refused.Kind);
@@ -129,7 +132,7 @@ public sealed class MigrationTests
 
         var preview = await engine.PreviewMigrationAsync(started.Id, 2, new Dictionary<string, string> { ["review"] = target });
 
-        Assert.Contains(preview.Refusals, r => r.Contains(reason, StringComparison.Ordinal));
+        Assert.Contains(preview.Refusals, r => r.Message.Contains(reason, StringComparison.Ordinal));
         await Assert.ThrowsAsync<WorkflowException>(() => engine.MigrateAsync(started.Id, 2, new Dictionary<string, string> { ["review"] = target }));
     }
 
@@ -199,7 +202,7 @@ public sealed class MigrationTests
 
         // Without the mapping the dossier at reception would lose its token: refused, with the step named.
         var unmapped = await engine.PreviewMigrationAsync(atIntake.Id, v2.Version);
-        Assert.Contains(unmapped.Refusals, r => r.Contains("'intake'", StringComparison.Ordinal));
+        Assert.Contains(unmapped.Refusals, r => r.Message.Contains("'intake'", StringComparison.Ordinal));
 
         var preview = await engine.PreviewMigrationAsync(atIntake.Id, v2.Version, mapping);
         Assert.True(preview.CanMigrate, string.Join(" ", preview.Refusals));

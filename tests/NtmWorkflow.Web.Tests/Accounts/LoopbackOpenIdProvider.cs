@@ -44,6 +44,15 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
     /// <summary>The token requests the provider answered (the app's back channel reached it).</summary>
     public int TokenRequests { get; private set; }
 
+    /// <summary>The userinfo requests the provider answered.</summary>
+    public int UserInfoRequests { get; private set; }
+
+    /// <summary>The end-session (RP-initiated logout) requests the provider answered, as received.</summary>
+    public List<OpenIddictRequest> EndSessionRequests { get; } = [];
+
+    /// <summary>The address the client registered for the browser's return after signing out at the provider.</summary>
+    public const string PostLogoutRedirectUri = "https://localhost/account/sign-in";
+
     public async Task InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -51,12 +60,14 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddOpenIddict().AddServer(server =>
         {
-            server.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
+            server.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token")
+                .SetUserInfoEndpointUris("connect/userinfo").SetEndSessionEndpointUris("connect/logout");
             server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
             server.RegisterScopes(Scopes.OpenId, Scopes.Profile, Scopes.Email);
             server.AddEphemeralEncryptionKey().AddEphemeralSigningKey();
             server.EnableDegradedMode();
-            server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+            server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough()
+                .EnableUserInfoEndpointPassthrough().EnableEndSessionEndpointPassthrough().DisableTransportSecurityRequirement();
             // Degraded mode has no client store: these handlers are the client registration.
             server.AddEventHandler<OpenIddictServerEvents.ValidateAuthorizationRequestContext>(handler => handler.UseInlineHandler(context =>
             {
@@ -67,6 +78,15 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
                 else if (context.RedirectUri != RedirectUri)
                 {
                     context.Reject(Errors.InvalidRequest, "The redirect_uri is not registered.");
+                }
+
+                return default;
+            }));
+            server.AddEventHandler<OpenIddictServerEvents.ValidateEndSessionRequestContext>(handler => handler.UseInlineHandler(context =>
+            {
+                if (context.PostLogoutRedirectUri is not null && context.PostLogoutRedirectUri != PostLogoutRedirectUri)
+                {
+                    context.Reject(Errors.InvalidRequest, "The post_logout_redirect_uri is not registered.");
                 }
 
                 return default;
@@ -102,7 +122,9 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
             }
 
             identity.SetScopes(request.GetScopes());
-            identity.SetDestinations(static _ => [Destinations.AccessToken, Destinations.IdentityToken]);
+            // A provider that keeps the email out of the ID token gives it at its userinfo endpoint only (from the access token).
+            identity.SetDestinations(claim => !user.EmailInIdToken && claim.Type is Claims.Email or Claims.EmailVerified
+                ? [Destinations.AccessToken] : [Destinations.AccessToken, Destinations.IdentityToken]);
             return Results.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
         });
         _app.MapPost("/connect/token", async (HttpContext http) =>
@@ -113,6 +135,33 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
             return code.Principal is null
                 ? Results.Forbid(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme])
                 : Results.SignIn(code.Principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        });
+        _app.MapMethods("/connect/userinfo", ["GET", "POST"], async (HttpContext http) =>
+        {
+            UserInfoRequests++;
+            // The access token's principal (OpenIddict has checked the token).
+            var token = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            if (token.Principal is null)
+            {
+                return Results.Challenge(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+            }
+
+            var claims = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var type in new[] { Claims.Subject, Claims.Name, Claims.Email, Claims.PreferredUsername })
+            {
+                if (token.Principal.FindFirst(type)?.Value is { } value)
+                {
+                    claims[type] = value;
+                }
+            }
+
+            return Results.Ok(claims);
+        });
+        _app.MapMethods("/connect/logout", ["GET", "POST"], (HttpContext http) =>
+        {
+            EndSessionRequests.Add(http.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("Not an OpenID Connect request."));
+            // OpenIddict sends the browser back to the validated post_logout_redirect_uri.
+            return Results.SignOut(authenticationSchemes: [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
         });
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -129,5 +178,5 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
     }
 }
 
-/// <summary>A person at the provider: subject, email (verified or not), preferred user name, name.</summary>
-public sealed record ProviderUser(string Subject, string? Email, string? PreferredUserName, string Name, bool EmailVerified = true);
+/// <summary>A person at the provider: subject, email (verified or not; in the ID token or at the userinfo endpoint only), preferred user name, name.</summary>
+public sealed record ProviderUser(string Subject, string? Email, string? PreferredUserName, string Name, bool EmailVerified = true, bool EmailInIdToken = true);

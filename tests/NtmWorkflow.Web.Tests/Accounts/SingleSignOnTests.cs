@@ -190,6 +190,55 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
         Assert.DoesNotContain("evil.example", SsoLink().Match(offsite).Groups[1].Value, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Signing_out_after_a_sign_in_through_the_provider_ends_the_session_at_the_provider_too()
+    {
+        provider.NextUser = new ProviderUser("tq-0010", "xa.lan@demo.ntmworkflow.local", null, "Nguyễn Thị Lan");
+        using var browser = Browser();
+        Assert.Equal("/", await SignInThroughProviderAsync(browser, null));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/inbox")).StatusCode);
+        var before = provider.EndSessionRequests.Count;
+
+        // The app signs out at once and shows a page that moves on to the provider (a redirect would break form-action 'self').
+        var signedOut = await PageForms.PostFormAsync(browser, "/", "/account/sign-out", []);
+        Assert.Equal(HttpStatusCode.OK, signedOut.StatusCode);
+        var html = await signedOut.Content.ReadAsStringAsync();
+        Assert.Contains("Bạn đã đăng xuất khỏi hệ thống. Trình duyệt đang chuyển tới Cổng xác thực tỉnh Tuyên Quang", WebUtility.HtmlDecode(html), StringComparison.Ordinal);
+        var endSession = WebUtility.HtmlDecode(SsoSignOutLink().Match(html).Groups[1].Value);
+        Assert.StartsWith($"{provider.Issuer}connect/logout?", endSession, StringComparison.Ordinal);
+        Assert.Contains($"<meta http-equiv=\"refresh\" content=\"0;url={SsoSignOutLink().Match(html).Groups[1].Value}\"", html, StringComparison.Ordinal);
+        Assert.Contains(signedOut.Headers.GetValues("Set-Cookie"), c => c.StartsWith("ntm.auth=;", StringComparison.Ordinal));
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/inbox")).StatusCode); // the app's cookie is gone
+
+        // The browser goes on to the provider, which checks the hint and the return address and sends it back to the sign-in page.
+        using var atProvider = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        var ended = await atProvider.GetAsync(new Uri(endSession));
+        Assert.True(ended.StatusCode == HttpStatusCode.Redirect, $"The provider answered {(int)ended.StatusCode}: {await ended.Content.ReadAsStringAsync()}");
+        Assert.Equal(LoopbackOpenIdProvider.PostLogoutRedirectUri, ended.Headers.Location!.GetLeftPart(UriPartial.Path));
+        Assert.Equal(before + 1, provider.EndSessionRequests.Count);
+        var request = provider.EndSessionRequests[^1];
+        Assert.Equal((LoopbackOpenIdProvider.PostLogoutRedirectUri, LoopbackOpenIdProvider.ClientId), (request.PostLogoutRedirectUri, request.ClientId));
+        Assert.Equal(3, request.IdTokenHint?.Split('.').Length); // the ID token the provider issued (a signed JWT), not the access token
+
+        // A local account's sign-out is what it was: back home, nothing sent to the provider.
+        using var local = await SignedInAsync("xa.binh");
+        var localOut = await PageForms.PostFormAsync(local, "/", "/account/sign-out", []);
+        Assert.Equal((HttpStatusCode.Redirect, "/"), (localOut.StatusCode, localOut.Headers.Location!.OriginalString));
+        Assert.Equal(HttpStatusCode.Redirect, (await local.GetAsync("/inbox")).StatusCode);
+        Assert.Equal(before + 1, provider.EndSessionRequests.Count);
+    }
+
+    [Fact]
+    public async Task Without_the_userinfo_endpoint_an_email_the_provider_leaves_out_of_the_id_token_is_missing()
+    {
+        provider.NextUser = new ProviderUser("tq-0011", "xa.lan@demo.ntmworkflow.local", null, "Nguyễn Thị Lan", EmailInIdToken: false);
+        using var browser = Browser();
+        Assert.Equal("/account/sign-in?sso=MissingClaim", await SignInThroughProviderAsync(browser, null));
+    }
+
+    [GeneratedRegex("id=\"sso-sign-out\" href=\"([^\"]+)\"")]
+    private static partial Regex SsoSignOutLink();
+
     /// <summary>A browser on the app (https, cookies kept, redirects not followed).</summary>
     private HttpClient Browser() =>
         App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
@@ -327,5 +376,42 @@ public sealed class SingleSignOnConfigurationTests
             Assert.True(result.Failed);
             Assert.Contains(error, result.FailureMessage, StringComparison.Ordinal);
         }
+    }
+}
+
+/// <summary>
+/// A provider that gives the email only at its userinfo endpoint (<c>GetClaimsFromUserInfoEndpoint</c>), and the
+/// sign-out at the provider turned off (<c>SignOutAtProvider=false</c>).
+/// </summary>
+public sealed class SingleSignOnUserInfoTests(LoopbackOpenIdProvider provider) : AppTestHost, IClassFixture<LoopbackOpenIdProvider>
+{
+    protected override void Configure(Dictionary<string, string?> settings)
+    {
+        settings["Authentication:Oidc:Enabled"] = "true";
+        settings["Authentication:Oidc:Authority"] = provider.Issuer.ToString();
+        settings["Authentication:Oidc:ClientId"] = LoopbackOpenIdProvider.ClientId;
+        settings["Authentication:Oidc:ClientSecret"] = LoopbackOpenIdProvider.ClientSecret;
+        settings["Authentication:Oidc:RequireHttpsMetadata"] = "false";
+        settings["Authentication:Oidc:GetClaimsFromUserInfoEndpoint"] = "true";
+        settings["Authentication:Oidc:SignOutAtProvider"] = "false";
+    }
+
+    [Fact]
+    public async Task The_email_given_only_at_the_userinfo_endpoint_finds_the_account_and_the_sign_out_stays_local()
+    {
+        provider.NextUser = new ProviderUser("tq-ui-1", "Xa.Lan@demo.ntmworkflow.local", null, "Nguyễn Thị Lan", EmailInIdToken: false);
+        using var browser = App.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+
+        Assert.Equal("/", await SingleSignOnTests.SignInThroughProviderAsync(browser, provider, null));
+
+        Assert.True(provider.UserInfoRequests > 0, "The app never asked the provider's userinfo endpoint.");
+        Assert.Contains("Xin chào, Nguyễn Thị Lan", await browser.GetStringAsync("/"), StringComparison.Ordinal);
+        var login = await QueryAsync(db => db.UserLogins.Join(db.Users, l => l.UserId, u => u.Id, (l, u) => new { u.UserName, l.ProviderKey }).SingleAsync());
+        Assert.Equal(("xa.lan", "tq-ui-1"), (login.UserName, login.ProviderKey));
+
+        var signedOut = await PageForms.PostFormAsync(browser, "/", "/account/sign-out", []);
+        Assert.Equal((HttpStatusCode.Redirect, "/"), (signedOut.StatusCode, signedOut.Headers.Location!.OriginalString));
+        Assert.Empty(provider.EndSessionRequests);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/inbox")).StatusCode);
     }
 }

@@ -23,14 +23,15 @@ public abstract partial class InstanceMigrationTests : AppTestHost
     protected override async Task SeedAsync()
     {
         await CreateOfficialAsync("qt.01", "province:01", Roles.Administrator);
+        await CreateOfficialAsync("qt.08", "province:08", Roles.Administrator);
         var dossier = await DossierSeeds.OpenAsync(App.Services, "xa.lan", "00700");
         _instance = await QueryAsync(db => db.Dossiers.Where(d => d.Id == dossier).Select(d => d.InstanceId!.Value).SingleAsync());
 
         await DossierSeeds.PublishRenamedSelfAssessmentAsync(App.Services);
     }
 
-    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, string mapping, int from = 1, int to = 2) =>
-        PageForms.PostFormAsync(client, "/admin/instances/migrate", $"/admin/instances/migrate?handler={handler}", new Dictionary<string, string>
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, string mapping, int from = 1, int to = 2, string culture = "vi") =>
+        PageForms.PostFormAsync(client, "/admin/instances/migrate", $"/admin/instances/migrate?handler={handler}&culture={culture}", new Dictionary<string, string>
         {
             ["process"] = Process, ["from"] = from.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["to"] = to.ToString(System.Globalization.CultureInfo.InvariantCulture), ["mapping"] = mapping,
@@ -54,8 +55,10 @@ public abstract partial class InstanceMigrationTests : AppTestHost
         var html = await HtmlAsync(unmapped);
         Assert.Equal(HttpStatusCode.OK, unmapped.StatusCode);
         Assert.Equal("refused", Outcome(html));
-        Assert.Contains("'selfAssessment'", html, StringComparison.Ordinal);
+        Assert.Contains("<li data-refusal=\"NoCounterpart\">Hồ sơ đang ở bước 'selfAssessment', nhưng phiên bản 2 không có bước tương ứng", html, StringComparison.Ordinal);
         Assert.DoesNotContain("id=\"migration-apply\"", html, StringComparison.Ordinal);
+        var english = await HtmlAsync(await PostAsync(admin, "Preview", "", culture: "en"));
+        Assert.Contains("<li data-refusal=\"NoCounterpart\">The instance is at 'selfAssessment', which has no counterpart in version 2", english, StringComparison.Ordinal);
 
         var preview = await HtmlAsync(await PostAsync(admin, "Preview", Mapping));
         Assert.Equal("movable", Outcome(preview));
@@ -121,6 +124,76 @@ public abstract partial class InstanceMigrationTests : AppTestHost
         var html = await HtmlAsync(await PostAsync(hanoi, "Apply", Mapping));
         Assert.Null(Outcome(html));
         Assert.Equal(1, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+    }
+
+    private static object ApiBody(string? processId = Process, int? from = 1, int? to = 2, Dictionary<string, string>? mapping = null) =>
+        new { processId, fromVersion = from, toVersion = to, mapping = mapping ?? new Dictionary<string, string> { ["selfAssessment"] = "communeSelfAssessment" } };
+
+    [Fact]
+    public async Task The_api_previews_with_structured_refusals_and_applies_as_the_page_does()
+    {
+        // Unmapped: refused, with the reason's kind and element, the text in the request's language (Vietnamese unless asked).
+        var refused = await OkAsync("admin", HttpMethod.Post, "/api/instances/migrations/preview", ApiBody(mapping: []));
+        var item = Assert.Single(refused.GetProperty("instances").EnumerateArray());
+        Assert.Equal((_instance, "refused"), (item.GetProperty("instanceId").GetGuid(), item.GetProperty("outcome").GetString()));
+        var refusal = Assert.Single(item.GetProperty("refusals").EnumerateArray());
+        Assert.Equal(("NoCounterpart", "selfAssessment"), (refusal.GetProperty("kind").GetString(), refusal.GetProperty("sourceElementId").GetString()));
+        Assert.StartsWith("Hồ sơ đang ở bước 'selfAssessment'", refusal.GetProperty("message").GetString(), StringComparison.Ordinal);
+        var english = await OkAsync("admin", HttpMethod.Post, "/api/instances/migrations/preview?culture=en", ApiBody(mapping: []));
+        Assert.StartsWith("The instance is at 'selfAssessment'", english.GetProperty("instances")[0].GetProperty("refusals")[0].GetProperty("message").GetString(), StringComparison.Ordinal);
+
+        var preview = await OkAsync("admin", HttpMethod.Post, "/api/instances/migrations/preview", ApiBody());
+        Assert.Equal((1, 1, 0, 0), (preview.GetProperty("matching").GetInt32(), preview.GetProperty("movable").GetInt32(), preview.GetProperty("refused").GetInt32(), preview.GetProperty("migrated").GetInt32()));
+        Assert.Contains(preview.GetProperty("instances")[0].GetProperty("changes").EnumerateArray(), c => c.GetProperty("kind").GetString() == "TokenMoved"
+            && c.GetProperty("sourceElementId").GetString() == "selfAssessment" && c.GetProperty("targetElementId").GetString() == "communeSelfAssessment");
+        Assert.Equal(1, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+
+        var applied = await OkAsync("admin", HttpMethod.Post, "/api/instances/migrations/apply", ApiBody());
+        Assert.Equal((1, "migrated"), (applied.GetProperty("migrated").GetInt32(), applied.GetProperty("instances")[0].GetProperty("outcome").GetString()));
+        Assert.Equal(2, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+        Assert.Equal("communeSelfAssessment", await QueryAsync(db => db.WorkflowTasks.Where(t => t.InstanceId == _instance).Select(t => t.ElementId).SingleAsync()));
+        Assert.Equal("admin", await QueryAsync(db => db.AuditEntries.Where(a => a.Action == "workflow.migrationApplied").Select(a => a.Actor).SingleAsync()));
+    }
+
+    public static TheoryData<string?, int?, int?, string?, string, string> BadApiRequests => new()
+    {
+        { Process, 1, 9, null, "toVersion", "has no published version 9" },
+        { Process, 7, 2, null, "fromVersion", "has no published version 7" },
+        { Process, 2, 2, null, "toVersion", "already run version 2" },
+        { Process, null, 2, null, "fromVersion", "Name the version the instances run" },
+        { " ", 1, 2, null, "processId", "Choose the process" },
+        { Process, 1, 2, "not an id!", "mapping", "is not two element ids" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadApiRequests))]
+    public async Task A_bad_api_request_is_a_problem_naming_the_field_and_moves_nothing(string? processId, int? from, int? to, string? badTarget, string field, string message)
+    {
+        var mapping = badTarget is null ? null : new Dictionary<string, string> { ["selfAssessment"] = badTarget };
+
+        var problem = await RefusedAsync(HttpStatusCode.BadRequest, "admin", HttpMethod.Post, "/api/instances/migrations/apply", ApiBody(processId, from, to, mapping));
+
+        var errors = problem.GetProperty("errors").GetProperty(field);
+        Assert.Contains(message, errors[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains(message, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task On_the_api_only_administrators_migrate_and_a_province_administrator_only_its_own_instances()
+    {
+        var problem = await RefusedAsync(HttpStatusCode.Forbidden, "vpdp", HttpMethod.Post, "/api/instances/migrations/apply", ApiBody());
+        Assert.Contains("Only an administrator", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await RefusedAsync(HttpStatusCode.Forbidden, "xa.lan", HttpMethod.Post, "/api/instances/migrations/preview", ApiBody());
+
+        // Hà Nội's administrator is an administrator, but the dossier is Tuyên Quang's: not in the batch, not moved.
+        var hanoi = await OkAsync("qt.01", HttpMethod.Post, "/api/instances/migrations/apply", ApiBody());
+        Assert.Equal((0, 0), (hanoi.GetProperty("matching").GetInt32(), hanoi.GetProperty("instances").GetArrayLength()));
+
+        // Tuyên Quang's own administrator moves it.
+        var tuyenQuang = await OkAsync("qt.08", HttpMethod.Post, "/api/instances/migrations/apply", ApiBody());
+        Assert.Equal(1, tuyenQuang.GetProperty("migrated").GetInt32());
+        Assert.Equal(2, await QueryAsync(db => db.WorkflowInstances.Where(i => i.Id == _instance).Select(i => i.Version).SingleAsync()));
     }
 }
 

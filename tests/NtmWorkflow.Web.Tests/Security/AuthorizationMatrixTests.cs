@@ -132,6 +132,9 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /api/workflows/{processId}/diff"] = new("/api/workflows/ntm-village/diff", 401, 403, 403, 403, new { bpmn = "<x/>" }),
         ["POST /api/workflows/{processId}/versions"] = new("/api/workflows/ntm-village/versions", 401, 403, 403, 403, new { bpmn = "<x/>" }, Council: 403),
         ["GET /api/workflows/{processId}/versions/{version:int}/bpmn"] = new("/api/workflows/ntm-village/versions/1/bpmn", 401, 403, 403, 403),
+        // Moving running instances to another version on the API: administrators only (none of these officials administers).
+        ["POST /api/instances/migrations/preview"] = new("/api/instances/migrations/preview", 401, 403, 403, 403, new { processId = "ntm-village", fromVersion = 1, toVersion = 2 }, Council: 403),
+        ["POST /api/instances/migrations/apply"] = new("/api/instances/migrations/apply", 401, 403, 403, 403, new { processId = "ntm-village", fromVersion = 1, toVersion = 2 }, Council: 403),
 
         // The settings pages: administrators only (none of these officials administers); a POST without the page's token is refused (400).
         ["GET /public/recognised-communes"] = new("/public/recognised-communes?province=08", 200, 200, 200, 200),

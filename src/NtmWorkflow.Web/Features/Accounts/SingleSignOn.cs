@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -46,12 +47,19 @@ public enum SingleSignOnOutcome
 /// own (same cookie, claims and security stamp as a password sign-in) and audited like one.
 /// </summary>
 public sealed class SingleSignOn(
-    UserManager<AppUser> users, SignInManager<AppUser> signIn, AppDbContext db, IOptions<SingleSignOnOptions> options, TimeProvider clock, ILogger<SingleSignOn> logger)
+    UserManager<AppUser> users, SignInManager<AppUser> signIn, AppDbContext db, IOptions<SingleSignOnOptions> options, IOptionsMonitor<OpenIdConnectOptions> provider,
+    TimeProvider clock, ILogger<SingleSignOn> logger)
 {
     /// <summary>The subject claim as the provider sends it (inbound claims are not renamed).</summary>
     public const string SubjectClaim = "sub";
 
-    public async Task<SingleSignOnOutcome> SignInAsync(ClaimsPrincipal external, string? address, CancellationToken ct)
+    /// <summary>The item of the external sign-in's properties that holds the provider's ID token, for the app's cookie.</summary>
+    public const string IdTokenItem = ".sso.idToken";
+
+    /// <summary>The name of the provider's ID token in the app's cookie: the hint its end-session endpoint asks for at sign-out.</summary>
+    public const string IdTokenName = "id_token";
+
+    public async Task<SingleSignOnOutcome> SignInAsync(ClaimsPrincipal external, string? idToken, string? address, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(external);
         var settings = options.Value;
@@ -118,11 +126,58 @@ public sealed class SingleSignOn(
             }
         }
 
-        await signIn.SignInAsync(user, isPersistent: false, authenticationMethod: SingleSignOnOptions.Scheme);
+        // The ID token rides in the app's cookie (protected like the rest of it) for the sign-out at the provider; nothing else of the provider's is kept.
+        var properties = new AuthenticationProperties { IsPersistent = false };
+        if (!string.IsNullOrEmpty(idToken))
+        {
+            properties.StoreTokens([new AuthenticationToken { Name = IdTokenName, Value = idToken }]);
+        }
+
+        await signIn.SignInAsync(user, properties, SingleSignOnOptions.Scheme);
         AuditTrail.Record(db, user.UserName!, "account.signedIn", $"user/{user.UserName}", new { method = "sso", issuer, subject = subject.Value, address });
         await db.SaveChangesAsync(ct);
         logger.LogInformation("{UserName} signed in through {Issuer}", user.UserName, issuer);
         return SingleSignOnOutcome.SignedIn;
+    }
+
+    /// <summary>
+    /// Where to send the browser after the app's own sign-out to end the session at the provider too (RP-initiated
+    /// logout: its <c>end_session_endpoint</c> with <c>id_token_hint</c>, <c>client_id</c> and <c>post_logout_redirect_uri</c>
+    /// = <paramref name="origin"/> + <see cref="SingleSignOnOptions.PostLogoutRedirectPath"/>); null when the sign-in was
+    /// local (no ID token), the setting is off, or the provider advertises no such endpoint or cannot be reached.
+    /// </summary>
+    public async Task<string?> EndSessionUrlAsync(string? idToken, string origin, CancellationToken ct)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled || !settings.SignOutAtProvider || string.IsNullOrEmpty(idToken) || provider.Get(SingleSignOnOptions.Scheme) is not { ConfigurationManager: { } metadata } oidc)
+        {
+            return null;
+        }
+
+        Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration configuration;
+        try
+        {
+            configuration = await metadata.GetConfigurationAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException)
+        {
+            // The app's sign-out has happened already; the provider's session is left to expire on its own.
+            logger.LogWarning(e, "The provider's metadata could not be read: signed out of the app only");
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(configuration.EndSessionEndpoint))
+        {
+            return null;
+        }
+
+        return new Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectMessage
+        {
+            IssuerAddress = configuration.EndSessionEndpoint,
+            IdTokenHint = idToken,
+            ClientId = oidc.ClientId,
+            PostLogoutRedirectUri = origin.TrimEnd('/') + settings.PostLogoutRedirectPath,
+        }.CreateLogoutRequestUrl();
     }
 
     /// <summary>Audits a refusal that happened before the app saw an identity (the provider refused, or its answer did not check).</summary>
@@ -183,6 +238,16 @@ public static class SingleSignOnRegistration
             {
                 // The provider's pages in the reader's language, where it has it.
                 context.ProtocolMessage.UiLocales = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+                return Task.CompletedTask;
+            };
+            options.Events.OnTokenValidated = context =>
+            {
+                // Kept for the sign-in step only (ExternalSignIn moves it into the app's cookie): the hint for the sign-out at the provider.
+                if (context.TokenEndpointResponse?.IdToken is { Length: > 0 } idToken && context.Properties is not null)
+                {
+                    context.Properties.Items[SingleSignOn.IdTokenItem] = idToken;
+                }
+
                 return Task.CompletedTask;
             };
             options.Events.OnRemoteFailure = async context =>

@@ -57,6 +57,16 @@ public sealed class SingleSignOnOptions
     /// <summary>Read the claims from the provider's userinfo endpoint too (for providers that leave email out of the ID token).</summary>
     public bool GetClaimsFromUserInfoEndpoint { get; set; }
 
+    /// <summary>
+    /// Signing out of the app after a sign-in through the provider also ends the session at the provider (OpenID
+    /// Connect RP-initiated logout), when its discovery document advertises an <c>end_session_endpoint</c>. Off: the
+    /// official stays signed in at the provider, and the next click on its button signs them in again without a password.
+    /// </summary>
+    public bool SignOutAtProvider { get; set; } = true;
+
+    /// <summary>Where the provider sends the browser back after signing out there: register <c>https://HOST/account/sign-in</c> as a post-logout redirect address.</summary>
+    public string PostLogoutRedirectPath { get; set; } = "/account/sign-in";
+
     /// <summary>The provider's metadata over HTTPS only. False is refused in Production unless the authority is on loopback.</summary>
     public bool RequireHttpsMetadata { get; set; } = true;
 
@@ -122,6 +132,11 @@ public sealed class SingleSignOnOptionsValidator(IHostEnvironment environment) :
         if (string.IsNullOrWhiteSpace(options.CallbackPath) || !options.CallbackPath.StartsWith('/'))
         {
             errors.Add($"{S}:CallbackPath '{options.CallbackPath}' must be a path starting with '/'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PostLogoutRedirectPath) || !options.PostLogoutRedirectPath.StartsWith('/'))
+        {
+            errors.Add($"{S}:PostLogoutRedirectPath '{options.PostLogoutRedirectPath}' must be a path starting with '/'.");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Localization;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Organisation;
@@ -38,10 +39,18 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
     /// <summary>The longest mapping accepted, in lines.</summary>
     public const int MaxMappingLines = 500;
 
-    public static bool MayMigrate(Official official)
+    public static bool MayMigrate(Official official) => MonitorAccess.IsNational(official) || MonitorAccess.AdministeredProvinces(official).Count > 0;
+
+    /// <summary>
+    /// A refusal in the reader's language, from its kind and elements (the engine's own text is English). Unknown kinds,
+    /// from an engine newer than these texts, fall back to that English text.
+    /// </summary>
+    public static string RefusalText(IStringLocalizer localizer, MigrationRefusal refusal, int toVersion)
     {
-        ArgumentNullException.ThrowIfNull(official);
-        return MonitorAccess.IsNational(official) || official.Assignments.Any(a => a.Role == Accounts.Roles.Administrator && a.Unit.ProvinceCode is not null);
+        ArgumentNullException.ThrowIfNull(localizer);
+        ArgumentNullException.ThrowIfNull(refusal);
+        var text = localizer["MigrationRefusal_" + refusal.Kind, refusal.SourceElementId, refusal.TargetElementId ?? "", refusal.Detail ?? "", toVersion];
+        return text.ResourceNotFound ? refusal.Message : text.Value;
     }
 
     /// <summary>
@@ -54,7 +63,7 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
         var lines = (text ?? "").Split('\n');
         if (lines.Length > MaxMappingLines)
         {
-            throw new MonitorException(StatusCodes.Status400BadRequest, $"The mapping has {lines.Length} lines; at most {MaxMappingLines} are read.");
+            throw new MonitorException(StatusCodes.Status400BadRequest, $"The mapping has {lines.Length} lines; at most {MaxMappingLines} are read.", field: "mapping");
         }
 
         for (var i = 0; i < lines.Length; i++)
@@ -68,12 +77,39 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
             var pair = MappingLine().Match(line);
             if (!pair.Success)
             {
-                throw new MonitorException(StatusCodes.Status400BadRequest, $"Line {i + 1} of the mapping, '{Shorten(line)}', is not 'old-element-id → new-element-id'.");
+                throw new MonitorException(StatusCodes.Status400BadRequest, $"Line {i + 1} of the mapping, '{Shorten(line)}', is not 'old-element-id → new-element-id'.", field: "mapping");
             }
 
             if (!mapping.TryAdd(pair.Groups["from"].Value, pair.Groups["to"].Value))
             {
-                throw new MonitorException(StatusCodes.Status400BadRequest, $"Line {i + 1} of the mapping maps '{pair.Groups["from"].Value}' a second time.");
+                throw new MonitorException(StatusCodes.Status400BadRequest, $"Line {i + 1} of the mapping maps '{pair.Groups["from"].Value}' a second time.", field: "mapping");
+            }
+        }
+
+        return mapping;
+    }
+
+    /// <summary>
+    /// Checks a mapping given as pairs (the API's): each side an element id, at most <see cref="MaxMappingLines"/>
+    /// pairs. Throws <see cref="MonitorException"/> (400, field <c>mapping</c>) naming the pair at fault.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> CheckMapping(IReadOnlyDictionary<string, string>? mapping)
+    {
+        if (mapping is null)
+        {
+            return new Dictionary<string, string>(StringComparer.Ordinal);
+        }
+
+        if (mapping.Count > MaxMappingLines)
+        {
+            throw new MonitorException(StatusCodes.Status400BadRequest, $"The mapping has {mapping.Count} pairs; at most {MaxMappingLines} are read.", field: "mapping");
+        }
+
+        foreach (var (from, to) in mapping)
+        {
+            if (!ElementId().IsMatch(from ?? "") || !ElementId().IsMatch(to ?? ""))
+            {
+                throw new MonitorException(StatusCodes.Status400BadRequest, $"The mapping's pair '{Shorten(from ?? "")}' → '{Shorten(to ?? "")}' is not two element ids.", field: "mapping");
             }
         }
 
@@ -98,8 +134,7 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
             .Where(i => i.ProcessId == request.ProcessId && i.Version == request.FromVersion && i.Status == InstanceStatus.Running);
         if (!MonitorAccess.IsNational(official))
         {
-            var provinces = official.Assignments.Where(a => a.Role == Accounts.Roles.Administrator && a.Unit.ProvinceCode is not null)
-                .Select(a => a.Unit.ProvinceCode!).Distinct(StringComparer.Ordinal).ToArray();
+            var provinces = MonitorAccess.AdministeredProvinces(official).ToArray();
             rows = rows.Where(i => i.ProvinceCode != null && provinces.Contains(i.ProvinceCode));
         }
 
@@ -142,18 +177,18 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
     {
         if (string.IsNullOrWhiteSpace(request.ProcessId))
         {
-            throw new MonitorException(StatusCodes.Status400BadRequest, "Choose the process whose instances move.");
+            throw new MonitorException(StatusCodes.Status400BadRequest, "Choose the process whose instances move.", field: "processId");
         }
 
         if (request.FromVersion == request.ToVersion)
         {
-            throw new MonitorException(StatusCodes.Status400BadRequest, $"The instances already run version {request.ToVersion}.");
+            throw new MonitorException(StatusCodes.Status400BadRequest, $"The instances already run version {request.ToVersion}.", field: "toVersion");
         }
 
         var versions = await db.WorkflowDefinitions.AsNoTracking().Where(d => d.ProcessId == request.ProcessId).Select(d => d.Version).ToListAsync(ct);
-        foreach (var version in new[] { request.FromVersion, request.ToVersion }.Where(v => !versions.Contains(v)))
+        foreach (var (field, version) in new[] { ("fromVersion", request.FromVersion), ("toVersion", request.ToVersion) }.Where(v => !versions.Contains(v.Item2)))
         {
-            throw new MonitorException(StatusCodes.Status400BadRequest, $"Process '{request.ProcessId}' has no published version {version}.");
+            throw new MonitorException(StatusCodes.Status400BadRequest, $"Process '{request.ProcessId}' has no published version {version}.", field: field);
         }
     }
 
@@ -161,4 +196,7 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
 
     [GeneratedRegex(@"^(?<from>[A-Za-z_][\w.\-]{0,199})\s*(?:→|->|=)\s*(?<to>[A-Za-z_][\w.\-]{0,199})$")]
     private static partial Regex MappingLine();
+
+    [GeneratedRegex(@"^[A-Za-z_][\w.\-]{0,199}$")]
+    private static partial Regex ElementId();
 }

@@ -43,11 +43,14 @@ public sealed record MonitorDetail(
 /// 409 (it ended). <see cref="Hidden"/> when the instance is not the official's to see at all (or does not exist): a
 /// page answers with the status rather than a message about it.
 /// </summary>
-public sealed class MonitorException(int status, string message, bool hidden = false) : Exception(message)
+public sealed class MonitorException(int status, string message, bool hidden = false, string? field = null) : Exception(message)
 {
     public int Status { get; } = status;
 
     public bool Hidden { get; } = hidden;
+
+    /// <summary>The request's field at fault (as the API names it), when one is.</summary>
+    public string? Field { get; } = field;
 }
 
 /// <summary>
@@ -73,6 +76,17 @@ public static class MonitorAccess
             .Select(a => a.Unit.ProvinceCode!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The provinces the official administers, from an administrator's role at any unit of the province (a national
+    /// administrator's national role names none: ask <see cref="IsNational"/>). Who cancels and who migrates.
+    /// </summary>
+    public static IReadOnlyList<string> AdministeredProvinces(Official official)
+    {
+        ArgumentNullException.ThrowIfNull(official);
+        return [.. official.Assignments.Where(a => a.Role == Roles.Administrator && a.Unit.ProvinceCode is not null)
+            .Select(a => a.Unit.ProvinceCode!).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Opens the monitor at all.</summary>
     public static bool Concerned(Official official) => IsNational(official) || Provinces(official).Count > 0;
 
@@ -81,11 +95,8 @@ public static class MonitorAccess
         IsNational(official) || (provinceCode is not null && Provinces(official).Contains(provinceCode, StringComparer.Ordinal));
 
     /// <summary>Cancels the instance: administrators of its province, national ones.</summary>
-    public static bool MayCancel(Official official, string? provinceCode)
-    {
-        ArgumentNullException.ThrowIfNull(official);
-        return official.Administers(provinceCode);
-    }
+    public static bool MayCancel(Official official, string? provinceCode) =>
+        IsNational(official) || (provinceCode is not null && AdministeredProvinces(official).Contains(provinceCode, StringComparer.Ordinal));
 }
 
 /// <summary>

@@ -51,7 +51,8 @@ public sealed class ExternalSignInModel(IOptions<SingleSignOnOptions> options, S
             return LocalRedirect(SignInPage(null));
         }
 
-        var outcome = await singleSignOn.SignInAsync(external.Principal, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
+        var idToken = external.Properties?.Items.TryGetValue(SingleSignOn.IdTokenItem, out var token) == true ? token : null;
+        var outcome = await singleSignOn.SignInAsync(external.Principal, idToken, HttpContext.Connection.RemoteIpAddress?.ToString(), HttpContext.RequestAborted);
         return outcome == SingleSignOnOutcome.SignedIn
             ? LocalRedirect(LocalOrNull(ReturnUrl) ?? "/")
             : LocalRedirect(SignInPage(outcome));

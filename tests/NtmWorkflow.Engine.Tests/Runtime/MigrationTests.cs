@@ -245,7 +245,8 @@ public sealed class MigrationTests
         DeployV2(engine, CallerV2 + Chain("s", "askCouncil", "sign", "end"));
 
         var refused = await engine.PreviewMigrationAsync(caller.Id, 2);
-        Assert.Contains("'callCouncil' holds a token and has no counterpart in version 2", Assert.Single(refused.Refusals), StringComparison.Ordinal);
+        var refusal = Assert.Single(refused.Refusals);
+        Assert.Equal((MigrationRefusalKind.NoCounterpart, "callCouncil"), (refusal.Kind, refusal.SourceElementId));
         var moved = await engine.MigrateAsync(caller.Id, 2, new Dictionary<string, string> { ["callCouncil"] = "askCouncil" }, actor: "admin");
         Assert.Contains(moved.Changes, c => c is { Kind: MigrationChangeKind.TokenMoved, SourceElementId: "callCouncil", TargetElementId: "askCouncil" });
         Assert.Equal(1, (await engine.GetInstanceAsync(vote.InstanceId))!.Version); // the called instance stays where it is

@@ -103,6 +103,7 @@ internal static class SimulateCommand
             $"setup: migrations, reference data, {communes.Count:N0} communes in {communes.Select(c => c.ProvinceCode).Distinct().Count()} provinces, {officials.Count:N0} officials, {officials.Councils.Count} councils in {setup.Elapsed.TotalSeconds:N1} s"));
 
         var figures = new Figures();
+        var (allocatedBefore, pauseBefore, cpuBefore, gen2Before) = (GC.GetTotalAllocatedBytes(), GC.GetTotalPauseDuration(), Environment.CpuUsage.TotalTime, GC.CollectionCount(2));
         Campaign campaign;
         if (options.Nodes == 0)
         {
@@ -114,6 +115,8 @@ internal static class SimulateCommand
             campaign = await RunOnNodesAsync(options, services, connection, folder, mailFolder, communes, officials, figures, output, ct);
         }
 
+        // The run's own cost in this process (the checks after it excluded): with nodes, only the simulator's.
+        var (allocated, pause, cpu, gen2) = (GC.GetTotalAllocatedBytes() - allocatedBefore, GC.GetTotalPauseDuration() - pauseBefore, Environment.CpuUsage.TotalTime - cpuBefore, GC.CollectionCount(2) - gen2Before);
         var failures = await CampaignChecks.CheckAsync(services, campaign, figures, mailFolder, options.Nodes >= 2, ct);
         failures.InsertRange(0, campaign.Errors.Take(20).Select(e => "step failed: " + e));
 
@@ -135,6 +138,9 @@ internal static class SimulateCommand
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"database commands: {commands.Total:N0} in timed operations, {(double)commands.Total / Math.Max(steps, 1):N1} per step"));
         }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"cost in this process: {cpu.TotalSeconds:N1} s of CPU ({cpu.TotalMilliseconds / Math.Max(steps, 1):N1} ms a step), {allocated / 1024.0 / 1024:N0} MiB allocated ({allocated / 1024.0 / Math.Max(steps, 1):N0} KiB a step), {gen2:N0} gen2 collections, GC pauses {pause.TotalSeconds:N1} s ({pause.TotalSeconds / Math.Max(seconds, 0.001):P1} of the run)"));
 
         var lateness = campaign.TimerLateness.Order().ToArray();
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

@@ -4,6 +4,7 @@ using Jint;
 using Jint.Native;
 using Jint.Native.Object;
 using Jint.Runtime;
+using Jint.Runtime.Descriptors;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
 
@@ -34,6 +35,7 @@ internal sealed record ExpressionLimits(TimeSpan Timeout, int MaxStatements, int
 /// <c>workingDayStart(t)</c>, <c>workingMinutesBetween(a, b)</c> and <c>addWorkingMinutes(t, m)</c> use the
 /// engine's working calendar; <c>later(a, b)</c> is the later of two instants; <c>param(name)</c> reads a
 /// parameter the host supplies (legal deadlines and thresholds). Time zone: Vietnam (UTC+07:00).
+/// The expressions of one instance step share one sandbox (<see cref="Step"/>); a script gets one of its own.
 /// </summary>
 internal sealed class ExpressionEvaluator(
     TimeProvider clock,
@@ -91,7 +93,13 @@ internal sealed class ExpressionEvaluator(
     /// Evaluates a text that may hold expressions; a text without any is returned as a string. The names of
     /// unverified parameters it read are added to <paramref name="unverified"/>, when given.
     /// </summary>
-    public JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified = null)
+    public JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified = null) =>
+        Evaluate(text, variables, unverified, null);
+
+    /// <summary>The evaluations of one step of one instance, which share a sandbox (see <see cref="Step"/>).</summary>
+    public Step ForStep() => new(this);
+
+    private JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified, Step? step)
     {
         ArgumentNullException.ThrowIfNull(text);
         IReadOnlyList<Expression.Segment> segments;
@@ -114,7 +122,7 @@ internal sealed class ExpressionEvaluator(
             return JsonValue.Create(text);
         }
 
-        var engine = CreateEngine(variables, null, unverified);
+        var engine = step?.Bind(variables, unverified) ?? CreateEngine(variables, null, unverified);
         if (segments is [{ IsCode: true } only])
         {
             return ToJson(_limits, Run(engine, "(" + only.Text + "\n)", only.Text));
@@ -130,14 +138,16 @@ internal sealed class ExpressionEvaluator(
     }
 
     /// <summary>Evaluates a condition: the value must be a boolean.</summary>
-    public bool EvaluateCondition(string text, IReadOnlyDictionary<string, JsonNode?> variables)
+    public bool EvaluateCondition(string text, IReadOnlyDictionary<string, JsonNode?> variables) => EvaluateCondition(text, variables, null);
+
+    private bool EvaluateCondition(string text, IReadOnlyDictionary<string, JsonNode?> variables, Step? step)
     {
         if (text is "true" or "false")
         {
             return text == "true";
         }
 
-        var value = Evaluate(text, variables);
+        var value = Evaluate(text, variables, null, step);
         return value is JsonValue v && v.TryGetValue<bool>(out var result)
             ? result
             : throw new ExpressionException($"the condition {text} gave {ToText(value)}, not true or false");
@@ -175,8 +185,31 @@ internal sealed class ExpressionEvaluator(
     private Jint.Engine CreateEngine(IReadOnlyDictionary<string, JsonNode?> variables, Dictionary<string, JsonNode?>? scriptVariables, ISet<string>? unverified)
     {
         // The instance's own calendar: its province's office hours where they differ.
-        var calendar = calendarFor(variables);
-        var engine = new Jint.Engine(options =>
+        var sandbox = new Sandbox { Variables = variables, Unverified = unverified, Calendar = calendarFor(variables) };
+        var engine = NewEngine();
+        foreach (var (name, value) in variables)
+        {
+            engine.SetValue(name, ToJs(engine, value));
+        }
+
+        Arm(engine, sandbox);
+        if (scriptVariables is not null)
+        {
+            var execution = new JsObject(engine);
+            execution.Set("setVariable", JsValue.FromObject(engine, new Action<string, JsValue>((name, value) => scriptVariables[name] = ToJson(_limits, value))));
+            execution.Set("getVariable", JsValue.FromObject(engine, new Func<string, JsValue>(name =>
+                scriptVariables.TryGetValue(name, out var set) ? ToJs(engine, set)
+                : variables.TryGetValue(name, out var known) ? ToJs(engine, known) : JsValue.Undefined)));
+            engine.SetValue("execution", execution);
+        }
+
+        return engine;
+    }
+
+    private WorkingCalendar CalendarFor(IReadOnlyDictionary<string, JsonNode?> variables) => calendarFor(variables);
+
+    private Jint.Engine NewEngine() =>
+        new(options =>
         {
             options.Strict = true;
             options.Host.StringCompilationAllowed = false;
@@ -191,61 +224,51 @@ internal sealed class ExpressionEvaluator(
             options.Constraints.RegexTimeout = _limits.Timeout;
         });
 
-        foreach (var (name, value) in variables)
-        {
-            engine.SetValue(name, ToJs(engine, value));
-        }
-
+    /// <summary>The prelude and the host's functions, which read the sandbox's calendar, variables and parameter log at each call.</summary>
+    private void Arm(Jint.Engine engine, Sandbox sandbox)
+    {
         _prelude ??= Jint.Engine.PrepareScript(PreludeSource + "(" + _limits.MaxValueLength.ToString(CultureInfo.InvariantCulture) + ");");
         engine.Execute(_prelude.Value);
-        engine.SetValue("addWorkingDays", new Func<JsValue, JsValue, JsValue>((t, n) =>
-            engine.Construct("Date", calendar.AddWorkingDays(ToInstant(t, "addWorkingDays"), ToWholeNumber(n, "addWorkingDays", -100_000, 100_000)).ToUnixTimeMilliseconds())));
-        engine.SetValue("workingDaysBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
-            calendar.WorkingDaysBetween(ToInstant(a, "workingDaysBetween"), ToInstant(b, "workingDaysBetween"))));
-        engine.SetValue("workingDayStart", new Func<JsValue, JsValue>(t =>
-            engine.Construct("Date", calendar.StartOfWorkingDay(ToInstant(t, "workingDayStart")).ToUnixTimeMilliseconds())));
-        engine.SetValue("workingMinutesBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
-            Math.Round(calendar.WorkingTimeBetween(ToInstant(a, "workingMinutesBetween"), ToInstant(b, "workingMinutesBetween")).TotalMinutes)));
-        engine.SetValue("addWorkingMinutes", new Func<JsValue, JsValue, JsValue>((t, n) =>
-            engine.Construct("Date", calendar.AddWorkingTime(ToInstant(t, "addWorkingMinutes"), TimeSpan.FromMinutes(ToWholeNumber(n, "addWorkingMinutes", 0, 10_000_000))).ToUnixTimeMilliseconds())));
-        engine.SetValue("later", new Func<JsValue, JsValue, JsValue>((a, b) =>
+        Define(engine, "addWorkingDays", new Func<JsValue, JsValue, JsValue>((t, n) =>
+            engine.Construct("Date", sandbox.Calendar.AddWorkingDays(ToInstant(t, "addWorkingDays"), ToWholeNumber(n, "addWorkingDays", -100_000, 100_000)).ToUnixTimeMilliseconds())));
+        Define(engine, "workingDaysBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
+            sandbox.Calendar.WorkingDaysBetween(ToInstant(a, "workingDaysBetween"), ToInstant(b, "workingDaysBetween"))));
+        Define(engine, "workingDayStart", new Func<JsValue, JsValue>(t =>
+            engine.Construct("Date", sandbox.Calendar.StartOfWorkingDay(ToInstant(t, "workingDayStart")).ToUnixTimeMilliseconds())));
+        Define(engine, "workingMinutesBetween", new Func<JsValue, JsValue, JsValue>((a, b) =>
+            Math.Round(sandbox.Calendar.WorkingTimeBetween(ToInstant(a, "workingMinutesBetween"), ToInstant(b, "workingMinutesBetween")).TotalMinutes)));
+        Define(engine, "addWorkingMinutes", new Func<JsValue, JsValue, JsValue>((t, n) =>
+            engine.Construct("Date", sandbox.Calendar.AddWorkingTime(ToInstant(t, "addWorkingMinutes"), TimeSpan.FromMinutes(ToWholeNumber(n, "addWorkingMinutes", 0, 10_000_000))).ToUnixTimeMilliseconds())));
+        Define(engine, "later", new Func<JsValue, JsValue, JsValue>((a, b) =>
         {
             var (x, y) = (ToInstant(a, "later"), ToInstant(b, "later"));
             return engine.Construct("Date", (x >= y ? x : y).ToUnixTimeMilliseconds());
         }));
 
-        engine.SetValue("param", new Func<JsValue, JsValue>(name =>
+        Define(engine, "param", new Func<JsValue, JsValue>(name =>
         {
             if (!name.IsString() || name.AsString() is not { Length: > 0 and <= 200 } key)
             {
                 throw new ExpressionException($"param needs the name of a parameter, not {name}");
             }
 
-            if (parameters?.Find(key, variables) is not { } parameter)
+            if (parameters?.Find(key, sandbox.Variables) is not { } parameter)
             {
                 throw new ExpressionException($"the parameter '{key}' is not defined");
             }
 
             if (!parameter.Verified)
             {
-                unverified?.Add(key);
+                sandbox.Unverified?.Add(key);
             }
 
             return ToJs(engine, parameter.Value);
         }));
-
-        if (scriptVariables is not null)
-        {
-            var execution = new JsObject(engine);
-            execution.Set("setVariable", JsValue.FromObject(engine, new Action<string, JsValue>((name, value) => scriptVariables[name] = ToJson(_limits, value))));
-            execution.Set("getVariable", JsValue.FromObject(engine, new Func<string, JsValue>(name =>
-                scriptVariables.TryGetValue(name, out var set) ? ToJs(engine, set)
-                : variables.TryGetValue(name, out var known) ? ToJs(engine, known) : JsValue.Undefined)));
-            engine.SetValue("execution", execution);
-        }
-
-        return engine;
     }
+
+    /// <summary>A host function the expressions cannot replace or delete (they may share a sandbox within a step).</summary>
+    private static void Define(Jint.Engine engine, string name, Delegate function) =>
+        engine.Global.DefineOwnProperty(name, new PropertyDescriptor(JsValue.FromObject(engine, function), PropertyFlag.None));
 
     /// <summary>
     /// A JSON value as a JavaScript one, built directly rather than through JSON.parse: the parser makes shape-backed
@@ -415,6 +438,74 @@ internal sealed class ExpressionEvaluator(
     };
 
     /// <summary>Jint's clock and zone: the engine clock, Vietnam time.</summary>
+    /// <summary>What the host's functions in a sandbox read, set before each evaluation so that one engine can serve several.</summary>
+    private sealed class Sandbox
+    {
+        public required IReadOnlyDictionary<string, JsonNode?> Variables { get; set; }
+
+        public ISet<string>? Unverified { get; set; }
+
+        public required WorkingCalendar Calendar { get; set; }
+    }
+
+    /// <summary>
+    /// The expressions of one step of one instance (a task's due date and candidate groups, its four reminder timers, the
+    /// gateway after it): they share one sandbox, since building a Jint engine with its prelude costs far more than an
+    /// expression (tens of kilobytes and a fraction of a millisecond, several times a step). Before each evaluation the
+    /// globals are set to the variables it sees and those it does not see are deleted, and the limits apply to each
+    /// evaluation on its own. Not shared between instances or steps, so no expression sees another instance's sandbox;
+    /// scripts always get a sandbox of their own. Not thread-safe: one step runs on one thread at a time.
+    /// </summary>
+    internal sealed class Step(ExpressionEvaluator evaluator)
+    {
+        private Jint.Engine? _engine;
+        private Sandbox? _sandbox;
+        private HashSet<string> _builtIn = [];
+        private readonly HashSet<string> _bound = new(StringComparer.Ordinal);
+
+        public JsonNode? Evaluate(string text, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified = null) =>
+            evaluator.Evaluate(text, variables, unverified, this);
+
+        public bool EvaluateCondition(string text, IReadOnlyDictionary<string, JsonNode?> variables) => evaluator.EvaluateCondition(text, variables, this);
+
+        public (JsonNode? Result, IReadOnlyDictionary<string, JsonNode?> SetVariables) RunScript(string script, IReadOnlyDictionary<string, JsonNode?> variables) =>
+            evaluator.RunScript(script, variables);
+
+        /// <summary>The shared engine with these variables as its globals; null when a variable is named like a built-in (then a fresh engine, as before).</summary>
+        internal Jint.Engine? Bind(IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified)
+        {
+            if (_engine is null)
+            {
+                _sandbox = new Sandbox { Variables = variables, Calendar = evaluator.CalendarFor(variables) };
+                _engine = evaluator.NewEngine();
+                evaluator.Arm(_engine, _sandbox);
+                _builtIn = [.. _engine.Global.GetOwnPropertyKeys().Select(k => k.ToString())];
+            }
+
+            if (variables.Keys.Any(_builtIn.Contains))
+            {
+                return null;
+            }
+
+            _sandbox!.Variables = variables;
+            _sandbox.Unverified = unverified;
+            _sandbox.Calendar = evaluator.CalendarFor(variables);
+            foreach (var gone in _bound.Where(name => !variables.ContainsKey(name)).ToList())
+            {
+                _engine.Global.Delete(gone);
+                _bound.Remove(gone);
+            }
+
+            foreach (var (name, value) in variables)
+            {
+                _engine.SetValue(name, ToJs(_engine, value));
+                _bound.Add(name);
+            }
+
+            return _engine;
+        }
+    }
+
     private sealed class EngineTimeSystem(TimeProvider clock, TimeZoneInfo zone) : ITimeSystem
     {
         private readonly DefaultTimeSystem _default = new(zone, CultureInfo.InvariantCulture);

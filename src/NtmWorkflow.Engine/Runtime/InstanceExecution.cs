@@ -18,6 +18,9 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
 
     public List<WorkflowEvent> Events { get; } = [];
 
+    /// <summary>This step's expressions, which share one sandbox (made at the first).</summary>
+    private ExpressionEvaluator.Step Expressions => field ??= services.Evaluator.ForStep();
+
     /// <summary>What the step asks of other instances, done by the engine once this step is saved.</summary>
     public List<CrossInstanceEffect> Effects { get; } = [];
 
@@ -435,17 +438,17 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
         var variables = VisibleVariables(token.ScopeId);
         if (node.Kind == NodeKind.InclusiveGateway)
         {
-            var chosen = node.Outgoing.Where(f => f != node.DefaultFlow && (f.Condition is null || services.Evaluator.EvaluateCondition(f.Condition, variables))).ToList();
+            var chosen = node.Outgoing.Where(f => f != node.DefaultFlow && (f.Condition is null || Expressions.EvaluateCondition(f.Condition, variables))).ToList();
             return chosen.Count > 0 ? chosen : node.DefaultFlow is not null ? [node.DefaultFlow] : [];
         }
 
         if (node.Kind == NodeKind.ExclusiveGateway)
         {
-            var chosen = node.Outgoing.FirstOrDefault(f => f != node.DefaultFlow && (f.Condition is null || services.Evaluator.EvaluateCondition(f.Condition, variables)));
+            var chosen = node.Outgoing.FirstOrDefault(f => f != node.DefaultFlow && (f.Condition is null || Expressions.EvaluateCondition(f.Condition, variables)));
             return chosen is not null ? [chosen] : node.DefaultFlow is not null ? [node.DefaultFlow] : [];
         }
 
-        var taken = node.Outgoing.Where(f => f != node.DefaultFlow && (f.Condition is null || services.Evaluator.EvaluateCondition(f.Condition, variables))).ToList();
+        var taken = node.Outgoing.Where(f => f != node.DefaultFlow && (f.Condition is null || Expressions.EvaluateCondition(f.Condition, variables))).ToList();
         return taken.Count == 0 && node.DefaultFlow is not null ? [node.DefaultFlow] : taken;
     }
 
@@ -644,7 +647,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             variables = Map(node.InMappings, visible);
             if (node.CorrelationKey is { } keyExpression)
             {
-                businessKey = services.Evaluator.Evaluate(keyExpression, visible) switch
+                businessKey = Expressions.Evaluate(keyExpression, visible) switch
                 {
                     null => throw new ExpressionException($"the business key '{keyExpression}' is null"),
                     JsonValue value when value.TryGetValue(out string? text) => text,
@@ -680,7 +683,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             if (mi.Collection is not null)
             {
                 var collection = Expression.ContainsExpression(mi.Collection)
-                    ? services.Evaluator.Evaluate(mi.Collection, variables)
+                    ? Expressions.Evaluate(mi.Collection, variables)
                     : variables.GetValueOrDefault(mi.Collection);
                 items = collection as JsonArray
                         ?? throw new ExpressionException($"the multi-instance collection {mi.Collection} is {ExpressionEvaluator.ToText(collection)}, not a list");
@@ -688,7 +691,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             }
             else
             {
-                var cardinality = services.Evaluator.Evaluate(mi.LoopCardinality!, variables);
+                var cardinality = Expressions.Evaluate(mi.LoopCardinality!, variables);
                 total = cardinality is JsonValue v && long.TryParse(v.ToJsonString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 10_000
                     ? (int)n
                     : cardinality is JsonValue s && s.TryGetValue<string>(out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed <= 10_000
@@ -764,7 +767,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             {
                 var visible = VisibleVariables(item.Id);
                 var output = mi.OutputElement is null ? null
-                    : Expression.ContainsExpression(mi.OutputElement) ? services.Evaluator.Evaluate(mi.OutputElement, visible)
+                    : Expression.ContainsExpression(mi.OutputElement) ? Expressions.Evaluate(mi.OutputElement, visible)
                     : visible.GetValueOrDefault(mi.OutputElement)?.DeepClone();
                 body.Outputs[(int)Int(item, "loopCounter")] = output;
             }
@@ -773,7 +776,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             body.Variables["nrOfCompletedInstances"] = Int(body, "nrOfCompletedInstances") + 1;
             try
             {
-                completionReached = mi.CompletionCondition is not null && services.Evaluator.EvaluateCondition(mi.CompletionCondition, VisibleVariables(body.Id));
+                completionReached = mi.CompletionCondition is not null && Expressions.EvaluateCondition(mi.CompletionCondition, VisibleVariables(body.Id));
             }
             catch (ExpressionException)
             {
@@ -893,7 +896,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
         {
             var definition = eventNode.Timer!;
             var value = Expression.ContainsExpression(definition.Text)
-                ? services.Evaluator.Evaluate(definition.Text, TimerVariables(eventNode, token))
+                ? Expressions.Evaluate(definition.Text, TimerVariables(eventNode, token))
                 : JsonValue.Create(definition.Text);
             var text = ExpressionEvaluator.ToText(value);
             switch (definition.Kind)
@@ -1177,7 +1180,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
     {
         try
         {
-            var (result, set) = services.Evaluator.RunScript(node.Script!, VisibleVariables(token.ScopeId));
+            var (result, set) = Expressions.RunScript(node.Script!, VisibleVariables(token.ScopeId));
             SetVariables(token.ScopeId, set);
             if (node.ResultVariable is { } resultVariable)
             {
@@ -1229,7 +1232,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             }
             else if (mapping.SourceExpression is not null)
             {
-                result[mapping.Target!] = services.Evaluator.Evaluate(mapping.SourceExpression, from);
+                result[mapping.Target!] = Expressions.Evaluate(mapping.SourceExpression, from);
             }
             else
             {
@@ -1288,7 +1291,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
     }
 
     private string? Text(string? template, IReadOnlyDictionary<string, JsonNode?> variables, ISet<string>? unverified = null) =>
-        template is null ? null : ExpressionEvaluator.ToText(services.Evaluator.Evaluate(template, variables, unverified)) is var text && text != "null" ? text : null;
+        template is null ? null : ExpressionEvaluator.ToText(Expressions.Evaluate(template, variables, unverified)) is var text && text != "null" ? text : null;
 
     private List<string> List(string? template, IReadOnlyDictionary<string, JsonNode?> variables)
     {
@@ -1297,7 +1300,7 @@ internal sealed partial class InstanceExecution(InstanceState state, ProcessMode
             return [];
         }
 
-        var value = services.Evaluator.Evaluate(template, variables);
+        var value = Expressions.Evaluate(template, variables);
         return value is JsonArray array
             ? [.. array.Select(ExpressionEvaluator.ToText)]
             : [.. ExpressionEvaluator.ToText(value).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

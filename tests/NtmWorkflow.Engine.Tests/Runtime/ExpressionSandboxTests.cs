@@ -85,7 +85,7 @@ public sealed class ExpressionSandboxTests
     [Fact]
     public async Task What_one_expression_does_to_the_builtins_no_later_one_sees()
     {
-        // Each evaluation has its own realm: a polluted prototype or a replaced Date does not outlive it.
+        // A script has a realm of its own, and a step's expressions share one that ends with the step: a polluted prototype or a replaced Date does not outlive it.
         const string pollute = "Object.prototype.approved = true; Date = function () { return 0; }; execution.setVariable('tried', true);";
         var e = TestEngine.Create($"""<bpmn:startEvent id="s"/><bpmn:scriptTask id="js" scriptFormat="javascript"><bpmn:script><![CDATA[{pollute}]]></bpmn:script></bpmn:scriptTask>"""
                                   + """<bpmn:exclusiveGateway id="gw" default="refused"/><bpmn:userTask id="passed"/><bpmn:userTask id="notPassed"/>"""

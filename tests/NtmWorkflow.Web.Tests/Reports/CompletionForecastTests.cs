@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,11 @@ namespace NtmWorkflow.Web.Tests.Reports;
 /// <para>Working days ahead (from now for a step under way; d counted when start &lt; d ≤ end): the coordination office
 /// A 5 + 3, B 6 + 3, C 10 + 6 + 3, D 3 = 39 over 4 dossiers (the bottleneck); X B 7 (1/6→11/6 without 10/6) + C 9
 /// (16/6→29/6) = 16; Y B 5 (1/6→8/6) + C 7 (16/6→25/6) = 12.</para>
+/// <para>Working days beyond deadlines (deadline &lt; d ≤ expected finish; the deadlines of the shipped parameters:
+/// review 7, council scheduling 10, decision 5): X, B's open review due Mon 8/6 but expected Thu 11/6 → 9, (10 off), 11 = 2;
+/// C's review, deadline 7 from Tue 16/6 → Thu 25/6, expected Mon 29/6 → 26, 29 = 2; X = 4. Y's steps go by their deadlines:
+/// 0. The coordination office is faster than every deadline (A's scheduling due 15/6, expected 8/6; decisions 3 &lt; 5;
+/// scheduling 6 &lt; 10; C's verification by its due): 0.</para>
 /// </summary>
 public abstract class CompletionForecastTests : AppTestHost
 {
@@ -160,6 +166,10 @@ public abstract class CompletionForecastTests : AppTestHost
         Assert.Equal((X, 16, 2, 1), Workload(figures.Workloads.Single(q => q.Unit.Key == X)));
         Assert.Equal((Y, 12, 2, 1), Workload(figures.Workloads.Single(q => q.Unit.Key == Y)));
         Assert.Equal("Sở Nông nghiệp và Môi trường", figures.Workloads.Single(q => q.Unit.Key == X).Unit.Name);
+        Assert.Equal([(X, 4), (Y, 0), (Office, 0)], new[] { X, Y, Office }.Select(k => (k, figures.Workloads.Single(q => q.Unit.Key == k).DaysBeyondDeadline)));
+        Assert.Equal(2, b.Steps.Single(s => s.ElementId == "departmentReview" && s.UnitKey == X).DaysBeyondDeadline);
+        Assert.Equal(2, c.Steps.Single(s => s.ElementId == "departmentReview" && s.UnitKey == X).DaysBeyondDeadline);
+        Assert.All(figures.Workloads.Where(q => q.Unit.Key != X), q => Assert.Equal(0, q.DaysBeyondDeadline));
 
         Assert.Contains(new StepPace("recognitionDecision", "", Office, 3, 3, 5, PaceSource.History), figures.Paces.Select(p => p with { Name = "" }));
         var ntm = figures.Tiers.Single(t => t.Tier == RecognitionTier.Ntm);
@@ -188,6 +198,7 @@ public abstract class CompletionForecastTests : AppTestHost
             figures.Dossiers.Select(f => (f.Code, f.Estimated!.Value)));
         Assert.All(figures.Dossiers.SelectMany(f => f.Steps), s => Assert.Equal(PaceSource.Deadline, s.Source));
         Assert.Equal(["F-C"], figures.AtRisk.Select(f => f.Code));
+        Assert.All(figures.Workloads, q => Assert.Equal(0, q.DaysBeyondDeadline)); // every step takes exactly its deadline
         Assert.Contains(new StepPace("scheduleCouncil", "", Office, 3, null, 10, PaceSource.Deadline), figures.Paces.Select(p => p with { Name = "" }));
     }
 
@@ -202,6 +213,8 @@ public abstract class CompletionForecastTests : AppTestHost
         Assert.Contains("Ngày mục tiêu: 31/12/2026", page, StringComparison.Ordinal);
         Assert.Contains("ít nhất 3 việc đã hoàn thành", page, StringComparison.Ordinal);
         Assert.Contains("id=\"forecast-bottleneck\"", page, StringComparison.Ordinal);
+        Assert.Contains("Ngày làm việc vượt hạn</th>", page, StringComparison.Ordinal);
+        Assert.Matches($"<tr id=\"forecast-unit-{Regex.Escape(X)}\">.*?(<td class=\"number\">\\d+</td>){{4}}</tr>", page);
         Assert.Contains("<tr id=\"forecast-F-C\">", page, StringComparison.Ordinal);
 
         var refused = await mai.GetStringAsync("/reports?province=01&year=2026&target=2027-01-15");

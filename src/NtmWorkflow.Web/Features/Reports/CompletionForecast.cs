@@ -68,9 +68,11 @@ public enum PaceSource
 /// One unit's part of a step on a dossier's way to recognition: when it starts and is expected to finish, how many
 /// working days that is, and where the duration comes from (<paramref name="Sample"/> completed tasks behind a pace).
 /// <paramref name="Current"/> marks a step the dossier waits at now (its start is when the task was created).
+/// <paramref name="DaysBeyondDeadline"/>: the working days the expected finish lies after the step's deadline (the open
+/// task's due, else the step's deadline counted from its expected start); 0 when in time or without a deadline.
 /// </summary>
 public sealed record ForecastStep(string ElementId, string Name, string UnitKey, DateTimeOffset Start, DateTimeOffset Finish, int WorkingDays, PaceSource Source,
-    int Sample, bool Current);
+    int Sample, bool Current, int DaysBeyondDeadline = 0);
 
 /// <summary>A dossier in progress and the date it is expected to be recognised (null when no way to recognition was found).</summary>
 public sealed record DossierForecast(Guid DossierId, string Code, string CommuneCode, string CommuneName, RecognitionTier Tier, IReadOnlyList<string> WaitingAt,
@@ -78,9 +80,10 @@ public sealed record DossierForecast(Guid DossierId, string Code, string Commune
 
 /// <summary>
 /// A unit's queue: the working days its steps take on the ways to recognition of the province's dossiers in progress
-/// (counted from now for a step under way), over how many dossiers, and how many of its tasks are open now.
+/// (counted from now for a step under way), over how many dossiers, how many of its tasks are open now, and the working
+/// days its steps are expected to finish beyond their deadlines, summed (<see cref="ForecastStep.DaysBeyondDeadline"/>).
 /// </summary>
-public sealed record UnitWorkload(UnitName Unit, int WorkingDaysAhead, int Dossiers, int OpenTasks);
+public sealed record UnitWorkload(UnitName Unit, int WorkingDaysAhead, int Dossiers, int OpenTasks, int DaysBeyondDeadline = 0);
 
 /// <summary>A unit's pace on a step the forecast used: the sample, the median (null below the minimum) and the deadline in working days.</summary>
 public sealed record StepPace(string ElementId, string Name, string UnitKey, int Sample, int? Median, int? DeadlineWorkingDays, PaceSource Source);
@@ -205,9 +208,9 @@ public sealed partial class CompletionForecast(
                     var unit = UnitOfGroups(JsonSerializer.Deserialize<List<string>>(task.CandidateGroups) ?? []) ?? "";
                     var name = task.Name ?? graph?.Nodes.GetValueOrDefault(task.ElementId)?.Name ?? task.ElementId;
                     var deadline = task.Due is { } due ? _ => due : graph?.Nodes.GetValueOrDefault(task.ElementId) is { } node ? DeadlineOf(node, variables, calendar) : null;
-                    var (end, source, sample) = Estimate(task.ElementId, name, unit, task.Created, deadline);
+                    var (end, source, sample, deadlineEnd) = Estimate(task.ElementId, name, unit, task.Created, deadline);
                     end = end < now ? now : end;
-                    steps.Add(new ForecastStep(task.ElementId, name, unit, task.Created, end, Math.Max(0, calendar.WorkingDaysBetween(now, end)), source, sample, true));
+                    steps.Add(new ForecastStep(task.ElementId, name, unit, task.Created, end, Math.Max(0, calendar.WorkingDaysBetween(now, end)), source, sample, true, Beyond(deadlineEnd, end)));
                     finish = end > finish ? end : finish;
                 }
 
@@ -239,8 +242,8 @@ public sealed partial class CompletionForecast(
                     foreach (var (unit, scope) in units)
                     {
                         var start = at;
-                        var (end, source, sample) = Estimate(node.Id, node.Name, unit, start, DeadlineOf(node, scope, calendar));
-                        steps.Add(new ForecastStep(node.Id, node.Name, unit, start, end, Math.Max(0, calendar.WorkingDaysBetween(start, end)), source, sample, false));
+                        var (end, source, sample, deadlineEnd) = Estimate(node.Id, node.Name, unit, start, DeadlineOf(node, scope, calendar));
+                        steps.Add(new ForecastStep(node.Id, node.Name, unit, start, end, Math.Max(0, calendar.WorkingDaysBetween(start, end)), source, sample, false, Beyond(deadlineEnd, end)));
                         stepEnd = end > stepEnd ? end : stepEnd;
                     }
 
@@ -261,7 +264,8 @@ public sealed partial class CompletionForecast(
         var workloads = unitKeys.Select(k => new UnitWorkload(names[k],
                 forecasts.SelectMany(f => f.Steps).Where(s => s.UnitKey == k).Sum(s => s.WorkingDays),
                 forecasts.Count(f => f.Steps.Any(s => s.UnitKey == k)),
-                forecasts.SelectMany(f => f.Steps).Count(s => s.UnitKey == k && s.Current)))
+                forecasts.SelectMany(f => f.Steps).Count(s => s.UnitKey == k && s.Current),
+                forecasts.SelectMany(f => f.Steps).Where(s => s.UnitKey == k).Sum(s => s.DaysBeyondDeadline)))
             .OrderByDescending(q => q.WorkingDaysAhead).ThenByDescending(q => q.Dossiers).ThenBy(q => q.Unit.Key, StringComparer.Ordinal).ToList();
 
         // Targets: recognised by a decision of the year, plus the dossiers expected by the target date.
@@ -292,8 +296,11 @@ public sealed partial class CompletionForecast(
             [.. forecasts.OrderBy(f => f.Estimated ?? DateOnly.MaxValue).ThenBy(f => f.CommuneName, StringComparer.Ordinal).ThenBy(f => f.Code, StringComparer.Ordinal)],
             workloads, [.. used.Values.OrderBy(p => p.ElementId, StringComparer.Ordinal).ThenBy(p => p.UnitKey, StringComparer.Ordinal)], tiers, daysOff);
 
-        // A unit's duration on a step from start: its median pace over enough history, else the deadline.
-        (DateTimeOffset End, PaceSource Source, int Sample) Estimate(string elementId, string name, string unit, DateTimeOffset start, Func<DateTimeOffset, DateTimeOffset>? deadline)
+        // Working days from a deadline to a later expected finish (a day counts when deadline < day ≤ finish).
+        int Beyond(DateTimeOffset? deadline, DateTimeOffset finish) => deadline is { } d && finish > d ? Math.Max(0, calendar.WorkingDaysBetween(d, finish)) : 0;
+
+        // A unit's duration on a step from start: its median pace over enough history, else the deadline; and the deadline itself.
+        (DateTimeOffset End, PaceSource Source, int Sample, DateTimeOffset? Deadline) Estimate(string elementId, string name, string unit, DateTimeOffset start, Func<DateTimeOffset, DateTimeOffset>? deadline)
         {
             var sample = paces.GetValueOrDefault((elementId, unit)) ?? [];
             int? median = sample.Count >= settings.MinimumSample ? Median(sample) : null;
@@ -302,7 +309,7 @@ public sealed partial class CompletionForecast(
                 : deadline is not null ? (deadline(start), PaceSource.Deadline) : (start, PaceSource.Unknown);
             used.TryAdd((elementId, unit), new StepPace(elementId, name, unit, sample.Count, median,
                 deadline is null ? null : Math.Max(0, calendar.WorkingDaysBetween(start, deadline(start))), source));
-            return (end, source, sample.Count);
+            return (end, source, sample.Count, deadline?.Invoke(start));
         }
     }
 

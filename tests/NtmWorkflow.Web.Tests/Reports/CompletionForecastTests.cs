@@ -203,6 +203,63 @@ public abstract class CompletionForecastTests : AppTestHost
     }
 
     [Fact]
+    public async Task A_commune_with_too_little_history_takes_the_pace_of_the_provinces_communes_before_the_deadline()
+    {
+        // G waits at its posting and survey (a commune's step) since Mon 1/6 08:00, due Tue 30/6. Completed postings in
+        // province 01 (created Mon 2/3 09:00): G's own commune 5 working days (9/3), one under the minimum of 3; two other
+        // communes 2 (4/3), 4 (6/3) and 8 (12/3). The communes together: 2, 4, 5, 8 → median (upper middle) 5, over 4 tasks.
+        // G's posting: 5 working days after Mon 1/6 → 2, 3, 4, 5, 8 → Mon 8/6, 17:00. With a minimum of 5 the communes'
+        // 4 tasks are too few as well: the open task's due, Tue 30/6.
+        var g = await QueryAsync(async db =>
+        {
+            var codes = await db.AdministrativeUnits.Where(u => u.Level == Features.AdministrativeUnits.AdministrativeLevel.Commune && u.ValidTo == null && u.Parent!.Code == "01")
+                .OrderBy(u => u.Code).Select(u => u.Code).Skip(5).Take(3).ToListAsync();
+            var template = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == "F-A");
+            var dossier = new DossierRow
+            {
+                Id = Guid.NewGuid(), Code = "F-G", Tier = RecognitionTier.Ntm, Year = 2026, ProvinceCode = "01", CommuneCode = codes[0], CommuneName = "Xã G",
+                OpenedOn = template.OpenedOn, ProcessId = template.ProcessId, CriteriaSetId = template.CriteriaSetId, CriteriaSetCode = template.CriteriaSetCode,
+                Status = DossierStatus.InProgress, CreatedAt = template.CreatedAt, CreatedBy = "test", UpdatedAt = template.UpdatedAt,
+            };
+            var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == template.InstanceId);
+            var row = new WorkflowInstanceRow
+            {
+                Id = Guid.NewGuid(), ProcessId = instance.ProcessId, Version = instance.Version, Status = InstanceStatus.Running, State = "{}", ProvinceCode = "01",
+                DossierId = dossier.Id, StartedAt = dossier.CreatedAt, UpdatedAt = Now,
+            };
+            dossier.InstanceId = row.Id;
+            db.Dossiers.Add(dossier);
+            db.WorkflowInstances.Add(row);
+            db.WorkflowTasks.Add(new WorkflowTaskRow
+            {
+                Id = Guid.NewGuid(), InstanceId = row.Id, ElementId = "postingAndSurvey", Name = "postingAndSurvey", CandidateUsers = "[]", CandidateGroups = $"[\"commune-{codes[0]}\"]",
+                Properties = "{}", Created = Vn(2026, 6, 1, 8), Due = Vn(2026, 6, 30, 17), DossierId = dossier.Id, CommuneCode = dossier.CommuneCode, CommuneName = dossier.CommuneName,
+            });
+            foreach (var (commune, day) in new[] { (codes[0], 9), (codes[1], 4), (codes[1], 6), (codes[2], 12) })
+            {
+                db.CompletedTasks.Add(new CompletedTaskRow
+                {
+                    TaskId = Guid.NewGuid(), InstanceId = Guid.NewGuid(), ProcessId = "ntm-commune-two-tier", ElementId = "postingAndSurvey", Name = "postingAndSurvey",
+                    ProvinceCode = "01", UnitKey = $"commune:{commune}", CommuneCode = commune, Created = Vn(2026, 3, 2), Due = null, Completed = Vn(2026, 3, day, 10),
+                    Timeliness = Timeliness.NoDeadline,
+                });
+            }
+
+            await db.SaveChangesAsync();
+            return $"commune:{codes[0]}";
+        });
+
+        var figures = await ForecastAsync(new DateOnly(2026, 6, 30));
+        Assert.Equal((Vn(2026, 6, 8, 17), PaceSource.Province, 4), Step(figures.Dossiers.Single(f => f.Code == "F-G"), "postingAndSurvey", g));
+        Assert.Contains(figures.Paces, p => p.ElementId == "postingAndSurvey" && p.UnitKey == g && (p.Sample, p.Median, p.Source) == (4, 5, PaceSource.Province));
+        // The other steps are as before: the fallback is for communes only.
+        Assert.Equal((Vn(2026, 6, 8, 17), PaceSource.Deadline, 2), Step(figures.Dossiers.Single(f => f.Code == "F-B"), "departmentReview", Y));
+
+        var fewer = await ForecastAsync(new DateOnly(2026, 6, 30), minimumSample: 5);
+        Assert.Equal((Vn(2026, 6, 30, 17), PaceSource.Deadline, 1), Step(fewer.Dossiers.Single(f => f.Code == "F-G"), "postingAndSurvey", g));
+    }
+
+    [Fact]
     public async Task The_dashboard_shows_the_forecast_and_its_assumptions_in_Vietnamese()
     {
         // The page runs on the real clock (after the seeded dates): every dossier's way ends after today, and C still

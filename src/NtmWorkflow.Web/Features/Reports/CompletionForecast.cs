@@ -57,6 +57,12 @@ public enum PaceSource
     /// <summary>The median working days the unit took on the step, over at least the minimum sample of completed tasks.</summary>
     History,
 
+    /// <summary>
+    /// A commune's step with too little history of its own: the median over the completed tasks of every commune of the
+    /// province on that step, when those reach the minimum sample.
+    /// </summary>
+    Province,
+
     /// <summary>The step's deadline in working days (too little history).</summary>
     Deadline,
 
@@ -116,7 +122,8 @@ public sealed record ForecastFigures(
 /// passes.</item>
 /// <item>A user task's duration for a unit (its candidate group read with the dossier's commune, province, district and
 /// departments): the median working days the unit took on that step over its completed tasks in the province, when there
-/// are at least <see cref="ForecastOptions.MinimumSample"/>; else the step's deadline (that of the open task, or the
+/// are at least <see cref="ForecastOptions.MinimumSample"/>; for a commune with fewer, the median of all the province's
+/// communes on the step, when they have as many; else the step's deadline (that of the open task, or the
 /// model's <c>camunda:dueDate</c> from the legal parameters, a variable's read from the script that sets it, or the median
 /// deadline of the step's tasks). A step run once
 /// per department lasts as long as its slowest department. Gateways, events and service tasks take no time.</item>
@@ -173,6 +180,9 @@ public sealed partial class CompletionForecast(
             .Select(c => new Done(c.ElementId, c.UnitKey ?? "", c.DossierId, c.Created, c.Due, c.Completed)).ToList();
         var paces = history.GroupBy(h => (h.ElementId, h.UnitKey))
             .ToDictionary(g => g.Key, g => g.Select(h => Math.Max(0, calendar.WorkingDaysBetween(h.Created, h.Completed))).Order().ToList());
+        // A commune's own history is thin (a few dossiers a programme): its step falls back to the communes of the province together.
+        var communePaces = history.Where(h => h.UnitKey.StartsWith(UnitKey.Commune + ":", StringComparison.Ordinal)).GroupBy(h => h.ElementId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(h => Math.Max(0, calendar.WorkingDaysBetween(h.Created, h.Completed))).Order().ToList(), StringComparer.Ordinal);
         var observedDeadlines = history.Where(h => h.Due is not null).GroupBy(h => h.ElementId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Median(g.Select(h => Math.Max(0, calendar.WorkingDaysBetween(h.Created, h.Due!.Value))).Order().ToList()), StringComparer.Ordinal);
 
@@ -303,9 +313,16 @@ public sealed partial class CompletionForecast(
         (DateTimeOffset End, PaceSource Source, int Sample, DateTimeOffset? Deadline) Estimate(string elementId, string name, string unit, DateTimeOffset start, Func<DateTimeOffset, DateTimeOffset>? deadline)
         {
             var sample = paces.GetValueOrDefault((elementId, unit)) ?? [];
+            var paceSource = PaceSource.History;
+            if (sample.Count < settings.MinimumSample && unit.StartsWith(UnitKey.Commune + ":", StringComparison.Ordinal)
+                && communePaces.GetValueOrDefault(elementId) is { } pooled && pooled.Count >= settings.MinimumSample)
+            {
+                (sample, paceSource) = (pooled, PaceSource.Province);
+            }
+
             int? median = sample.Count >= settings.MinimumSample ? Median(sample) : null;
             deadline ??= observedDeadlines.GetValueOrDefault(elementId) is { } days ? s => calendar.AddWorkingDays(s, days) : null;
-            var (end, source) = median is { } m ? (calendar.AddWorkingDays(start, m), PaceSource.History)
+            var (end, source) = median is { } m ? (calendar.AddWorkingDays(start, m), paceSource)
                 : deadline is not null ? (deadline(start), PaceSource.Deadline) : (start, PaceSource.Unknown);
             used.TryAdd((elementId, unit), new StepPace(elementId, name, unit, sample.Count, median,
                 deadline is null ? null : Math.Max(0, calendar.WorkingDaysBetween(start, deadline(start))), source));

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -45,6 +46,11 @@ namespace NtmWorkflow.Web.Tests.Reports;
 /// <para>Working days ahead (from now for a step under way; d counted when start &lt; d ≤ end): the coordination office
 /// A 5 + 3, B 6 + 3, C 10 + 6 + 3, D 3 = 39 over 4 dossiers (the bottleneck); X B 7 (1/6→11/6 without 10/6) + C 9
 /// (16/6→29/6) = 16; Y B 5 (1/6→8/6) + C 7 (16/6→25/6) = 12.</para>
+/// <para>Working days beyond deadlines (deadline &lt; d ≤ expected finish; the deadlines of the shipped parameters:
+/// review 7, council scheduling 10, decision 5): X, B's open review due Mon 8/6 but expected Thu 11/6 → 9, (10 off), 11 = 2;
+/// C's review, deadline 7 from Tue 16/6 → Thu 25/6, expected Mon 29/6 → 26, 29 = 2; X = 4. Y's steps go by their deadlines:
+/// 0. The coordination office is faster than every deadline (A's scheduling due 15/6, expected 8/6; decisions 3 &lt; 5;
+/// scheduling 6 &lt; 10; C's verification by its due): 0.</para>
 /// </summary>
 public abstract class CompletionForecastTests : AppTestHost
 {
@@ -160,6 +166,10 @@ public abstract class CompletionForecastTests : AppTestHost
         Assert.Equal((X, 16, 2, 1), Workload(figures.Workloads.Single(q => q.Unit.Key == X)));
         Assert.Equal((Y, 12, 2, 1), Workload(figures.Workloads.Single(q => q.Unit.Key == Y)));
         Assert.Equal("Sở Nông nghiệp và Môi trường", figures.Workloads.Single(q => q.Unit.Key == X).Unit.Name);
+        Assert.Equal([(X, 4), (Y, 0), (Office, 0)], new[] { X, Y, Office }.Select(k => (k, figures.Workloads.Single(q => q.Unit.Key == k).DaysBeyondDeadline)));
+        Assert.Equal(2, b.Steps.Single(s => s.ElementId == "departmentReview" && s.UnitKey == X).DaysBeyondDeadline);
+        Assert.Equal(2, c.Steps.Single(s => s.ElementId == "departmentReview" && s.UnitKey == X).DaysBeyondDeadline);
+        Assert.All(figures.Workloads.Where(q => q.Unit.Key != X), q => Assert.Equal(0, q.DaysBeyondDeadline));
 
         Assert.Contains(new StepPace("recognitionDecision", "", Office, 3, 3, 5, PaceSource.History), figures.Paces.Select(p => p with { Name = "" }));
         var ntm = figures.Tiers.Single(t => t.Tier == RecognitionTier.Ntm);
@@ -188,7 +198,65 @@ public abstract class CompletionForecastTests : AppTestHost
             figures.Dossiers.Select(f => (f.Code, f.Estimated!.Value)));
         Assert.All(figures.Dossiers.SelectMany(f => f.Steps), s => Assert.Equal(PaceSource.Deadline, s.Source));
         Assert.Equal(["F-C"], figures.AtRisk.Select(f => f.Code));
+        Assert.All(figures.Workloads, q => Assert.Equal(0, q.DaysBeyondDeadline)); // every step takes exactly its deadline
         Assert.Contains(new StepPace("scheduleCouncil", "", Office, 3, null, 10, PaceSource.Deadline), figures.Paces.Select(p => p with { Name = "" }));
+    }
+
+    [Fact]
+    public async Task A_commune_with_too_little_history_takes_the_pace_of_the_provinces_communes_before_the_deadline()
+    {
+        // G waits at its posting and survey (a commune's step) since Mon 1/6 08:00, due Tue 30/6. Completed postings in
+        // province 01 (created Mon 2/3 09:00): G's own commune 5 working days (9/3), one under the minimum of 3; two other
+        // communes 2 (4/3), 4 (6/3) and 8 (12/3). The communes together: 2, 4, 5, 8 → median (upper middle) 5, over 4 tasks.
+        // G's posting: 5 working days after Mon 1/6 → 2, 3, 4, 5, 8 → Mon 8/6, 17:00. With a minimum of 5 the communes'
+        // 4 tasks are too few as well: the open task's due, Tue 30/6.
+        var g = await QueryAsync(async db =>
+        {
+            var codes = await db.AdministrativeUnits.Where(u => u.Level == Features.AdministrativeUnits.AdministrativeLevel.Commune && u.ValidTo == null && u.Parent!.Code == "01")
+                .OrderBy(u => u.Code).Select(u => u.Code).Skip(5).Take(3).ToListAsync();
+            var template = await db.Dossiers.AsNoTracking().SingleAsync(d => d.Code == "F-A");
+            var dossier = new DossierRow
+            {
+                Id = Guid.NewGuid(), Code = "F-G", Tier = RecognitionTier.Ntm, Year = 2026, ProvinceCode = "01", CommuneCode = codes[0], CommuneName = "Xã G",
+                OpenedOn = template.OpenedOn, ProcessId = template.ProcessId, CriteriaSetId = template.CriteriaSetId, CriteriaSetCode = template.CriteriaSetCode,
+                Status = DossierStatus.InProgress, CreatedAt = template.CreatedAt, CreatedBy = "test", UpdatedAt = template.UpdatedAt,
+            };
+            var instance = await db.WorkflowInstances.AsNoTracking().SingleAsync(i => i.Id == template.InstanceId);
+            var row = new WorkflowInstanceRow
+            {
+                Id = Guid.NewGuid(), ProcessId = instance.ProcessId, Version = instance.Version, Status = InstanceStatus.Running, State = "{}", ProvinceCode = "01",
+                DossierId = dossier.Id, StartedAt = dossier.CreatedAt, UpdatedAt = Now,
+            };
+            dossier.InstanceId = row.Id;
+            db.Dossiers.Add(dossier);
+            db.WorkflowInstances.Add(row);
+            db.WorkflowTasks.Add(new WorkflowTaskRow
+            {
+                Id = Guid.NewGuid(), InstanceId = row.Id, ElementId = "postingAndSurvey", Name = "postingAndSurvey", CandidateUsers = "[]", CandidateGroups = $"[\"commune-{codes[0]}\"]",
+                Properties = "{}", Created = Vn(2026, 6, 1, 8), Due = Vn(2026, 6, 30, 17), DossierId = dossier.Id, CommuneCode = dossier.CommuneCode, CommuneName = dossier.CommuneName,
+            });
+            foreach (var (commune, day) in new[] { (codes[0], 9), (codes[1], 4), (codes[1], 6), (codes[2], 12) })
+            {
+                db.CompletedTasks.Add(new CompletedTaskRow
+                {
+                    TaskId = Guid.NewGuid(), InstanceId = Guid.NewGuid(), ProcessId = "ntm-commune-two-tier", ElementId = "postingAndSurvey", Name = "postingAndSurvey",
+                    ProvinceCode = "01", UnitKey = $"commune:{commune}", CommuneCode = commune, Created = Vn(2026, 3, 2), Due = null, Completed = Vn(2026, 3, day, 10),
+                    Timeliness = Timeliness.NoDeadline,
+                });
+            }
+
+            await db.SaveChangesAsync();
+            return $"commune:{codes[0]}";
+        });
+
+        var figures = await ForecastAsync(new DateOnly(2026, 6, 30));
+        Assert.Equal((Vn(2026, 6, 8, 17), PaceSource.Province, 4), Step(figures.Dossiers.Single(f => f.Code == "F-G"), "postingAndSurvey", g));
+        Assert.Contains(figures.Paces, p => p.ElementId == "postingAndSurvey" && p.UnitKey == g && (p.Sample, p.Median, p.Source) == (4, 5, PaceSource.Province));
+        // The other steps are as before: the fallback is for communes only.
+        Assert.Equal((Vn(2026, 6, 8, 17), PaceSource.Deadline, 2), Step(figures.Dossiers.Single(f => f.Code == "F-B"), "departmentReview", Y));
+
+        var fewer = await ForecastAsync(new DateOnly(2026, 6, 30), minimumSample: 5);
+        Assert.Equal((Vn(2026, 6, 30, 17), PaceSource.Deadline, 1), Step(fewer.Dossiers.Single(f => f.Code == "F-G"), "postingAndSurvey", g));
     }
 
     [Fact]
@@ -202,6 +270,8 @@ public abstract class CompletionForecastTests : AppTestHost
         Assert.Contains("Ngày mục tiêu: 31/12/2026", page, StringComparison.Ordinal);
         Assert.Contains("ít nhất 3 việc đã hoàn thành", page, StringComparison.Ordinal);
         Assert.Contains("id=\"forecast-bottleneck\"", page, StringComparison.Ordinal);
+        Assert.Contains("Ngày làm việc vượt hạn</th>", page, StringComparison.Ordinal);
+        Assert.Matches($"<tr id=\"forecast-unit-{Regex.Escape(X)}\">.*?(<td class=\"number\">\\d+</td>){{4}}</tr>", page);
         Assert.Contains("<tr id=\"forecast-F-C\">", page, StringComparison.Ordinal);
 
         var refused = await mai.GetStringAsync("/reports?province=01&year=2026&target=2027-01-15");

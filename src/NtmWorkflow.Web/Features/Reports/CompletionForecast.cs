@@ -57,6 +57,12 @@ public enum PaceSource
     /// <summary>The median working days the unit took on the step, over at least the minimum sample of completed tasks.</summary>
     History,
 
+    /// <summary>
+    /// A commune's step with too little history of its own: the median over the completed tasks of every commune of the
+    /// province on that step, when those reach the minimum sample.
+    /// </summary>
+    Province,
+
     /// <summary>The step's deadline in working days (too little history).</summary>
     Deadline,
 
@@ -68,9 +74,11 @@ public enum PaceSource
 /// One unit's part of a step on a dossier's way to recognition: when it starts and is expected to finish, how many
 /// working days that is, and where the duration comes from (<paramref name="Sample"/> completed tasks behind a pace).
 /// <paramref name="Current"/> marks a step the dossier waits at now (its start is when the task was created).
+/// <paramref name="DaysBeyondDeadline"/>: the working days the expected finish lies after the step's deadline (the open
+/// task's due, else the step's deadline counted from its expected start); 0 when in time or without a deadline.
 /// </summary>
 public sealed record ForecastStep(string ElementId, string Name, string UnitKey, DateTimeOffset Start, DateTimeOffset Finish, int WorkingDays, PaceSource Source,
-    int Sample, bool Current);
+    int Sample, bool Current, int DaysBeyondDeadline = 0);
 
 /// <summary>A dossier in progress and the date it is expected to be recognised (null when no way to recognition was found).</summary>
 public sealed record DossierForecast(Guid DossierId, string Code, string CommuneCode, string CommuneName, RecognitionTier Tier, IReadOnlyList<string> WaitingAt,
@@ -78,9 +86,10 @@ public sealed record DossierForecast(Guid DossierId, string Code, string Commune
 
 /// <summary>
 /// A unit's queue: the working days its steps take on the ways to recognition of the province's dossiers in progress
-/// (counted from now for a step under way), over how many dossiers, and how many of its tasks are open now.
+/// (counted from now for a step under way), over how many dossiers, how many of its tasks are open now, and the working
+/// days its steps are expected to finish beyond their deadlines, summed (<see cref="ForecastStep.DaysBeyondDeadline"/>).
 /// </summary>
-public sealed record UnitWorkload(UnitName Unit, int WorkingDaysAhead, int Dossiers, int OpenTasks);
+public sealed record UnitWorkload(UnitName Unit, int WorkingDaysAhead, int Dossiers, int OpenTasks, int DaysBeyondDeadline = 0);
 
 /// <summary>A unit's pace on a step the forecast used: the sample, the median (null below the minimum) and the deadline in working days.</summary>
 public sealed record StepPace(string ElementId, string Name, string UnitKey, int Sample, int? Median, int? DeadlineWorkingDays, PaceSource Source);
@@ -113,7 +122,8 @@ public sealed record ForecastFigures(
 /// passes.</item>
 /// <item>A user task's duration for a unit (its candidate group read with the dossier's commune, province, district and
 /// departments): the median working days the unit took on that step over its completed tasks in the province, when there
-/// are at least <see cref="ForecastOptions.MinimumSample"/>; else the step's deadline (that of the open task, or the
+/// are at least <see cref="ForecastOptions.MinimumSample"/>; for a commune with fewer, the median of all the province's
+/// communes on the step, when they have as many; else the step's deadline (that of the open task, or the
 /// model's <c>camunda:dueDate</c> from the legal parameters, a variable's read from the script that sets it, or the median
 /// deadline of the step's tasks). A step run once
 /// per department lasts as long as its slowest department. Gateways, events and service tasks take no time.</item>
@@ -170,6 +180,9 @@ public sealed partial class CompletionForecast(
             .Select(c => new Done(c.ElementId, c.UnitKey ?? "", c.DossierId, c.Created, c.Due, c.Completed)).ToList();
         var paces = history.GroupBy(h => (h.ElementId, h.UnitKey))
             .ToDictionary(g => g.Key, g => g.Select(h => Math.Max(0, calendar.WorkingDaysBetween(h.Created, h.Completed))).Order().ToList());
+        // A commune's own history is thin (a few dossiers a programme): its step falls back to the communes of the province together.
+        var communePaces = history.Where(h => h.UnitKey.StartsWith(UnitKey.Commune + ":", StringComparison.Ordinal)).GroupBy(h => h.ElementId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(h => Math.Max(0, calendar.WorkingDaysBetween(h.Created, h.Completed))).Order().ToList(), StringComparer.Ordinal);
         var observedDeadlines = history.Where(h => h.Due is not null).GroupBy(h => h.ElementId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => Median(g.Select(h => Math.Max(0, calendar.WorkingDaysBetween(h.Created, h.Due!.Value))).Order().ToList()), StringComparer.Ordinal);
 
@@ -205,9 +218,9 @@ public sealed partial class CompletionForecast(
                     var unit = UnitOfGroups(JsonSerializer.Deserialize<List<string>>(task.CandidateGroups) ?? []) ?? "";
                     var name = task.Name ?? graph?.Nodes.GetValueOrDefault(task.ElementId)?.Name ?? task.ElementId;
                     var deadline = task.Due is { } due ? _ => due : graph?.Nodes.GetValueOrDefault(task.ElementId) is { } node ? DeadlineOf(node, variables, calendar) : null;
-                    var (end, source, sample) = Estimate(task.ElementId, name, unit, task.Created, deadline);
+                    var (end, source, sample, deadlineEnd) = Estimate(task.ElementId, name, unit, task.Created, deadline);
                     end = end < now ? now : end;
-                    steps.Add(new ForecastStep(task.ElementId, name, unit, task.Created, end, Math.Max(0, calendar.WorkingDaysBetween(now, end)), source, sample, true));
+                    steps.Add(new ForecastStep(task.ElementId, name, unit, task.Created, end, Math.Max(0, calendar.WorkingDaysBetween(now, end)), source, sample, true, Beyond(deadlineEnd, end)));
                     finish = end > finish ? end : finish;
                 }
 
@@ -239,8 +252,8 @@ public sealed partial class CompletionForecast(
                     foreach (var (unit, scope) in units)
                     {
                         var start = at;
-                        var (end, source, sample) = Estimate(node.Id, node.Name, unit, start, DeadlineOf(node, scope, calendar));
-                        steps.Add(new ForecastStep(node.Id, node.Name, unit, start, end, Math.Max(0, calendar.WorkingDaysBetween(start, end)), source, sample, false));
+                        var (end, source, sample, deadlineEnd) = Estimate(node.Id, node.Name, unit, start, DeadlineOf(node, scope, calendar));
+                        steps.Add(new ForecastStep(node.Id, node.Name, unit, start, end, Math.Max(0, calendar.WorkingDaysBetween(start, end)), source, sample, false, Beyond(deadlineEnd, end)));
                         stepEnd = end > stepEnd ? end : stepEnd;
                     }
 
@@ -261,7 +274,8 @@ public sealed partial class CompletionForecast(
         var workloads = unitKeys.Select(k => new UnitWorkload(names[k],
                 forecasts.SelectMany(f => f.Steps).Where(s => s.UnitKey == k).Sum(s => s.WorkingDays),
                 forecasts.Count(f => f.Steps.Any(s => s.UnitKey == k)),
-                forecasts.SelectMany(f => f.Steps).Count(s => s.UnitKey == k && s.Current)))
+                forecasts.SelectMany(f => f.Steps).Count(s => s.UnitKey == k && s.Current),
+                forecasts.SelectMany(f => f.Steps).Where(s => s.UnitKey == k).Sum(s => s.DaysBeyondDeadline)))
             .OrderByDescending(q => q.WorkingDaysAhead).ThenByDescending(q => q.Dossiers).ThenBy(q => q.Unit.Key, StringComparer.Ordinal).ToList();
 
         // Targets: recognised by a decision of the year, plus the dossiers expected by the target date.
@@ -292,17 +306,27 @@ public sealed partial class CompletionForecast(
             [.. forecasts.OrderBy(f => f.Estimated ?? DateOnly.MaxValue).ThenBy(f => f.CommuneName, StringComparer.Ordinal).ThenBy(f => f.Code, StringComparer.Ordinal)],
             workloads, [.. used.Values.OrderBy(p => p.ElementId, StringComparer.Ordinal).ThenBy(p => p.UnitKey, StringComparer.Ordinal)], tiers, daysOff);
 
-        // A unit's duration on a step from start: its median pace over enough history, else the deadline.
-        (DateTimeOffset End, PaceSource Source, int Sample) Estimate(string elementId, string name, string unit, DateTimeOffset start, Func<DateTimeOffset, DateTimeOffset>? deadline)
+        // Working days from a deadline to a later expected finish (a day counts when deadline < day ≤ finish).
+        int Beyond(DateTimeOffset? deadline, DateTimeOffset finish) => deadline is { } d && finish > d ? Math.Max(0, calendar.WorkingDaysBetween(d, finish)) : 0;
+
+        // A unit's duration on a step from start: its median pace over enough history, else the deadline; and the deadline itself.
+        (DateTimeOffset End, PaceSource Source, int Sample, DateTimeOffset? Deadline) Estimate(string elementId, string name, string unit, DateTimeOffset start, Func<DateTimeOffset, DateTimeOffset>? deadline)
         {
             var sample = paces.GetValueOrDefault((elementId, unit)) ?? [];
+            var paceSource = PaceSource.History;
+            if (sample.Count < settings.MinimumSample && unit.StartsWith(UnitKey.Commune + ":", StringComparison.Ordinal)
+                && communePaces.GetValueOrDefault(elementId) is { } pooled && pooled.Count >= settings.MinimumSample)
+            {
+                (sample, paceSource) = (pooled, PaceSource.Province);
+            }
+
             int? median = sample.Count >= settings.MinimumSample ? Median(sample) : null;
             deadline ??= observedDeadlines.GetValueOrDefault(elementId) is { } days ? s => calendar.AddWorkingDays(s, days) : null;
-            var (end, source) = median is { } m ? (calendar.AddWorkingDays(start, m), PaceSource.History)
+            var (end, source) = median is { } m ? (calendar.AddWorkingDays(start, m), paceSource)
                 : deadline is not null ? (deadline(start), PaceSource.Deadline) : (start, PaceSource.Unknown);
             used.TryAdd((elementId, unit), new StepPace(elementId, name, unit, sample.Count, median,
                 deadline is null ? null : Math.Max(0, calendar.WorkingDaysBetween(start, deadline(start))), source));
-            return (end, source, sample.Count);
+            return (end, source, sample.Count, deadline?.Invoke(start));
         }
     }
 

@@ -29,6 +29,9 @@ public sealed class NtmSimulateTests : IDisposable
         Assert.Matches(@"^database commands: [\d,]+ in timed operations, \d+\.\d per step$", commands);
         Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^review: department-review .* \d+\.\d$"));
 
+        // The run's cost in the process is printed per step: CPU, allocations, collections and pauses.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^cost in this process: [\d.,]+ s of CPU \([\d.,]+ ms a step\), [\d,]+ MiB allocated \([\d,]+ KiB a step\), [\d,]+ gen2 collections, GC pauses [\d.,]+ s \("));
+
         // Its database and mail folder were its own and are gone.
         Assert.DoesNotContain(lines, l => l.StartsWith("kept:", StringComparison.Ordinal));
     }

@@ -27,15 +27,14 @@ internal sealed partial class InstanceExecution
             }
         }
 
+        // A new list, not the old one changed: the views of the state as loaded share the task's list.
         foreach (var task in State.Tasks)
         {
-            for (var i = 0; i < task.CandidateGroups.Count; i++)
+            var moved = task.CandidateGroups.Count(g => groups.TryGetValue(g, out var to) && to != g);
+            if (moved > 0)
             {
-                if (groups.TryGetValue(task.CandidateGroups[i], out var group) && group != task.CandidateGroups[i])
-                {
-                    task.CandidateGroups[i] = group;
-                    changed++;
-                }
+                task.CandidateGroups = [.. task.CandidateGroups.Select(g => groups.GetValueOrDefault(g, g))];
+                changed += moved;
             }
         }
 

@@ -200,6 +200,121 @@ public abstract class UnitMergerTests : AppTestHost
         Assert.Equal("00967", (await DossierAsync(_vietLam)).CommuneCode);
     }
 
+    private static Task<HttpResponseMessage> PostAsync(HttpClient client, string handler, Dictionary<string, string> fields) =>
+        PageForms.PostFormAsync(client, "/admin/mergers", $"/admin/mergers?handler={handler}", fields);
+
+    private static async Task<HttpResponseMessage> OkPageAsync(HttpClient client, string handler, Dictionary<string, string> fields)
+    {
+        var response = await PostAsync(client, handler, fields);
+        Assert.True(response.IsSuccessStatusCode, $"{handler}: {(int)response.StatusCode}");
+        return response;
+    }
+
+    private static async Task<string> HtmlAsync(HttpResponseMessage response) => System.Net.WebUtility.HtmlDecode(await response.Content.ReadAsStringAsync());
+
+    private static Dictionary<string, string> Fields(string province = "08", string choices = "") =>
+        new() { ["from"] = "2025-03", ["to"] = "2025-07", ["province"] = province, ["choices"] = choices };
+
+    [Fact]
+    public async Task The_page_previews_applies_and_answers_bad_input_with_what_was_typed()
+    {
+        using var admin = await SignedInAsync("qt.08");
+        Assert.Contains("href=\"/admin/mergers\"", await admin.GetStringAsync("/admin/settings"), StringComparison.Ordinal);
+        Assert.Contains("id=\"merger-form\"", await admin.GetStringAsync("/admin/mergers"), StringComparison.Ordinal);
+
+        var preview = await HtmlAsync(await PostAsync(admin, "Preview", Fields()));
+        Assert.Contains($"data-dossier=\"{_kimThach}\" data-outcome=\"Movable\"", preview, StringComparison.Ordinal);
+        Assert.Contains($"data-dossier=\"{_vietLam}\" data-outcome=\"NeedsChoice\"", preview, StringComparison.Ordinal);
+        Assert.Contains("<code>commune-00703</code> → <code>commune-00706</code>", preview, StringComparison.Ordinal);
+        Assert.Contains("Giữ mã huyện 030", preview, StringComparison.Ordinal);
+        Assert.Contains("id=\"merger-apply\"", preview, StringComparison.Ordinal);
+        Assert.Equal("00703", (await DossierAsync(_kimThach)).CommuneCode);
+
+        var applied = await HtmlAsync(await PostAsync(admin, "Apply", Fields()));
+        Assert.Contains($"data-dossier=\"{_kimThach}\" data-outcome=\"Moved\"", applied, StringComparison.Ordinal);
+        Assert.Contains("Đã chuyển 1 hồ sơ.", applied, StringComparison.Ordinal);
+        Assert.Equal("00706", (await DossierAsync(_kimThach)).CommuneCode);
+
+        var bad = await PostAsync(admin, "Preview", Fields(choices: "00967 sang 00913"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        var html = await HtmlAsync(bad);
+        Assert.Contains("Line 1 of the choices", html, StringComparison.Ordinal);
+        Assert.Contains("00967 sang 00913", html, StringComparison.Ordinal); // what was typed is kept
+
+        var elsewhere = await PostAsync(admin, "Apply", Fields(province: "01"));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        Assert.Contains("province 01", await HtmlAsync(elsewhere), StringComparison.Ordinal);
+    }
+
+    /// <summary>A recognised dossier of a former commune, as the app records one (opened and decided before the merger).</summary>
+    private async Task RecogniseAsync(string commune, string name, RecognitionTier tier, int year, string decision)
+    {
+        var template = await DossierAsync(_kimThach);
+        await QueryAsync(async db =>
+        {
+            db.Dossiers.Add(new DossierRow
+            {
+                Id = Guid.NewGuid(), Code = $"{year}-{tier.ToString().ToUpperInvariant()}-{commune}", Tier = tier, Year = year, ProvinceCode = "02", CommuneCode = commune, CommuneName = name,
+                OpenedOn = new DateOnly(year, 3, 1), ProcessId = DossierService.ThreeTierProcess, CriteriaSetId = template.CriteriaSetId, CriteriaSetCode = template.CriteriaSetCode,
+                Status = DossierStatus.Recognised, DecisionNumber = decision, DecisionDate = new DateOnly(year, 12, 1), CreatedAt = DateTimeOffset.UtcNow, CreatedBy = "test", UpdatedAt = DateTimeOffset.UtcNow,
+            });
+            return await db.SaveChangesAsync();
+        });
+    }
+
+    [Fact]
+    public async Task The_titles_report_applies_the_rule_all_recognised_carries_over_by_decision_mixed_needs_a_new_procedure()
+    {
+        // Xã Lũng Cú (00715) ← Lũng Cú, Má Lé, Lũng Táo: all recognised, one at the advanced tier. Xã Phố Bảng (00745) ← Phó Bảng,
+        // Phố Là, Phố Cáo, Lũng Thầu: only Phố Là.
+        await RecogniseAsync("00715", "Xã Lũng Cú", RecognitionTier.Ntm, 2023, "101/QĐ-UBND");
+        await RecogniseAsync("00718", "Xã Má Lé", RecognitionTier.Advanced, 2024, "202/QĐ-UBND");
+        await RecogniseAsync("00724", "Xã Lũng Táo", RecognitionTier.Ntm, 2024, "203/QĐ-UBND");
+        await RecogniseAsync("00727", "Xã Phố Là", RecognitionTier.Ntm, 2022, "55/QĐ-UBND");
+        using var admin = await SignedInAsync("qt.08");
+
+        var report = await HtmlAsync(await PostAsync(admin, "Titles", Fields()));
+        Assert.Contains("data-successor=\"00715\" data-outcome=\"AllRecognised\"", report, StringComparison.Ordinal);
+        Assert.Contains("tỉnh có thể công nhận xã mới là Xã đạt chuẩn nông thôn mới bằng quyết định", report, StringComparison.Ordinal); // the lowest common tier
+        Assert.Contains("data-successor=\"00745\" data-outcome=\"Mixed\"", report, StringComparison.Ordinal);
+        Assert.Contains("cần làm thủ tục công nhận mới", report, StringComparison.Ordinal);
+        Assert.Contains("id=\"merger-rule-unverified\"", report, StringComparison.Ordinal);
+        Assert.Contains("Công văn 267/BNN-VPĐP", report, StringComparison.Ordinal);
+
+        // Mixed: no decision carries the title over.
+        var mixed = await PostAsync(admin, "CarryOver", new Dictionary<string, string>(Fields()) { ["successor"] = "00745", ["decisionNumber"] = "9/QĐ-UBND", ["decisionDate"] = "2026-01-05", ["signer"] = "Chủ tịch" });
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, mixed.StatusCode);
+        Assert.Contains("a new recognition procedure is needed", await HtmlAsync(mixed), StringComparison.Ordinal);
+
+        var recorded = await HtmlAsync(await OkPageAsync(admin, "CarryOver", new Dictionary<string, string>(Fields())
+        {
+            ["successor"] = "00715", ["decisionNumber"] = "1763/QĐ-UBND", ["decisionDate"] = "2026-01-05", ["signer"] = "Chủ tịch Hoàng Văn Chính",
+        }));
+        Assert.DoesNotContain("merger-problem", recorded, StringComparison.Ordinal);
+        Assert.Contains("data-successor=\"00715\" data-outcome=\"Recorded\"", recorded, StringComparison.Ordinal);
+        var carried = await QueryAsync(db => db.Dossiers.AsNoTracking().SingleAsync(d => d.ProcessId == MergedTitles.CarriedOverProcess));
+        Assert.Equal(("2026-NTM-00715-SAP-NHAP", "Xã Lũng Cú", "08", RecognitionTier.Ntm, DossierStatus.Recognised, "1763/QĐ-UBND"),
+            (carried.Code, carried.CommuneName, carried.ProvinceCode, carried.Tier, carried.Status, carried.DecisionNumber));
+        var entry = await QueryAsync(db => db.AuditEntries.AsNoTracking().SingleAsync(a => a.Action == "dossier.titleCarriedOver"));
+        Assert.Contains("Chủ tịch Hoàng Văn Chính", entry.Detail, StringComparison.Ordinal);
+        Assert.Contains("Xã Má Lé", entry.Detail, StringComparison.Ordinal);
+
+        // Recorded once: a second decision is refused.
+        var twice = await PostAsync(admin, "CarryOver", new Dictionary<string, string>(Fields()) { ["successor"] = "00715", ["decisionNumber"] = "1764/QĐ-UBND", ["decisionDate"] = "2026-01-06", ["signer"] = "Chủ tịch" });
+        Assert.Equal(System.Net.HttpStatusCode.Conflict, twice.StatusCode);
+
+        // The rule is a setting: switched off for the province, the report says the province decides.
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<NtmWorkflow.Web.Features.LegalParameters.LegalParameterService>().SetAsync(MergedTitles.RuleParameter, "08",
+                new NtmWorkflow.Web.Features.LegalParameters.LegalParameterChange(JsonDocument.Parse("false").RootElement, "Thử: tỉnh không áp dụng", false, null), "admin", CancellationToken.None);
+        }
+
+        var off = await HtmlAsync(await PostAsync(admin, "Titles", Fields()));
+        Assert.Contains("data-applies=\"False\"", off, StringComparison.Ordinal);
+        Assert.Contains("data-successor=\"00745\" data-outcome=\"RuleOff\"", off, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("00967 00913", "Line 1 of the choices")]
     [InlineData("00967 → 00913\n00967 → 00967", "a second time")]

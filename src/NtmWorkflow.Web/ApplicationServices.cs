@@ -59,6 +59,8 @@ public static class ApplicationServices
         builder.Services.AddScoped<Features.Inbox.InboxService>();
         builder.Services.AddScoped<Features.Monitor.InstanceMonitor>();
         builder.Services.AddScoped<Features.Monitor.InstanceMigrations>();
+        builder.Services.AddScoped<Features.Mergers.UnitMergers>();
+        builder.Services.AddScoped<Features.Mergers.MergedTitles>();
         builder.Services.AddScoped<Features.Evidence.EvidenceService>();
         builder.Services.AddScoped<Features.Backup.SystemBackup>();
         builder.Services.AddScoped<Features.DepartmentDesk.DepartmentDeskService>();

@@ -17,7 +17,7 @@ public enum InstanceStatus
 
 /// <summary>Something that happened to an instance: the trace and the history journal.</summary>
 /// <param name="Time">When, by the engine clock.</param>
-/// <param name="Event">instanceStarted, activated, completed, cancelled, taskCreated, taskCompleted, taskCancelled, timerScheduled, timerFired, messageCorrelated, handlerInvoked, incident, instanceMigrated, instanceEnded.</param>
+/// <param name="Event">instanceStarted, activated, completed, cancelled, taskCreated, taskCompleted, taskCancelled, timerScheduled, timerFired, messageCorrelated, handlerInvoked, incident, instanceMigrated, instanceRelocated, instanceEnded.</param>
 /// <param name="ElementId">The BPMN element, or null for instance events.</param>
 /// <param name="InstanceId">The instance.</param>
 /// <param name="Actor">Who caused it, when a person did.</param>

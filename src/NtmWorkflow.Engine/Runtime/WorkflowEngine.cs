@@ -609,6 +609,29 @@ public sealed class WorkflowEngine
         return done!;
     }
 
+    /// <summary>
+    /// Moves a running instance to other units after an administrative merger: in the variables named by
+    /// <paramref name="variableNames"/> (in every scope, and the items a multi-instance body over such a variable still
+    /// iterates), each string value, or string item of an array, that <paramref name="values"/> maps is replaced; each
+    /// candidate group of an open task that <paramref name="groups"/> maps is replaced. One save with an
+    /// <c>instanceRelocated</c> history entry; the history already written is not changed. Returns how many values and
+    /// groups changed: 0 when there was nothing to move, and then nothing is recorded.
+    /// </summary>
+    public async Task<int> RelocateAsync(Guid instanceId, IReadOnlyCollection<string> variableNames, IReadOnlyDictionary<string, string> values,
+        IReadOnlyDictionary<string, string> groups, string? actor = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(variableNames);
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(groups);
+        var changed = 0;
+        await UpdateAsync(instanceId, actor, execution =>
+        {
+            changed = execution.Relocate(variableNames, values, groups);
+            return Task.CompletedTask;
+        }, cancellationToken);
+        return changed;
+    }
+
     /// <summary>An instance with its variables, open tasks, incidents and timers; null when unknown.</summary>
     public async Task<InstanceView?> GetInstanceAsync(Guid instanceId, CancellationToken cancellationToken = default)
     {

@@ -113,6 +113,9 @@ public sealed class AuthorizationMatrixTests : AppTestHost
         ["POST /admin/instances"] = new("/admin/instances", 302, 400, 400, 400, Council: 400),
         ["GET /admin/instances/migrate"] = new("/admin/instances/migrate", 302, 403, 403, 403, Council: 403),
         ["POST /admin/instances/migrate"] = new("/admin/instances/migrate?handler=Preview", 302, 400, 400, 400, Council: 400),
+        // Administrative mergers: national administrators and a province's administrators only.
+        ["GET /admin/mergers"] = new("/admin/mergers", 302, 403, 403, 403, Council: 403),
+        ["POST /admin/mergers"] = new("/admin/mergers?handler=Preview", 302, 400, 400, 400, Council: 400),
         ["GET /admin/instances/{id:guid}"] = new("/admin/instances/{instance}", 302, 403, 403, 403, Council: 403),
         ["POST /admin/instances/{id:guid}"] = new("/admin/instances/{instance}?handler=Cancel", 302, 400, 400, 400, Council: 400),
         ["GET /council/sessions/{id:guid}/ballot"] = new("/council/sessions/{session}/ballot", 302, 403, 403, 403, Council: 200),

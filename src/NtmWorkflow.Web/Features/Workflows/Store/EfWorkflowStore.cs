@@ -28,7 +28,7 @@ public sealed class EfWorkflowStore(
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>The events a person causes (the engine's own steps, like timers firing, are not audited).</summary>
-    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "taskAssigned", "messageCorrelated", "instanceMigrated", "instanceEnded" };
+    private static readonly HashSet<string> AuditedEvents = new(StringComparer.Ordinal) { "instanceStarted", "taskCompleted", "taskAssigned", "messageCorrelated", "instanceMigrated", "instanceRelocated", "instanceEnded" };
 
     public async Task<StoredInstance?> LoadAsync(Guid instanceId, CancellationToken cancellationToken)
     {
@@ -112,19 +112,22 @@ public sealed class EfWorkflowStore(
         var tasks = Difference(loaded?.Tasks ?? [], instance.Tasks, t => t.Id.ToString());
 
         // A task changes only its assignee (claimed, delegated, released): that column is updated in place, and
-        // a claim takes the task out of its groups' queue (WorkflowTaskGroups), a release puts it back.
-        foreach (var (before, after) in (loaded?.Tasks ?? []).Join(instance.Tasks, t => t.Id, t => t.Id, (b, a) => (b, a)).Where(p => p.b.Assignee != p.a.Assignee))
+        // a claim takes the task out of its groups' queue (WorkflowTaskGroups), a release puts it back. Its groups
+        // change only when the instance moves to other units (an administrative merger): the queue rows follow.
+        foreach (var (before, after) in (loaded?.Tasks ?? []).Join(instance.Tasks, t => t.Id, t => t.Id, (b, a) => (b, a))
+                     .Where(p => p.b.Assignee != p.a.Assignee || !p.b.CandidateGroups.SequenceEqual(p.a.CandidateGroups, StringComparer.Ordinal)))
         {
-            var row = Attach(db, new WorkflowTaskRow { Id = after.Id, InstanceId = instance.Id, ElementId = after.ElementId, Assignee = before.Assignee, CandidateUsers = "", CandidateGroups = "", Properties = "" });
+            var row = Attach(db, new WorkflowTaskRow
+            {
+                Id = after.Id, InstanceId = instance.Id, ElementId = after.ElementId, Assignee = before.Assignee, CandidateUsers = "",
+                CandidateGroups = JsonSerializer.Serialize(before.CandidateGroups, Json), Properties = "",
+            });
             row.Assignee = after.Assignee;
-            if (before.Assignee is null)
-            {
-                db.WorkflowTaskGroups.RemoveRange(GroupRows(after).Select(g => Attach(db, g)));
-            }
-            else if (after.Assignee is null)
-            {
-                db.WorkflowTaskGroups.AddRange(GroupRows(after));
-            }
+            row.CandidateGroups = JsonSerializer.Serialize(after.CandidateGroups, Json);
+            var queuedBefore = before.Assignee is null ? GroupRows(before).Select(g => g.Group).ToHashSet(StringComparer.Ordinal) : [];
+            var queuedAfter = after.Assignee is null ? GroupRows(after).Select(g => g.Group).ToHashSet(StringComparer.Ordinal) : [];
+            db.WorkflowTaskGroups.RemoveRange(queuedBefore.Except(queuedAfter).Select(g => Attach(db, new WorkflowTaskGroupRow { TaskId = after.Id, Group = g })));
+            db.WorkflowTaskGroups.AddRange(queuedAfter.Except(queuedBefore).Select(g => new WorkflowTaskGroupRow { TaskId = after.Id, Group = g }));
         }
 
         // A migration to another version keeps the ids of tasks, timers and waits but moves them to the new

@@ -35,6 +35,17 @@ public sealed class LoopbackOpenIdProvider : IAsyncLifetime
     /// <summary>The provider's issuer (http://127.0.0.1:PORT/).</summary>
     public Uri Issuer { get; private set; } = null!;
 
+    /// <summary>The app's settings for signing in through this provider (plain http is allowed: loopback, outside Production).</summary>
+    public void Enable(Dictionary<string, string?> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        settings["Authentication:Oidc:Enabled"] = "true";
+        settings["Authentication:Oidc:Authority"] = Issuer.ToString();
+        settings["Authentication:Oidc:ClientId"] = ClientId;
+        settings["Authentication:Oidc:ClientSecret"] = ClientSecret;
+        settings["Authentication:Oidc:RequireHttpsMetadata"] = "false";
+    }
+
     /// <summary>Who signs in at the provider next: subject and claims.</summary>
     public ProviderUser NextUser { get; set; } = new("subject-1", "someone@example.org", "someone", "Someone");
 

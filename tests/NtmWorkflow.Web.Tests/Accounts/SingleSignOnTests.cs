@@ -21,11 +21,7 @@ public sealed partial class SingleSignOnTests(LoopbackOpenIdProvider provider) :
 {
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Authentication:Oidc:Enabled"] = "true";
-        settings["Authentication:Oidc:Authority"] = provider.Issuer.ToString();
-        settings["Authentication:Oidc:ClientId"] = LoopbackOpenIdProvider.ClientId;
-        settings["Authentication:Oidc:ClientSecret"] = LoopbackOpenIdProvider.ClientSecret;
-        settings["Authentication:Oidc:RequireHttpsMetadata"] = "false"; // loopback, outside Production
+        provider.Enable(settings);
         settings["Authentication:Oidc:DisplayName"] = "Cổng xác thực tỉnh Tuyên Quang";
         settings["Authentication:Oidc:DisplayNameEn"] = "Tuyên Quang sign-on";
     }
@@ -296,11 +292,7 @@ public sealed class SingleSignOnByUserNameTests(LoopbackOpenIdProvider provider)
 {
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Authentication:Oidc:Enabled"] = "true";
-        settings["Authentication:Oidc:Authority"] = provider.Issuer.ToString();
-        settings["Authentication:Oidc:ClientId"] = LoopbackOpenIdProvider.ClientId;
-        settings["Authentication:Oidc:ClientSecret"] = LoopbackOpenIdProvider.ClientSecret;
-        settings["Authentication:Oidc:RequireHttpsMetadata"] = "false";
+        provider.Enable(settings);
         settings["Authentication:Oidc:MatchBy"] = "UserName";
     }
 
@@ -387,11 +379,7 @@ public sealed class SingleSignOnUserInfoTests(LoopbackOpenIdProvider provider) :
 {
     protected override void Configure(Dictionary<string, string?> settings)
     {
-        settings["Authentication:Oidc:Enabled"] = "true";
-        settings["Authentication:Oidc:Authority"] = provider.Issuer.ToString();
-        settings["Authentication:Oidc:ClientId"] = LoopbackOpenIdProvider.ClientId;
-        settings["Authentication:Oidc:ClientSecret"] = LoopbackOpenIdProvider.ClientSecret;
-        settings["Authentication:Oidc:RequireHttpsMetadata"] = "false";
+        provider.Enable(settings);
         settings["Authentication:Oidc:GetClaimsFromUserInfoEndpoint"] = "true";
         settings["Authentication:Oidc:SignOutAtProvider"] = "false";
     }

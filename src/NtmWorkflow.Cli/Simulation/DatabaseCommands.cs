@@ -11,10 +11,12 @@ namespace NtmWorkflow.Cli.Simulation;
 internal sealed class DatabaseCommands : IObserver<DiagnosticListener>, IObserver<KeyValuePair<string, object?>>, IDisposable
 {
     private const string Executed = "Microsoft.EntityFrameworkCore.Database.Command.CommandExecuted";
+    private const string Compiling = "Microsoft.EntityFrameworkCore.Query.QueryCompilationStarting";
     private static readonly AsyncLocal<string?> Current = new();
     private readonly ConcurrentDictionary<string, long> _counts = new(StringComparer.Ordinal);
     private readonly List<IDisposable> _subscriptions = [];
     private readonly IDisposable _all;
+    private long _compiled;
 
     public DatabaseCommands() => _all = DiagnosticListener.AllListeners.Subscribe(this);
 
@@ -30,19 +32,28 @@ internal sealed class DatabaseCommands : IObserver<DiagnosticListener>, IObserve
 
     public long Total => _counts.Values.Sum();
 
+    /// <summary>Queries EF Core compiled (its query cache missed) since the start.</summary>
+    public long QueriesCompiled => Interlocked.Read(ref _compiled);
+
     public void OnNext(DiagnosticListener value)
     {
         if (value.Name == "Microsoft.EntityFrameworkCore")
         {
             lock (_subscriptions)
             {
-                _subscriptions.Add(value.Subscribe(this, name => name == Executed));
+                _subscriptions.Add(value.Subscribe(this, name => name is Executed or Compiling));
             }
         }
     }
 
     public void OnNext(KeyValuePair<string, object?> value)
     {
+        if (value.Key == Compiling)
+        {
+            Interlocked.Increment(ref _compiled);
+            return;
+        }
+
         if (value.Key == Executed && Current.Value is { } operation)
         {
             _counts.AddOrUpdate(operation, 1, (_, n) => n + 1);

@@ -17,7 +17,7 @@ public static class InboxColumns
     {
         ArgumentNullException.ThrowIfNull(db);
         return db.Dossiers.AsNoTracking().Where(d => d.InstanceId == instanceId || d.RevocationInstanceId == instanceId)
-            .Select(d => new DossierColumns(d.Id, d.CommuneCode, d.CommuneName)).FirstOrDefaultAsync(ct);
+            .Select(d => new DossierColumns(d.Id, d.CommuneCode, d.CommuneName, d.ProvinceCode)).FirstOrDefaultAsync(ct);
     }
 
     /// <summary>Fills the open tasks of an instance the dossier was just linked to, and the instance row's dossier columns.</summary>
@@ -39,4 +39,5 @@ public static class InboxColumns
     }
 }
 
-public sealed record DossierColumns(Guid DossierId, string CommuneCode, string CommuneName);
+/// <summary>What the rows a workflow step writes show of the instance's dossier: its tasks' inbox columns and its completed tasks.</summary>
+public sealed record DossierColumns(Guid DossierId, string CommuneCode, string CommuneName, string ProvinceCode);

@@ -94,34 +94,48 @@ public sealed class ProgrammeTargetRow
 public static class CompletedTasks
 {
     /// <summary>
-    /// Adds a row for each task of <paramref name="removed"/> that <paramref name="history"/> records as completed (a
-    /// task cancelled with its instance, or interrupted by a boundary event, was not done and counts for no unit).
+    /// The tasks of <paramref name="removed"/> that <paramref name="history"/> records as completed, with their completion
+    /// (a task cancelled with its instance, or interrupted by a boundary event, was not done and counts for no unit).
     /// </summary>
-    public static async Task AddAsync(Persistence.AppDbContext db, Engine.Runtime.StoredInstance instance, IReadOnlyList<Engine.Runtime.TaskView> removed,
-        IReadOnlyList<Engine.Runtime.WorkflowEvent> history, CancellationToken ct)
+    public static IReadOnlyList<(Engine.Runtime.TaskView Task, Engine.Runtime.WorkflowEvent Completion)> Of(IReadOnlyList<Engine.Runtime.TaskView> removed,
+        IReadOnlyList<Engine.Runtime.WorkflowEvent> history)
+    {
+        ArgumentNullException.ThrowIfNull(removed);
+        ArgumentNullException.ThrowIfNull(history);
+        if (removed.Count == 0)
+        {
+            return [];
+        }
+
+        var completions = history.Where(h => h.Event == "taskCompleted" && h.Detail is not null)
+            .GroupBy(h => h.Detail!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last(), StringComparer.OrdinalIgnoreCase);
+        return [.. removed.Where(t => completions.ContainsKey(t.Id.ToString())).Select(t => (t, completions[t.Id.ToString()]))];
+    }
+
+    /// <summary>
+    /// Adds a row for each completed task (<see cref="Of"/>), with the instance's dossier as the save read it (null when
+    /// the instance serves none).
+    /// </summary>
+    public static async Task AddAsync(Persistence.AppDbContext db, Engine.Runtime.StoredInstance instance,
+        IReadOnlyList<(Engine.Runtime.TaskView Task, Engine.Runtime.WorkflowEvent Completion)> completed, Inbox.DossierColumns? dossier, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(instance);
-        var completions = history.Where(h => h.Event == "taskCompleted" && h.Detail is not null)
-            .GroupBy(h => h.Detail!, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.Last(), StringComparer.OrdinalIgnoreCase);
-        var done = removed.Where(t => completions.ContainsKey(t.Id.ToString())).ToList();
-        if (done.Count == 0)
+        ArgumentNullException.ThrowIfNull(completed);
+        if (completed.Count == 0)
         {
             return;
         }
 
-        var dossier = await db.Dossiers.AsNoTracking().Where(d => d.InstanceId == instance.Id || d.RevocationInstanceId == instance.Id)
-            .Select(d => new { d.Id, d.CommuneCode, d.ProvinceCode }).FirstOrDefaultAsync(ct);
         var province = instance.ProvinceCode ?? dossier?.ProvinceCode
                        ?? await db.WorkflowInstances.AsNoTracking().Where(i => i.Id == instance.Id).Select(i => i.ProvinceCode).SingleOrDefaultAsync(ct);
-        foreach (var task in done)
+        foreach (var (task, completion) in completed)
         {
-            var completion = completions[task.Id.ToString()];
             var unit = task.CandidateGroups.Select(Organisation.CandidateGroups.Parse).FirstOrDefault(p => p is not null)?.Unit.ToString();
             db.CompletedTasks.Add(new CompletedTaskRow
             {
                 TaskId = task.Id, InstanceId = instance.Id, ProcessId = instance.ProcessId, ElementId = task.ElementId, Name = task.Name,
-                ProvinceCode = province, DossierId = dossier?.Id, CommuneCode = dossier?.CommuneCode, UnitKey = unit,
+                ProvinceCode = province, DossierId = dossier?.DossierId, CommuneCode = dossier?.CommuneCode, UnitKey = unit,
                 CompletedBy = completion.Actor ?? task.Assignee, Created = task.Created, Due = task.Due, Completed = completion.Time,
                 Timeliness = CompletedTaskRow.Of(task.Due, completion.Time),
             });

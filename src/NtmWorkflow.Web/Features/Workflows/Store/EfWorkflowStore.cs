@@ -140,9 +140,12 @@ public sealed class EfWorkflowStore(
         // A removed task's group rows go with it (ON DELETE CASCADE).
         db.WorkflowTasks.RemoveRange(tasks.Removed.Select(t => Attach(db, new WorkflowTaskRow { Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, CandidateUsers = "", CandidateGroups = "", Properties = "" })));
 
-        // The inbox's columns: a new instance has no dossier linked yet (linking fills its tasks); a later
-        // step reads the link once for all the tasks it makes.
-        var dossier = tasks.Added.Count > 0 && loaded is not null ? await Features.Inbox.InboxColumns.OfInstanceAsync(db, instance.Id, cancellationToken) : null;
+        // The dossier's columns of the tasks a step makes (the inbox) and completes (the dashboard), read once for both.
+        // A new instance has no dossier linked yet: linking fills its tasks.
+        var completed = Features.Reports.CompletedTasks.Of(tasks.Removed, history);
+        var dossier = loaded is not null && (tasks.Added.Count > 0 || completed.Count > 0)
+            ? await Features.Inbox.InboxColumns.OfInstanceAsync(db, instance.Id, cancellationToken)
+            : null;
         db.WorkflowTasks.AddRange(tasks.Added.Select(t => new WorkflowTaskRow
         {
             Id = t.Id, InstanceId = instance.Id, ElementId = t.ElementId, Name = t.Name, Assignee = t.Assignee,
@@ -171,7 +174,7 @@ public sealed class EfWorkflowStore(
         }
 
         // Completed user tasks, for the dashboard's on-time figures, in the same transaction as the completion.
-        await Features.Reports.CompletedTasks.AddAsync(db, instance, tasks.Removed, history, cancellationToken);
+        await Features.Reports.CompletedTasks.AddAsync(db, instance, completed, dossier, cancellationToken);
 
         // What a person did to the instance goes to the audit chain in the same transaction.
         foreach (var acted in history.Where(h => h.Actor is not null && AuditedEvents.Contains(h.Event)))
@@ -372,20 +375,17 @@ public sealed class EfWorkflowStore(
         }
         else
         {
-            // SQLite is single-node and has one writer: a conditional update per candidate is enough.
-            var candidates = await Ordered(db.WorkflowTimers.AsNoTracking().Where(t => t.Due <= upTo && (t.LockedUntil == null || t.LockedUntil < now)))
-                .Take(max).ToListAsync(cancellationToken);
-            claimed = [];
-            foreach (var candidate in candidates)
-            {
-                var taken = await db.WorkflowTimers
-                    .Where(t => t.InstanceId == candidate.InstanceId && t.TimerId == candidate.TimerId && (t.LockedUntil == null || t.LockedUntil < now))
-                    .ExecuteUpdateAsync(u => u.SetProperty(t => t.LockedBy, owner).SetProperty(t => t.LockedUntil, leaseUntil), cancellationToken);
-                if (taken == 1)
-                {
-                    claimed.Add(candidate);
-                }
-            }
+            // SQLite is single-node and has one writer, so one statement claims the batch (a batch of 200 used to take
+            // a conditional update each). Instants are bound as the UTC date-times the columns hold.
+            claimed = await db.WorkflowTimers.FromSql($"""
+                UPDATE "WorkflowTimers"
+                SET "LockedBy" = {owner}, "LockedUntil" = {leaseUntil.UtcDateTime}
+                WHERE ("InstanceId", "TimerId") IN (
+                      SELECT "InstanceId", "TimerId" FROM "WorkflowTimers"
+                      WHERE "Due" <= {upTo.UtcDateTime} AND ("LockedUntil" IS NULL OR "LockedUntil" < {now.UtcDateTime})
+                      ORDER BY "Due", "ScheduledAt", "Sequence" LIMIT {max})
+                RETURNING *
+                """).AsNoTracking().ToListAsync(cancellationToken);
         }
 
         return [.. claimed.OrderBy(t => t.Due).ThenBy(t => t.ScheduledAt).ThenBy(t => t.Sequence)

@@ -322,6 +322,17 @@ public abstract class UnitMergerTests : AppTestHost
         Assert.Contains(message, Assert.Throws<MergerException>(() => UnitMergers.ParseChoices(choices)).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void Choices_beyond_the_line_cap_are_refused()
+    {
+        var choices = string.Join('\n', Enumerable.Repeat("00967 → 00913", UnitMergers.MaxChoiceLines + 1));
+
+        var refused = Assert.Throws<MergerException>(() => UnitMergers.ParseChoices(choices));
+
+        Assert.Equal(400, refused.Status);
+        Assert.Equal($"The choices have {UnitMergers.MaxChoiceLines + 1} lines; at most {UnitMergers.MaxChoiceLines} are read.", refused.Message);
+    }
+
+    [Fact]
     public async Task Only_a_national_administrator_or_the_successors_province_administrator_remaps()
     {
         var other = await Assert.ThrowsAsync<MergerException>(() => RunAsync("qt.01", apply: true));

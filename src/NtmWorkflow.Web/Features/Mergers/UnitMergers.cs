@@ -9,6 +9,7 @@ using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Inbox;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Mergers;
@@ -94,33 +95,20 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         return official.Administers(null) || (provinceCode is not null && official.Administers(provinceCode));
     }
 
-    /// <summary>Reads the choices for split units, one a line: <c>old-code → new-code</c> (also <c>-></c> or <c>=</c>); blank lines and # comments skipped.</summary>
-    public static IReadOnlyDictionary<string, string> ParseChoices(string? text)
-    {
-        var choices = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lines = (text ?? "").Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+    /// <summary>The longest list of choices accepted, in lines.</summary>
+    public const int MaxChoiceLines = 500;
+
+    /// <summary>
+    /// Reads the choices for split units, one a line: <c>old-code → new-code</c> (also <c>-></c> or <c>=</c>); blank lines
+    /// and # comments skipped. Throws <see cref="MergerException"/> (400) naming the line at fault.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ParseChoices(string? text) =>
+        PairLines.Parse(text, MaxChoiceLines, IsCode, problem => new MergerException(400, problem.Fault switch
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = line.Split(["→", "->", "="], 2, StringSplitOptions.TrimEntries);
-            if (parts is not [var from, var to] || !IsCode(from) || !IsCode(to))
-            {
-                throw new MergerException(400, $"Line {i + 1} of the choices, '{(line.Length > 60 ? line[..60] + "…" : line)}', is not 'old-commune-code → new-commune-code' (5 digits each).");
-            }
-
-            if (!choices.TryAdd(from, to))
-            {
-                throw new MergerException(400, $"Line {i + 1} of the choices chooses for {from} a second time.");
-            }
-        }
-
-        return choices;
-    }
+            PairLineFault.TooManyLines => $"The choices have {problem.Line} lines; at most {MaxChoiceLines} are read.",
+            PairLineFault.Repeated => $"Line {problem.Line} of the choices chooses for {problem.Text} a second time.",
+            _ => $"Line {problem.Line} of the choices, '{(problem.Text.Length > 60 ? problem.Text[..60] + "…" : problem.Text)}', is not 'old-commune-code → new-commune-code' (5 digits each).",
+        }));
 
     public Task<MergerBatch> PreviewAsync(Official official, MergerRequest request, CancellationToken ct) => RunAsync(official, request, apply: false, ct);
 

@@ -124,6 +124,9 @@ public abstract class UnitMergerTests : AppTestHost
         var engine = App.Services.GetRequiredService<WorkflowEngine>();
         var instance = await engine.GetInstanceAsync(dossier.InstanceId!.Value);
         Assert.Equal(("00706", "Xã Phú Linh", "030"), (instance!.Variables["communeCode"]!.GetValue<string>(), instance.Variables["communeName"]!.GetValue<string>(), instance.Variables["districtCode"]!.GetValue<string>()));
+        var departments = instance.Variables["departments"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+        Assert.NotEmpty(departments);
+        Assert.All(departments, d => Assert.StartsWith("08-", d, StringComparison.Ordinal)); // the departments of the successor's province
         var relocated = await QueryAsync(db => db.WorkflowHistory.AsNoTracking().SingleAsync(h => h.InstanceId == dossier.InstanceId && h.Event == "instanceRelocated"));
         Assert.Contains("Xã Kim Thạch → Xã Phú Linh", relocated.Detail, StringComparison.Ordinal);
         Assert.Contains("commune-00703 → commune-00706", relocated.Detail, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
@@ -346,7 +345,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         // The workflow first: a failure after it leaves a dossier a second apply finds unchanged, and moving the
         // workflow again then changes nothing.
         var relocated = 0;
-        if (dossier.InstanceId is { } instance && await db.WorkflowInstances.AnyAsync(i => i.Id == instance && i.Status == InstanceStatus.Running, ct))
+        if (dossier.InstanceId is { } instance)
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal) { [link.OldCode] = link.NewCode, [link.OldName] = link.NewName };
             var provinces = new Dictionary<string, string>(StringComparer.Ordinal) { [item.OldProvince] = link.NewProvince, [link.OldProvince] = link.NewProvince };
@@ -355,24 +354,22 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
                 values[from] = to;
             }
 
-            // The departments the dossier's criteria go to are named "province-kind" (departments, department).
-            if (provinces.Any(p => p.Key != p.Value) && await engine.GetInstanceAsync(instance, ct) is { } view
-                && view.Variables.GetValueOrDefault("departments") is JsonArray departments)
+            // The departments the dossier's criteria go to are named "province-kind" (departments, department): rewritten
+            // by the engine in the same load that moves the rest.
+            string Department(string value)
             {
-                foreach (var department in departments.OfType<JsonValue>().Select(d => d.TryGetValue<string>(out var s) ? s : null).OfType<string>())
-                {
-                    var dash = department.IndexOf('-', StringComparison.Ordinal);
-                    if (dash > 0 && provinces.TryGetValue(department[..dash], out var to) && to != department[..dash])
-                    {
-                        values[department] = to + department[dash..];
-                    }
-                }
+                var dash = value.IndexOf('-', StringComparison.Ordinal);
+                return dash > 0 && provinces.TryGetValue(value[..dash], out var to) ? to + value[dash..] : value;
             }
 
             try
             {
                 relocated = await engine.RelocateAsync(instance, UnitVariables, values, item.Groups.ToDictionary(g => g.From, g => g.To, StringComparer.Ordinal)
-                    .Concat(MoreGroups(item)).DistinctBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), official.UserName, ct);
+                    .Concat(MoreGroups(item)).DistinctBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), Department, official.UserName, ct);
+            }
+            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.Conflict or WorkflowErrorKind.NotFound)
+            {
+                // The workflow is not running (it ended, or there is none): nothing of it to move; the dossier moves.
             }
             catch (WorkflowException e)
             {

@@ -149,7 +149,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
 
     // ----- the succession map --------------------------------------------------------------------
 
-    private sealed record Link(string OldCode, string OldName, string OldProvince, string NewCode, string NewName, string NewProvince, SuccessionKind Kind);
+    private sealed record Link(string OldCode, string OldName, string OldProvince, string NewCode, string NewName, string NewProvince);
 
     private sealed record SuccessionMap(DateOnly EffectiveOn, string Province, ILookup<string, Link> Communes, IReadOnlyDictionary<string, string> Provinces);
 
@@ -179,7 +179,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
             {
                 s.EffectiveOn, OldCode = s.Predecessor.Code, OldName = s.Predecessor.Name,
                 OldProvince = s.Predecessor.Parent!.Level == AdministrativeLevel.Province ? s.Predecessor.Parent.Code : s.Predecessor.Parent.Parent!.Code,
-                NewCode = s.Successor.Code, NewName = s.Successor.Name, NewProvince = s.Successor.Parent!.Code, s.Kind,
+                NewCode = s.Successor.Code, NewName = s.Successor.Name, NewProvince = s.Successor.Parent!.Code,
             })
             .ToListAsync(ct);
         if (links.Count == 0)
@@ -193,7 +193,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
             .Select(s => s.Predecessor.Code).ToListAsync(ct);
         return new SuccessionMap(
             links.Min(l => l.EffectiveOn), province,
-            links.Select(l => new Link(l.OldCode, l.OldName, l.OldProvince, l.NewCode, l.NewName, l.NewProvince, l.Kind)).OrderBy(l => l.NewCode, StringComparer.Ordinal).ToLookup(l => l.OldCode, StringComparer.Ordinal),
+            links.Select(l => new Link(l.OldCode, l.OldName, l.OldProvince, l.NewCode, l.NewName, l.NewProvince)).OrderBy(l => l.NewCode, StringComparer.Ordinal).ToLookup(l => l.OldCode, StringComparer.Ordinal),
             provinces.ToDictionary(p => p, _ => province, StringComparer.Ordinal));
     }
 
@@ -336,7 +336,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
     private async Task<MergerItem> MoveDossierAsync(Official official, MergerRequest request, MergerItem item, CancellationToken ct)
     {
         var dossier = await db.Dossiers.SingleAsync(d => d.Id == item.DossierId, ct);
-        var link = new Link(item.OldCommune.Code, item.OldCommune.Name, item.OldProvince, item.NewCommune!.Code, item.NewCommune.Name, item.NewProvince!, SuccessionKind.Full);
+        var (newCommune, newProvince) = (item.NewCommune!, item.NewProvince!); // a movable item names its successor
         if (dossier.Status != DossierStatus.InProgress || dossier.CommuneCode != item.OldCommune.Code)
         {
             return item with { Outcome = MergerOutcome.Failed, Reason = $"{dossier.Code} changed since the preview ({dossier.Status}, {dossier.CommuneCode})." };
@@ -347,20 +347,16 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         var relocated = 0;
         if (dossier.InstanceId is { } instance)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal) { [link.OldCode] = link.NewCode, [link.OldName] = link.NewName };
-            var provinces = new Dictionary<string, string>(StringComparer.Ordinal) { [item.OldProvince] = link.NewProvince, [link.OldProvince] = link.NewProvince };
-            foreach (var (from, to) in provinces.Where(p => p.Key != p.Value))
+            var values = new Dictionary<string, string>(StringComparer.Ordinal) { [item.OldCommune.Code] = newCommune.Code, [item.OldCommune.Name] = newCommune.Name };
+            if (item.OldProvince != newProvince)
             {
-                values[from] = to;
+                values[item.OldProvince] = newProvince;
             }
 
             // The departments the dossier's criteria go to are named "province-kind" (departments, department): rewritten
             // by the engine in the same load that moves the rest.
-            string Department(string value)
-            {
-                var dash = value.IndexOf('-', StringComparison.Ordinal);
-                return dash > 0 && provinces.TryGetValue(value[..dash], out var to) ? to + value[dash..] : value;
-            }
+            string Department(string value) =>
+                value.StartsWith(item.OldProvince + "-", StringComparison.Ordinal) ? newProvince + value[item.OldProvince.Length..] : value;
 
             try
             {
@@ -378,9 +374,9 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         }
 
         var before = new { code = dossier.CommuneCode, name = dossier.CommuneName, province = dossier.ProvinceCode, district = dossier.DistrictCode };
-        dossier.CommuneCode = link.NewCode;
-        dossier.CommuneName = link.NewName;
-        dossier.ProvinceCode = link.NewProvince;
+        dossier.CommuneCode = newCommune.Code;
+        dossier.CommuneName = newCommune.Name;
+        dossier.ProvinceCode = newProvince;
         if (!item.KeepsDistrict)
         {
             dossier.DistrictCode = null;

@@ -10,20 +10,39 @@ namespace NtmWorkflow.Engine.Runtime;
 internal sealed partial class InstanceExecution
 {
     /// <summary>Replaces values and groups as <see cref="WorkflowEngine.RelocateAsync"/> describes; returns how many changed.</summary>
-    public int Relocate(IReadOnlyCollection<string> variableNames, IReadOnlyDictionary<string, string> values, IReadOnlyDictionary<string, string> groups)
+    public int Relocate(IReadOnlyCollection<string> variableNames, IReadOnlyDictionary<string, string> values, Func<string, string>? rewrite,
+        IReadOnlyDictionary<string, string> groups)
     {
+        // What the rule changed, for the history entry beside the values given.
+        var rewritten = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? Replacement(string text)
+        {
+            if (values.TryGetValue(text, out var mapped))
+            {
+                return mapped != text ? mapped : null;
+            }
+
+            if (rewrite?.Invoke(text) is { } ruled && ruled != text)
+            {
+                rewritten.TryAdd(text, ruled);
+                return ruled;
+            }
+
+            return null;
+        }
+
         var changed = 0;
         foreach (var scope in State.Scopes)
         {
             foreach (var name in variableNames.Where(scope.Variables.ContainsKey))
             {
-                changed += Replace(scope.Variables[name], values, node => scope.Variables[name] = node);
+                changed += Replace(scope.Variables[name], Replacement, node => scope.Variables[name] = node);
             }
 
             var elementVariable = scope.ElementId is { } element && process.NodesById.TryGetValue(element, out var body) ? body.MultiInstance?.ElementVariable : null;
             if (scope.Items is { } items && elementVariable is not null && variableNames.Contains(elementVariable))
             {
-                changed += Replace(items, values, _ => { });
+                changed += Replace(items, Replacement, _ => { });
             }
         }
 
@@ -40,18 +59,18 @@ internal sealed partial class InstanceExecution
 
         if (changed > 0)
         {
-            Emit("instanceRelocated", null, string.Join(", ", values.Concat(groups).Select(p => $"{p.Key} → {p.Value}")));
+            Emit("instanceRelocated", null, string.Join(", ", values.Concat(rewritten).Concat(groups).Select(p => $"{p.Key} → {p.Value}")));
         }
 
         return changed;
     }
 
-    /// <summary>A string value, or the string items of an array, replaced in place; returns how many were.</summary>
-    private static int Replace(JsonNode? node, IReadOnlyDictionary<string, string> values, Action<JsonNode> set)
+    /// <summary>A string value, or the string items of an array, replaced in place where <paramref name="replacement"/> gives a new one; returns how many were.</summary>
+    private static int Replace(JsonNode? node, Func<string, string?> replacement, Action<JsonNode> set)
     {
-        if (node is JsonValue value && value.TryGetValue<string>(out var text) && values.TryGetValue(text, out var replacement) && replacement != text)
+        if (node is JsonValue value && value.TryGetValue<string>(out var text) && replacement(text) is { } replaced)
         {
-            set(JsonValue.Create(replacement));
+            set(JsonValue.Create(replaced));
             return 1;
         }
 
@@ -60,9 +79,9 @@ internal sealed partial class InstanceExecution
         {
             for (var i = 0; i < array.Count; i++)
             {
-                if (array[i] is JsonValue item && item.TryGetValue<string>(out var itemText) && values.TryGetValue(itemText, out var itemReplacement) && itemReplacement != itemText)
+                if (array[i] is JsonValue item && item.TryGetValue<string>(out var itemText) && replacement(itemText) is { } itemReplaced)
                 {
-                    array[i] = JsonValue.Create(itemReplacement);
+                    array[i] = JsonValue.Create(itemReplaced);
                     changed++;
                 }
             }

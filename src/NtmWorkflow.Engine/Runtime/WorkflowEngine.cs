@@ -612,13 +612,18 @@ public sealed class WorkflowEngine
     /// <summary>
     /// Moves a running instance to other units after an administrative merger: in the variables named by
     /// <paramref name="variableNames"/> (in every scope, and the items a multi-instance body over such a variable still
-    /// iterates), each string value, or string item of an array, that <paramref name="values"/> maps is replaced; each
-    /// candidate group of an open task that <paramref name="groups"/> maps is replaced. One save with an
-    /// <c>instanceRelocated</c> history entry; the history already written is not changed. Returns how many values and
-    /// groups changed: 0 when there was nothing to move, and then nothing is recorded.
+    /// iterates), each string value, or string item of an array, that <paramref name="values"/> maps is replaced, and one
+    /// it does not map is given to <paramref name="rewrite"/>, when there is one, and replaced by what that returns (the
+    /// value itself to keep it: a rule for values the caller cannot list without reading the instance, such as the
+    /// province prefix of department names, <c>02-noi-vu</c> → <c>08-noi-vu</c>); each candidate group of an open task
+    /// that <paramref name="groups"/> maps is replaced. One load and one save with an <c>instanceRelocated</c> history
+    /// entry naming the values mapped, those the rule changed and the groups; the history already written is not changed.
+    /// Returns how many values and groups changed: 0 when there was nothing to move, and then nothing is recorded.
+    /// Refused with <see cref="WorkflowErrorKind.NotFound"/> for an unknown instance and
+    /// <see cref="WorkflowErrorKind.Conflict"/> for one that has ended.
     /// </summary>
     public async Task<int> RelocateAsync(Guid instanceId, IReadOnlyCollection<string> variableNames, IReadOnlyDictionary<string, string> values,
-        IReadOnlyDictionary<string, string> groups, string? actor = null, CancellationToken cancellationToken = default)
+        IReadOnlyDictionary<string, string> groups, Func<string, string>? rewrite = null, string? actor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(variableNames);
         ArgumentNullException.ThrowIfNull(values);
@@ -626,7 +631,7 @@ public sealed class WorkflowEngine
         var changed = 0;
         await UpdateAsync(instanceId, actor, execution =>
         {
-            changed = execution.Relocate(variableNames, values, groups);
+            changed = execution.Relocate(variableNames, values, rewrite, groups);
             return Task.CompletedTask;
         }, cancellationToken);
         return changed;

@@ -124,6 +124,9 @@ public abstract class UnitMergerTests : AppTestHost
         var engine = App.Services.GetRequiredService<WorkflowEngine>();
         var instance = await engine.GetInstanceAsync(dossier.InstanceId!.Value);
         Assert.Equal(("00706", "Xã Phú Linh", "030"), (instance!.Variables["communeCode"]!.GetValue<string>(), instance.Variables["communeName"]!.GetValue<string>(), instance.Variables["districtCode"]!.GetValue<string>()));
+        var departments = instance.Variables["departments"]!.AsArray().Select(d => d!.GetValue<string>()).ToList();
+        Assert.NotEmpty(departments);
+        Assert.All(departments, d => Assert.StartsWith("08-", d, StringComparison.Ordinal)); // the departments of the successor's province
         var relocated = await QueryAsync(db => db.WorkflowHistory.AsNoTracking().SingleAsync(h => h.InstanceId == dossier.InstanceId && h.Event == "instanceRelocated"));
         Assert.Contains("Xã Kim Thạch → Xã Phú Linh", relocated.Detail, StringComparison.Ordinal);
         Assert.Contains("commune-00703 → commune-00706", relocated.Detail, StringComparison.Ordinal);
@@ -320,6 +323,17 @@ public abstract class UnitMergerTests : AppTestHost
     [InlineData("00967 → 00913\n00967 → 00967", "a second time")]
     public void Bad_choices_are_refused_with_the_line(string choices, string message) =>
         Assert.Contains(message, Assert.Throws<MergerException>(() => UnitMergers.ParseChoices(choices)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Choices_beyond_the_line_cap_are_refused()
+    {
+        var choices = string.Join('\n', Enumerable.Repeat("00967 → 00913", UnitMergers.MaxChoiceLines + 1));
+
+        var refused = Assert.Throws<MergerException>(() => UnitMergers.ParseChoices(choices));
+
+        Assert.Equal(400, refused.Status);
+        Assert.Equal($"The choices have {UnitMergers.MaxChoiceLines + 1} lines; at most {UnitMergers.MaxChoiceLines} are read.", refused.Message);
+    }
 
     [Fact]
     public async Task Only_a_national_administrator_or_the_successors_province_administrator_remaps()

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
@@ -9,6 +8,7 @@ using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Inbox;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Mergers;
@@ -94,33 +94,20 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         return official.Administers(null) || (provinceCode is not null && official.Administers(provinceCode));
     }
 
-    /// <summary>Reads the choices for split units, one a line: <c>old-code → new-code</c> (also <c>-></c> or <c>=</c>); blank lines and # comments skipped.</summary>
-    public static IReadOnlyDictionary<string, string> ParseChoices(string? text)
-    {
-        var choices = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lines = (text ?? "").Split('\n');
-        for (var i = 0; i < lines.Length; i++)
+    /// <summary>The longest list of choices accepted, in lines.</summary>
+    public const int MaxChoiceLines = 500;
+
+    /// <summary>
+    /// Reads the choices for split units, one a line: <c>old-code → new-code</c> (also <c>-></c> or <c>=</c>); blank lines
+    /// and # comments skipped. Throws <see cref="MergerException"/> (400) naming the line at fault.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> ParseChoices(string? text) =>
+        PairLines.Parse(text, MaxChoiceLines, IsCode, problem => new MergerException(400, problem.Fault switch
         {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = line.Split(["→", "->", "="], 2, StringSplitOptions.TrimEntries);
-            if (parts is not [var from, var to] || !IsCode(from) || !IsCode(to))
-            {
-                throw new MergerException(400, $"Line {i + 1} of the choices, '{(line.Length > 60 ? line[..60] + "…" : line)}', is not 'old-commune-code → new-commune-code' (5 digits each).");
-            }
-
-            if (!choices.TryAdd(from, to))
-            {
-                throw new MergerException(400, $"Line {i + 1} of the choices chooses for {from} a second time.");
-            }
-        }
-
-        return choices;
-    }
+            PairLineFault.TooManyLines => $"The choices have {problem.Line} lines; at most {MaxChoiceLines} are read.",
+            PairLineFault.Repeated => $"Line {problem.Line} of the choices chooses for {problem.Text} a second time.",
+            _ => $"Line {problem.Line} of the choices, '{(problem.Text.Length > 60 ? problem.Text[..60] + "…" : problem.Text)}', is not 'old-commune-code → new-commune-code' (5 digits each).",
+        }));
 
     public Task<MergerBatch> PreviewAsync(Official official, MergerRequest request, CancellationToken ct) => RunAsync(official, request, apply: false, ct);
 
@@ -162,7 +149,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
 
     // ----- the succession map --------------------------------------------------------------------
 
-    private sealed record Link(string OldCode, string OldName, string OldProvince, string NewCode, string NewName, string NewProvince, SuccessionKind Kind);
+    private sealed record Link(string OldCode, string OldName, string OldProvince, string NewCode, string NewName, string NewProvince);
 
     private sealed record SuccessionMap(DateOnly EffectiveOn, string Province, ILookup<string, Link> Communes, IReadOnlyDictionary<string, string> Provinces);
 
@@ -192,7 +179,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
             {
                 s.EffectiveOn, OldCode = s.Predecessor.Code, OldName = s.Predecessor.Name,
                 OldProvince = s.Predecessor.Parent!.Level == AdministrativeLevel.Province ? s.Predecessor.Parent.Code : s.Predecessor.Parent.Parent!.Code,
-                NewCode = s.Successor.Code, NewName = s.Successor.Name, NewProvince = s.Successor.Parent!.Code, s.Kind,
+                NewCode = s.Successor.Code, NewName = s.Successor.Name, NewProvince = s.Successor.Parent!.Code,
             })
             .ToListAsync(ct);
         if (links.Count == 0)
@@ -206,7 +193,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
             .Select(s => s.Predecessor.Code).ToListAsync(ct);
         return new SuccessionMap(
             links.Min(l => l.EffectiveOn), province,
-            links.Select(l => new Link(l.OldCode, l.OldName, l.OldProvince, l.NewCode, l.NewName, l.NewProvince, l.Kind)).OrderBy(l => l.NewCode, StringComparer.Ordinal).ToLookup(l => l.OldCode, StringComparer.Ordinal),
+            links.Select(l => new Link(l.OldCode, l.OldName, l.OldProvince, l.NewCode, l.NewName, l.NewProvince)).OrderBy(l => l.NewCode, StringComparer.Ordinal).ToLookup(l => l.OldCode, StringComparer.Ordinal),
             provinces.ToDictionary(p => p, _ => province, StringComparer.Ordinal));
     }
 
@@ -349,7 +336,7 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
     private async Task<MergerItem> MoveDossierAsync(Official official, MergerRequest request, MergerItem item, CancellationToken ct)
     {
         var dossier = await db.Dossiers.SingleAsync(d => d.Id == item.DossierId, ct);
-        var link = new Link(item.OldCommune.Code, item.OldCommune.Name, item.OldProvince, item.NewCommune!.Code, item.NewCommune.Name, item.NewProvince!, SuccessionKind.Full);
+        var (newCommune, newProvince) = (item.NewCommune!, item.NewProvince!); // a movable item names its successor
         if (dossier.Status != DossierStatus.InProgress || dossier.CommuneCode != item.OldCommune.Code)
         {
             return item with { Outcome = MergerOutcome.Failed, Reason = $"{dossier.Code} changed since the preview ({dossier.Status}, {dossier.CommuneCode})." };
@@ -358,33 +345,27 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         // The workflow first: a failure after it leaves a dossier a second apply finds unchanged, and moving the
         // workflow again then changes nothing.
         var relocated = 0;
-        if (dossier.InstanceId is { } instance && await db.WorkflowInstances.AnyAsync(i => i.Id == instance && i.Status == InstanceStatus.Running, ct))
+        if (dossier.InstanceId is { } instance)
         {
-            var values = new Dictionary<string, string>(StringComparer.Ordinal) { [link.OldCode] = link.NewCode, [link.OldName] = link.NewName };
-            var provinces = new Dictionary<string, string>(StringComparer.Ordinal) { [item.OldProvince] = link.NewProvince, [link.OldProvince] = link.NewProvince };
-            foreach (var (from, to) in provinces.Where(p => p.Key != p.Value))
+            var values = new Dictionary<string, string>(StringComparer.Ordinal) { [item.OldCommune.Code] = newCommune.Code, [item.OldCommune.Name] = newCommune.Name };
+            if (item.OldProvince != newProvince)
             {
-                values[from] = to;
+                values[item.OldProvince] = newProvince;
             }
 
-            // The departments the dossier's criteria go to are named "province-kind" (departments, department).
-            if (provinces.Any(p => p.Key != p.Value) && await engine.GetInstanceAsync(instance, ct) is { } view
-                && view.Variables.GetValueOrDefault("departments") is JsonArray departments)
-            {
-                foreach (var department in departments.OfType<JsonValue>().Select(d => d.TryGetValue<string>(out var s) ? s : null).OfType<string>())
-                {
-                    var dash = department.IndexOf('-', StringComparison.Ordinal);
-                    if (dash > 0 && provinces.TryGetValue(department[..dash], out var to) && to != department[..dash])
-                    {
-                        values[department] = to + department[dash..];
-                    }
-                }
-            }
+            // The departments the dossier's criteria go to are named "province-kind" (departments, department): rewritten
+            // by the engine in the same load that moves the rest.
+            string Department(string value) =>
+                value.StartsWith(item.OldProvince + "-", StringComparison.Ordinal) ? newProvince + value[item.OldProvince.Length..] : value;
 
             try
             {
                 relocated = await engine.RelocateAsync(instance, UnitVariables, values, item.Groups.ToDictionary(g => g.From, g => g.To, StringComparer.Ordinal)
-                    .Concat(MoreGroups(item)).DistinctBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), official.UserName, ct);
+                    .Concat(MoreGroups(item)).DistinctBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), Department, official.UserName, ct);
+            }
+            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.Conflict or WorkflowErrorKind.NotFound)
+            {
+                // The workflow is not running (it ended, or there is none): nothing of it to move; the dossier moves.
             }
             catch (WorkflowException e)
             {
@@ -393,9 +374,9 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
         }
 
         var before = new { code = dossier.CommuneCode, name = dossier.CommuneName, province = dossier.ProvinceCode, district = dossier.DistrictCode };
-        dossier.CommuneCode = link.NewCode;
-        dossier.CommuneName = link.NewName;
-        dossier.ProvinceCode = link.NewProvince;
+        dossier.CommuneCode = newCommune.Code;
+        dossier.CommuneName = newCommune.Name;
+        dossier.ProvinceCode = newProvince;
         if (!item.KeepsDistrict)
         {
             dossier.DistrictCode = null;

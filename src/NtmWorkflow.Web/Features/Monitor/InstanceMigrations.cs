@@ -4,6 +4,7 @@ using Microsoft.Extensions.Localization;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Web.Features.Audit;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
 namespace NtmWorkflow.Web.Features.Monitor;
@@ -55,39 +56,16 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
 
     /// <summary>
     /// Reads a mapping written one pair a line, <c>old → new</c> (also <c>-></c> or <c>=</c>); blank lines and lines
-    /// starting with # are skipped. Throws <see cref="MonitorException"/> (400) naming the line that is not a pair of ids.
+    /// starting with # are skipped. Throws <see cref="MonitorException"/> (400) naming the line that is not a pair of ids
+    /// or maps an id a second time, or when the mapping has more than <see cref="MaxMappingLines"/> lines.
     /// </summary>
-    public static IReadOnlyDictionary<string, string> ParseMapping(string? text)
-    {
-        var mapping = new Dictionary<string, string>(StringComparer.Ordinal);
-        var lines = (text ?? "").Split('\n');
-        if (lines.Length > MaxMappingLines)
+    public static IReadOnlyDictionary<string, string> ParseMapping(string? text) =>
+        PairLines.Parse(text, MaxMappingLines, ElementId().IsMatch, problem => new MonitorException(StatusCodes.Status400BadRequest, problem.Fault switch
         {
-            throw new MonitorException(StatusCodes.Status400BadRequest, $"The mapping has {lines.Length} lines; at most {MaxMappingLines} are read.", field: "mapping");
-        }
-
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var pair = MappingLine().Match(line);
-            if (!pair.Success)
-            {
-                throw new MonitorException(StatusCodes.Status400BadRequest, $"Line {i + 1} of the mapping, '{Shorten(line)}', is not 'old-element-id → new-element-id'.", field: "mapping");
-            }
-
-            if (!mapping.TryAdd(pair.Groups["from"].Value, pair.Groups["to"].Value))
-            {
-                throw new MonitorException(StatusCodes.Status400BadRequest, $"Line {i + 1} of the mapping maps '{pair.Groups["from"].Value}' a second time.", field: "mapping");
-            }
-        }
-
-        return mapping;
-    }
+            PairLineFault.TooManyLines => $"The mapping has {problem.Line} lines; at most {MaxMappingLines} are read.",
+            PairLineFault.Repeated => $"Line {problem.Line} of the mapping maps '{problem.Text}' a second time.",
+            _ => $"Line {problem.Line} of the mapping, '{Shorten(problem.Text)}', is not 'old-element-id → new-element-id'.",
+        }, field: "mapping"));
 
     /// <summary>
     /// Checks a mapping given as pairs (the API's): each side an element id, at most <see cref="MaxMappingLines"/>
@@ -193,9 +171,6 @@ public sealed partial class InstanceMigrations(AppDbContext db, WorkflowEngine e
     }
 
     private static string Shorten(string line) => line.Length > 80 ? line[..80] + "…" : line;
-
-    [GeneratedRegex(@"^(?<from>[A-Za-z_][\w.\-]{0,199})\s*(?:→|->|=)\s*(?<to>[A-Za-z_][\w.\-]{0,199})$")]
-    private static partial Regex MappingLine();
 
     [GeneratedRegex(@"^[A-Za-z_][\w.\-]{0,199}$")]
     private static partial Regex ElementId();

@@ -363,13 +363,16 @@ public sealed class UnitMergers(AppDbContext db, WorkflowEngine engine, TimeProv
                 relocated = await engine.RelocateAsync(instance, UnitVariables, values, item.Groups.ToDictionary(g => g.From, g => g.To, StringComparer.Ordinal)
                     .Concat(MoreGroups(item)).DistinctBy(p => p.Key).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), Department, official.UserName, ct);
             }
-            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.Conflict or WorkflowErrorKind.NotFound)
-            {
-                // The workflow is not running (it ended, or there is none): nothing of it to move; the dossier moves.
-            }
             catch (WorkflowException e)
             {
-                return item with { Outcome = MergerOutcome.Failed, Reason = e.Message };
+                // The workflow is not running (it ended, or there is none): nothing of it to move, and the dossier moves. A
+                // running instance whose process is not deployed is also "not found": that one fails, like any other error.
+                var notRunning = e.Kind is WorkflowErrorKind.Conflict
+                                 || (e.Kind is WorkflowErrorKind.NotFound && !await db.WorkflowInstances.AnyAsync(i => i.Id == instance, ct));
+                if (!notRunning)
+                {
+                    return item with { Outcome = MergerOutcome.Failed, Reason = e.Message };
+                }
             }
         }
 

@@ -18,7 +18,7 @@ public static class PersistenceRegistration
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         return provider switch
         {
-            DatabaseProvider.Sqlite => services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(db => db.UseSqlite(connectionString)),
+            DatabaseProvider.Sqlite => services.AddDbContextPool<AppDbContext, SqliteAppDbContext>(db => db.UseSqlite(connectionString).AddInterceptors(SqliteBusyTimeout.Instance)),
             DatabaseProvider.Postgres => services.AddDbContextPool<AppDbContext, PostgresAppDbContext>(db =>
                 db.UseNpgsql(TunedPostgres(connectionString), npgsql =>
                 {

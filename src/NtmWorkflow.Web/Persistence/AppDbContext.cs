@@ -111,7 +111,8 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
 
     /// <summary>
     /// Saves; audit entries recorded in this context (<see cref="AuditTrail.Record"/>) get their place in the
-    /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it.
+    /// chain inside the same transaction, under the audit lock, so concurrent writers cannot fork it. On PostgreSQL
+    /// that place is given at the commit, and the saved entries are no longer tracked.
     /// </summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
@@ -131,7 +132,7 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         {
             saved = await Database.CreateExecutionStrategy().ExecuteAsync(async ct =>
             {
-                // SQLite's transactions begin IMMEDIATE (one writer); PostgreSQL takes the advisory lock in AuditTrail.AppendAsync.
+                // SQLite's transactions begin IMMEDIATE (one writer); PostgreSQL chains the entries as it commits (AuditTrail.AppendAsync).
                 await using var transaction = await Database.BeginTransactionAsync(ct);
                 var count = await SaveThenChainAsync(pending, ct);
                 await transaction.CommitAsync(ct);
@@ -142,6 +143,14 @@ public abstract class AppDbContext(DbContextOptions options) : IdentityDbContext
         if (acceptAllChangesOnSuccess)
         {
             ChangeTracker.AcceptAllChanges();
+            if (Database.IsNpgsql())
+            {
+                // Their sequence and hashes are the database's, given at the commit; the placeholders are not kept.
+                foreach (var entry in pending)
+                {
+                    Entry(entry).State = EntityState.Detached;
+                }
+            }
         }
 
         return saved;

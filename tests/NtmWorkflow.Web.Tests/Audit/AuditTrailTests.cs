@@ -9,6 +9,8 @@ namespace NtmWorkflow.Web.Tests.Audit;
 public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixture<TFixture>
     where TFixture : DatabaseFixture
 {
+    protected AppDbContext CreateContext() => database.CreateContext();
+
     private async Task<long> LastSequenceAsync()
     {
         await using var db = database.CreateContext();
@@ -23,6 +25,7 @@ public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixtu
         {
             AuditTrail.Record(db, "xa.lan", "dossier.indicatorSet", "dossier/a", new { indicator = "17.10", after = "85" });
             AuditTrail.Record(db, "vpdp", "dossier.reviewed", "dossier/a", new { decision = "return", reason = "Thiếu biên bản" });
+            AuditTrail.Record(db, "Nguyễn Văn Ánh", "document.attached", "dossier/a", "{\"file\":\"Biên bản 📎.pdf\"}");
             await db.SaveChangesAsync();
         }
 
@@ -45,10 +48,13 @@ public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixtu
         await using (var db = database.CreateContext())
         {
             var rows = await db.AuditEntries.Where(a => a.Sequence > before).OrderBy(a => a.Sequence).ToListAsync();
-            Assert.Equal([("xa.lan", "dossier.indicatorSet"), ("vpdp", "dossier.reviewed")], rows.Select(r => (r.Actor, r.Action)));
-            Assert.Equal([before + 1, before + 2], rows.Select(r => r.Sequence));
+            Assert.Equal([("xa.lan", "dossier.indicatorSet"), ("vpdp", "dossier.reviewed"), ("Nguyễn Văn Ánh", "document.attached")], rows.Select(r => (r.Actor, r.Action)));
+            Assert.Equal([before + 1, before + 2, before + 3], rows.Select(r => r.Sequence));
             Assert.Equal(rows[0].Hash, rows[1].PreviousHash);
             Assert.Contains("Thiếu biên bản", rows[1].Detail, StringComparison.Ordinal);
+
+            // Hashed over the same UTF-8 text by either provider (PostgreSQL computes it in the database).
+            Assert.Equal("{\"file\":\"Biên bản 📎.pdf\"}", rows[2].Detail);
             Assert.Null(await AuditTrail.VerifyAsync(db, CancellationToken.None));
         }
     }
@@ -90,10 +96,8 @@ public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixtu
             AuditTrail.Record(db, "vpdp", "test.outer", "outer/2", new { i = 2 });
             await db.SaveChangesAsync();
 
-            // Saved and accepted: the entries carry their place in the chain.
-            var tracked = db.ChangeTracker.Entries<AuditEntryRow>().ToList();
-            Assert.All(tracked, e => Assert.Equal(EntityState.Unchanged, e.State));
-            Assert.Equal([before + 1, before + 2], tracked.Select(e => e.Entity.Sequence).Order());
+            // Saved and accepted: nothing left to write again.
+            Assert.DoesNotContain(db.ChangeTracker.Entries<AuditEntryRow>(), e => e.State == EntityState.Added);
             await transaction.CommitAsync();
         }
 
@@ -107,7 +111,8 @@ public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixtu
 
         await using (var check = database.CreateContext())
         {
-            Assert.Equal(["outer/1", "outer/2"], await check.AuditEntries.Where(a => a.Sequence > before).OrderBy(a => a.Sequence).Select(a => a.Subject).ToListAsync());
+            Assert.Equal([(before + 1, "outer/1"), (before + 2, "outer/2")],
+                (await check.AuditEntries.Where(a => a.Sequence > before).OrderBy(a => a.Sequence).ToListAsync()).Select(a => (a.Sequence, a.Subject)));
             Assert.True(await check.LegalParameters.AnyAsync(p => p.Name == "audit.outer" && p.ProvinceCode == "98"));
             Assert.Null(await AuditTrail.VerifyAsync(check, CancellationToken.None));
         }
@@ -164,4 +169,66 @@ public abstract class AuditTrailTests<TFixture>(TFixture database) : IClassFixtu
 public sealed class AuditTrailTests_Sqlite(SqliteDatabaseFixture database) : AuditTrailTests<SqliteDatabaseFixture>(database);
 
 [Trait("Db", "Postgres")]
-public sealed class AuditTrailTests_Postgres(PostgresDatabaseFixture database) : AuditTrailTests<PostgresDatabaseFixture>(database);
+public sealed class AuditTrailTests_Postgres(PostgresDatabaseFixture fixture) : AuditTrailTests<PostgresDatabaseFixture>(fixture)
+{
+    [Fact]
+    public async Task An_open_transaction_with_entries_holds_up_no_other_audited_save()
+    {
+        await using var check = CreateContext();
+        var before = await check.AuditEntries.MaxAsync(a => (long?)a.Sequence) ?? 0;
+
+        // The first writer has saved its entry but not committed (its official still has the page open, say).
+        await using var first = CreateContext();
+        await using var firstTransaction = await first.Database.BeginTransactionAsync();
+        AuditTrail.Record(first, "first", "test.open", "open/1");
+        await first.SaveChangesAsync();
+
+        // The second commits meanwhile, refusing to wait for any lock: the audit lock is taken only inside a commit.
+        await using (var second = CreateContext())
+        {
+            await using var transaction = await second.Database.BeginTransactionAsync();
+            await second.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '2s'");
+            AuditTrail.Record(second, "second", "test.open", "open/2");
+            await second.SaveChangesAsync();
+            await transaction.CommitAsync();
+        }
+
+        await firstTransaction.CommitAsync();
+
+        // The chain is in commit order.
+        Assert.Equal([(before + 1, "open/2"), (before + 2, "open/1")],
+            (await check.AuditEntries.Where(a => a.Sequence > before).OrderBy(a => a.Sequence).ToListAsync()).Select(a => (a.Sequence, a.Subject)));
+        Assert.Null(await AuditTrail.VerifyAsync(check, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_commit_takes_the_audit_lock_and_a_commit_that_cannot_get_it_saves_nothing()
+    {
+        await using var holder = CreateContext();
+        await holder.Database.OpenConnectionAsync();
+        await holder.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({AuditTrail.LockKey})");
+        try
+        {
+            await using var db = CreateContext();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Database.ExecuteSqlRawAsync("SET LOCAL lock_timeout = '200ms'");
+            db.LegalParameters.Add(new Web.Features.LegalParameters.LegalParameterRow
+            {
+                Name = "audit.locked", ProvinceCode = "97", Value = "1", Unit = "days", Description = "d", Source = "s",
+            });
+            AuditTrail.Record(db, "vpdp", "legal-parameter.set", "legal-parameter/audit.locked");
+            await db.SaveChangesAsync();
+            var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => transaction.CommitAsync());
+            Assert.Equal(Npgsql.PostgresErrorCodes.LockNotAvailable, refused.SqlState);
+        }
+        finally
+        {
+            await holder.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({AuditTrail.LockKey})");
+        }
+
+        await using var check = CreateContext();
+        Assert.False(await check.LegalParameters.AnyAsync(p => p.Name == "audit.locked"));
+        Assert.False(await check.AuditEntries.AnyAsync(a => a.Subject == "legal-parameter/audit.locked" || a.Sequence < 0));
+        Assert.Null(await AuditTrail.VerifyAsync(check, CancellationToken.None));
+    }
+}

@@ -77,6 +77,7 @@ public static class AuditTrail
 {
     public const string Genesis = "0000000000000000000000000000000000000000000000000000000000000000";
 
+    /// <summary>PostgreSQL's audit lock, taken by the trigger of migration AuditChainedAtCommit (336421784077).</summary>
     internal const long LockKey = 0x4E544D_0A0D; // "NTM" + audit
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
@@ -101,10 +102,11 @@ public static class AuditTrail
     }
 
     /// <summary>
-    /// Chains and inserts the pending entries in the context's open transaction, after its other changes were saved;
-    /// called by the context's save. On PostgreSQL it takes the audit lock, held until the commit, so the chain's order
-    /// is the commit order; the lock and the head's read go in one round trip, and the entries in one insert (a batch
-    /// of up to <see cref="RowsPerInsert"/>), since every round trip made under the lock holds up every other audited save.
+    /// Inserts the pending entries in the context's open transaction, after its other changes were saved; called by the
+    /// context's save. On SQLite (one writer at a time) it chains them here. On PostgreSQL they go in with placeholders,
+    /// and the database chains them when the transaction commits: a deferred trigger (migration AuditChainedAtCommit)
+    /// takes the audit lock, reads the head and writes each row's sequence and SHA-256. So the lock is held only inside
+    /// the commit, never across a reply to this process, whose threads may be busy; the chain's order is the commit order.
     /// </summary>
     internal static async Task AppendAsync(AppDbContext db, IReadOnlyList<AuditEntryRow> pending, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -117,49 +119,64 @@ public static class AuditTrail
             command.CommandTimeout = timeout;
         }
 
-        // Two statements: in READ COMMITTED the read takes its snapshot after the lock is granted, so it sees the
-        // entries of the lock's previous holder, which committed before releasing it.
-        command.CommandText = npgsql ? $"SELECT pg_advisory_xact_lock({LockKey.ToString(CultureInfo.InvariantCulture)});\n{sql.Head}" : sql.Head;
-        var (sequence, previous) = (0L, Genesis);
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var at = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+        if (npgsql)
         {
-            if (npgsql)
+            foreach (var entry in pending)
             {
-                await reader.NextResultAsync(cancellationToken);
-            }
-
-            if (await reader.ReadAsync(cancellationToken))
-            {
-                (sequence, previous) = (reader.GetInt64(0), reader.GetString(1));
+                entry.At = at;
             }
         }
-
-        var at = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        foreach (var entry in pending)
+        else
         {
-            entry.Sequence = ++sequence;
-            entry.At = at;
-            entry.PreviousHash = previous;
-            entry.Hash = HashOf(entry);
-            previous = entry.Hash;
+            command.CommandText = sql.Head;
+            var (sequence, previous) = (0L, Genesis);
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            {
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    (sequence, previous) = (reader.GetInt64(0), reader.GetString(1));
+                }
+            }
+
+            foreach (var entry in pending)
+            {
+                entry.Sequence = ++sequence;
+                entry.At = at;
+                entry.PreviousHash = previous;
+                entry.Hash = HashOf(entry);
+                previous = entry.Hash;
+            }
         }
 
         foreach (var rows in pending.Chunk(RowsPerInsert))
         {
-            command.CommandText = sql.Insert(rows.Length);
+            command.CommandText = sql.Insert(rows.Length, npgsql);
             command.Parameters.Clear();
             var n = 0;
             foreach (var row in rows)
             {
                 foreach (var column in sql.Columns)
                 {
-                    command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + n++.ToString(CultureInfo.InvariantCulture), column.Value(row), nullable: false));
+                    if (!npgsql || !column.ChainedAtCommit)
+                    {
+                        command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + n.ToString(CultureInfo.InvariantCulture), column.Value(row), nullable: false));
+                    }
+
+                    n++;
                 }
             }
 
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    /// <summary>
+    /// PostgreSQL's placeholders until the commit: a negative sequence and a previous hash that no chained row can
+    /// have, each unique (the sequence is the key and the previous hash has a unique index), so concurrent
+    /// transactions never wait on each other's pending rows. Read by the trigger of migration AuditChainedAtCommit.
+    /// </summary>
+    internal const string PendingNumbers = "AuditPendingNumbers";
 
     /// <summary>Well under SQLite's and PostgreSQL's limits on parameters in a statement (8 a row).</summary>
     private const int RowsPerInsert = 500;
@@ -171,26 +188,33 @@ public static class AuditTrail
 
         private readonly string insertInto;
 
+        private readonly string sequenceName;
+
+        private readonly string hashName;
+
         private AuditSql(AppDbContext db)
         {
             var entity = db.Model.FindEntityType(typeof(AuditEntryRow)) ?? throw new InvalidOperationException("The model has no audit table.");
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             var helper = db.GetService<ISqlGenerationHelper>();
             string Name(IProperty p) => helper.DelimitIdentifier(p.GetColumnName(table)!);
-            Columns = [.. entity.GetProperties().Select(p => (Name(p), p.GetRelationalTypeMapping(), (Func<AuditEntryRow, object?>)p.GetGetter().GetClrValueUsingContainingEntity))];
+            string[] chained = [nameof(AuditEntryRow.Sequence), nameof(AuditEntryRow.PreviousHash), nameof(AuditEntryRow.Hash)];
+            Columns = [.. entity.GetProperties().Select(p => (Name(p), p.GetRelationalTypeMapping(), (Func<AuditEntryRow, object?>)p.GetGetter().GetClrValueUsingContainingEntity, chained.Contains(p.Name)))];
             var delimitedTable = helper.DelimitIdentifier(table.Name, table.Schema);
-            var sequence = Name(entity.FindProperty(nameof(AuditEntryRow.Sequence))!);
-            Head = $"SELECT {sequence}, {Name(entity.FindProperty(nameof(AuditEntryRow.Hash))!)} FROM {delimitedTable} ORDER BY {sequence} DESC LIMIT 1";
+            sequenceName = Name(entity.FindProperty(nameof(AuditEntryRow.Sequence))!);
+            hashName = Name(entity.FindProperty(nameof(AuditEntryRow.Hash))!);
+            Head = $"SELECT {sequenceName}, {hashName} FROM {delimitedTable} ORDER BY {sequenceName} DESC LIMIT 1";
             insertInto = $"INSERT INTO {delimitedTable} ({string.Join(", ", Columns.Select(c => c.Name))}) VALUES ";
         }
 
-        public IReadOnlyList<(string Name, RelationalTypeMapping Mapping, Func<AuditEntryRow, object?> Value)> Columns { get; }
+        public IReadOnlyList<(string Name, RelationalTypeMapping Mapping, Func<AuditEntryRow, object?> Value, bool ChainedAtCommit)> Columns { get; }
 
         public string Head { get; }
 
         public static AuditSql Of(AppDbContext db) => ByModel.GetValue(db.Model, _ => new AuditSql(db));
 
-        public string Insert(int rows)
+        /// <summary>The statement for <paramref name="rows"/> entries; with <paramref name="pendingChain"/>, PostgreSQL's placeholders in the chained columns.</summary>
+        public string Insert(int rows, bool pendingChain)
         {
             var text = new StringBuilder(insertInto);
             for (var r = 0; r < rows; r++)
@@ -198,7 +222,16 @@ public static class AuditTrail
                 text.Append(r == 0 ? "(" : ", (");
                 for (var c = 0; c < Columns.Count; c++)
                 {
-                    text.Append(c == 0 ? "" : ", ").Append("@p").Append((r * Columns.Count) + c);
+                    text.Append(c == 0 ? "" : ", ");
+                    var (name, _, _, chainedAtCommit) = Columns[c];
+                    if (pendingChain && chainedAtCommit)
+                    {
+                        text.Append(name == sequenceName ? $"-nextval('\"{PendingNumbers}\"')" : name == hashName ? "''" : $"'pending ' || nextval('\"{PendingNumbers}\"')");
+                    }
+                    else
+                    {
+                        text.Append("@p").Append((r * Columns.Count) + c);
+                    }
                 }
 
                 text.Append(')');

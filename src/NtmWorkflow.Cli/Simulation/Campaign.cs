@@ -11,6 +11,7 @@ using NtmWorkflow.Web.Features.Criteria;
 using NtmWorkflow.Web.Features.Dossiers;
 using NtmWorkflow.Web.Features.Notifications;
 using NtmWorkflow.Web.Features.Organisation;
+using NtmWorkflow.Web.Features.Workflows;
 using NtmWorkflow.Web.Infrastructure;
 using NtmWorkflow.Web.Persistence;
 
@@ -73,7 +74,6 @@ internal enum CampaignEventKind
 /// </summary>
 internal sealed class Campaign(IServiceProvider services, TimeProvider clock, ICampaignDesk desk, CampaignOptions options, CampaignOfficials officials, Figures figures, TextWriter log)
 {
-    private const int TimerBatch = 200;
     private const int AgendaMax = 30;
     private static readonly TimeSpan Slot = TimeSpan.FromMinutes(15);
     private static readonly byte[] DecisionScan = DemoDossiers.SamplePdf.ToArray();
@@ -88,6 +88,8 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
     private long _sequence;
     private IReadOnlyDictionary<string, MeasurementKind> _kinds = new Dictionary<string, MeasurementKind>();
     private WorkingCalendar _calendar = null!;
+    private WorkflowTimerOptions _timers = null!;
+    private int _timerLoops = 1;
 
     public List<DossierTrack> Dossiers { get; } = [];
 
@@ -103,6 +105,8 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
     public async Task RunAsync(IReadOnlyList<CampaignCommune> communes, CancellationToken ct)
     {
         _calendar = services.GetRequiredService<WorkflowEngine>().Calendar;
+        _timers = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions>>().Value;
+        _timerLoops = _timers.LoopsFor(services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DatabaseOptions>>().Value.Provider);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
@@ -297,30 +301,29 @@ internal sealed class Campaign(IServiceProvider services, TimeProvider clock, IC
 
     // ----- timers and mail ----------------------------------------------------------------------
 
-    public const string TimerOperation = "timers (batch of ≤ 200)";
+    public const string TimerOperation = "timers (a batch)";
 
     public const string OutboxOperation = "outbox (batch of ≤ 20)";
 
     private async Task FireTimersAsync(WorkflowEngine engine, CancellationToken ct)
     {
-        // Lateness is real time: how long the timers due at this moment wait while the node works through the burst.
+        // As the alarm's job fires them (its batch and claimers side by side). Lateness is real time: how long the timers
+        // due at this moment wait while the node works through the burst, taken as each batch ends.
         var reached = Stopwatch.GetTimestamp();
-        int fired;
-        do
+        using var counted = DatabaseCommands.For(TimerOperation);
+        await DueTimerFiring.FireAsync(engine, clock, _timers.BatchSize, _timerLoops, (fired, took, _) =>
         {
-            using var counted = DatabaseCommands.For(TimerOperation);
-            var started = Stopwatch.GetTimestamp();
-            fired = await engine.FireDueTimersAsync(clock.GetUtcNow(), TimerBatch, ct);
-            if (fired > 0)
+            figures.Record(TimerOperation, took.TotalMilliseconds);
+            figures.Count("timers fired", fired);
+            figures.Count("steps", fired);
+            var late = Stopwatch.GetElapsedTime(reached).TotalSeconds;
+            lock (TimerLateness)
             {
-                figures.Record(TimerOperation, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                figures.Count("timers fired", fired);
-                figures.Count("steps", fired);
-                var late = Stopwatch.GetElapsedTime(reached).TotalSeconds;
                 TimerLateness.AddRange(Enumerable.Repeat(late, fired));
             }
-        }
-        while (fired == TimerBatch);
+
+            return Task.CompletedTask;
+        }, ct);
     }
 
     private async Task SendMailAsync(OutboxSender outbox, CancellationToken ct)

@@ -20,7 +20,7 @@ public sealed class NtmSimulateTests : IDisposable
 
         // Every kind of step was taken through the app's services: the commune's, the district's, the province's, the council's.
         foreach (var operation in new[] { "open dossier", "self-assessment: 58 indicators", "posting and survey", "submit", "review: district-verification", "task: districtPublication",
-                     "task: submitToProvince", "review: intake", "review: department-review", "council: plan session", "council: ballot", "council: close and tally", "timers (batch of ≤ 200)" })
+                     "task: submitToProvince", "review: intake", "review: department-review", "council: plan session", "council: ballot", "council: close and tally", "timers (a batch)" })
         {
             Assert.Contains(lines, l => l.StartsWith(operation + " ", StringComparison.Ordinal));
         }

@@ -6,7 +6,9 @@ using Microsoft.Extensions.Time.Testing;
 using NtmWorkflow.Engine.Calendar;
 using NtmWorkflow.Engine.Runtime;
 using NtmWorkflow.Testing;
+using NtmWorkflow.Web.Features.Workflows;
 using NtmWorkflow.Web.Features.Workflows.Store;
+using NtmWorkflow.Web.Persistence;
 using NtmWorkflow.Web.Tests.Persistence;
 
 namespace NtmWorkflow.Web.Tests.Workflows;
@@ -224,6 +226,48 @@ public abstract class WorkflowStoreTests<TFixture>(TFixture database) : IClassFi
         Assert.DoesNotContain(await store.ClaimDueTimersAsync(Start.AddDays(1), 1000, "node-b", now.AddMinutes(1), now.AddMinutes(3), CancellationToken.None), t => ours.Contains(t.InstanceId));
         var retaken = await store.ClaimDueTimersAsync(Start.AddDays(1), 1000, "node-b", now.AddMinutes(3), now.AddMinutes(5), CancellationToken.None);
         Assert.Equal(2, retaken.Count(t => ours.Contains(t.InstanceId)));
+    }
+
+    [Fact]
+    public async Task A_burst_of_due_timers_is_shared_by_claimers_side_by_side_and_each_fires_once()
+    {
+        var (engine, store, clock, _) = CreateEngine();
+        var ours = new List<Guid>();
+        for (var i = 0; i < 30; i++)
+        {
+            ours.Add((await engine.StartAsync("approval")).Id);
+        }
+
+        // Every "late" reminder falls due at one moment, as the morning's reminders do at the office's opening.
+        clock.Advance(TimeSpan.FromDays(1));
+        var batches = new System.Collections.Concurrent.ConcurrentBag<int>();
+        var fired = await DueTimerFiring.FireAsync(engine, clock, batch: 4, loops: 3, (count, _, _) =>
+        {
+            batches.Add(count);
+            return Task.CompletedTask;
+        }, CancellationToken.None);
+
+        Assert.True(fired >= ours.Count, $"{fired} fired");
+        Assert.Equal(fired, batches.Sum());
+        Assert.All(batches, count => Assert.InRange(count, 1, 4));
+        foreach (var id in ours)
+        {
+            var history = await store.ReadHistoryAsync(id, CancellationToken.None);
+            Assert.Single(history, h => h.Event == "timerFired" && h.ElementId == "late");
+        }
+
+        Assert.DoesNotContain(await TimerRowsAsync(), t => ours.Contains(t.InstanceId) && t.Due <= clock.GetUtcNow());
+        Assert.Equal(0, await DueTimerFiring.FireAsync(engine, clock, batch: 4, loops: 3, null, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(0, DatabaseProvider.Sqlite, 1)]
+    [InlineData(3, DatabaseProvider.Sqlite, 3)]
+    [InlineData(500, DatabaseProvider.Postgres, 64)]
+    public void The_alarm_fires_with_one_claimer_on_sqlite_and_several_on_postgresql_unless_told(int parallelism, DatabaseProvider provider, int loops)
+    {
+        Assert.Equal(loops, new WorkflowTimerOptions { Parallelism = parallelism }.LoopsFor(provider));
+        Assert.True(new WorkflowTimerOptions().LoopsFor(DatabaseProvider.Postgres) >= 2);
     }
 
     [Fact]

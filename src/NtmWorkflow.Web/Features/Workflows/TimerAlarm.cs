@@ -83,7 +83,7 @@ public sealed class TimerAlarm([FromKeyedServices(WorkflowRegistration.Scheduler
 /// <summary>Fires what is due (claimed with a lease, so nodes never fire one timer twice), then sets the alarm for the next timer.</summary>
 [DisallowConcurrentExecution]
 public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, AppClockSource appClock, Microsoft.Extensions.Options.IOptions<WorkflowTimerOptions> options,
-    ILogger<FireDueTimersJob> logger) : IJob
+    Microsoft.Extensions.Options.IOptions<Persistence.DatabaseOptions> database, ILogger<FireDueTimersJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
@@ -92,14 +92,19 @@ public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Ap
 
         var clock = appClock.Clock;
         alarm.Rang();
-        var batch = Math.Max(1, options.Value.BatchSize);
+        var settings = options.Value;
+        var backlog = clock.AppTime(TimeSpan.FromSeconds(Math.Max(0, settings.BacklogSeconds)));
         try
         {
-            // Staggered: a node back from a long outage fires its backlog in batches, not all at once.
-            while (await engine.FireDueTimersAsync(clock.GetUtcNow(), batch, ct) == batch)
+            await DueTimerFiring.FireAsync(engine, clock, settings.BatchSize, settings.LoopsFor(database.Value.Provider), async (fired, _, ct) =>
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(options.Value.StaggerMilliseconds), ct);
-            }
+                // A node back from an outage fires its backlog with pauses, leaving room for the officials' requests;
+                // the timers of the moment (07:30's reminders, say) go without, so none is late for a pause.
+                if (fired == settings.BatchSize && await engine.NextTimerDueAsync(ct) is { } next && next < clock.GetUtcNow() - backlog)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(settings.StaggerMilliseconds), ct);
+                }
+            }, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -118,7 +123,42 @@ public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Ap
 
         // A timer leased by another node is not ours to fire now; the poll interval looks again.
         var now = clock.GetUtcNow();
-        await alarm.RingAtAsync(next is { } due && due > now ? due : now + clock.AppTime(TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds))), force: true, ct);
+        await alarm.RingAtAsync(next is { } due && due > now ? due : now + clock.AppTime(TimeSpan.FromSeconds(Math.Max(1, settings.PollSeconds))), force: true, ct);
+    }
+}
+
+/// <summary>How a node fires the timers due now; the alarm's job and <c>ntm simulate</c> both fire this way.</summary>
+public static class DueTimerFiring
+{
+    /// <summary>
+    /// Fires every timer due at the clock's now, in batches of <paramref name="batch"/>, with <paramref name="loops"/> claimers
+    /// side by side (each claim skips timers another holds, so no timer fires twice); <paramref name="afterBatch"/> sees each
+    /// batch's count and time. Returns how many fired. A burst (every reminder of a morning is due at the office's opening) is
+    /// shared by the loops, and by the other nodes' loops.
+    /// </summary>
+    public static async Task<int> FireAsync(WorkflowEngine engine, TimeProvider clock, int batch, int loops, Func<int, TimeSpan, CancellationToken, Task>? afterBatch,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(clock);
+        batch = Math.Max(1, batch);
+        var total = 0;
+        await Task.WhenAll(Enumerable.Range(0, Math.Max(1, loops)).Select(_ => Task.Run(async () =>
+        {
+            int fired;
+            do
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                fired = await engine.FireDueTimersAsync(clock.GetUtcNow(), batch, cancellationToken);
+                Interlocked.Add(ref total, fired);
+                if (afterBatch is not null && fired > 0)
+                {
+                    await afterBatch(fired, System.Diagnostics.Stopwatch.GetElapsedTime(started), cancellationToken);
+                }
+            }
+            while (fired == batch);
+        }, cancellationToken)));
+        return total;
     }
 }
 
@@ -135,6 +175,19 @@ public sealed class WorkflowTimerOptions
 
     /// <summary>Pause between batches of a backlog.</summary>
     public int StaggerMilliseconds { get; set; } = 100;
+
+    /// <summary>Timers overdue by more than this (a node back from an outage) are a backlog, fired with the pauses above.</summary>
+    public int BacklogSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Claimers firing side by side on this node; 0 chooses: on PostgreSQL the processor count (each claim skips timers
+    /// another holds, and a step waits on the database as much as it works), on SQLite one (one writer at a time).
+    /// </summary>
+    public int Parallelism { get; set; }
+
+    /// <summary>The claimers for <paramref name="provider"/>: <see cref="Parallelism"/>, or its choice when 0.</summary>
+    public int LoopsFor(Persistence.DatabaseProvider provider) =>
+        Parallelism > 0 ? Math.Min(Parallelism, 64) : provider == Persistence.DatabaseProvider.Postgres ? Math.Max(2, Environment.ProcessorCount) : 1;
 
     /// <summary>How long a claimed timer stays reserved for the node firing it.</summary>
     public int LeaseSeconds { get; set; } = 120;

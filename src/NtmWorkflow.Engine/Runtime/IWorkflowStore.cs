@@ -106,7 +106,8 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
     private readonly List<OutboxMessage> _outbox = [];
     private readonly HashSet<string> _delivered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Guid> _receivers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (string Owner, DateTimeOffset Until)> _leases = new(StringComparer.Ordinal);
+    // By instance and timer, as the database's key: timer ids are unique within an instance only.
+    private readonly Dictionary<(Guid InstanceId, string TimerId), (string Owner, DateTimeOffset Until)> _leases = [];
     private readonly Lock _lock = new();
 
     /// <inheritdoc />
@@ -154,7 +155,7 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
             _outbox.AddRange(outbox);
             foreach (var gone in (loaded?.Timers ?? []).Where(t => instance.Timers.All(n => n.TimerId != t.TimerId)))
             {
-                _leases.Remove(gone.TimerId);
+                _leases.Remove((instance.Id, gone.TimerId));
             }
 
             _instances[instance.Id] = instance;
@@ -249,11 +250,11 @@ public sealed class InMemoryWorkflowStore : IWorkflowStore
         lock (_lock)
         {
             IReadOnlyList<StoredTimer> due = [.. AllTimers()
-                .Where(t => t.Due <= upTo && (!_leases.TryGetValue(t.TimerId, out var lease) || lease.Until < now))
+                .Where(t => t.Due <= upTo && (!_leases.TryGetValue((t.InstanceId, t.TimerId), out var lease) || lease.Until < now))
                 .Take(max)];
             foreach (var timer in due)
             {
-                _leases[timer.TimerId] = (owner, leaseUntil);
+                _leases[(timer.InstanceId, timer.TimerId)] = (owner, leaseUntil);
             }
 
             return Task.FromResult(due);

@@ -498,7 +498,7 @@ public sealed class WorkflowEngine
 
     /// <summary>
     /// Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>;
-    /// returns how many fired. Each timer is first claimed with a lease (<see cref="WorkflowEngineOptions.NodeId"/>,
+    /// returns how many were claimed and handled (a timer whose instance ended meanwhile counts, having nothing to do). Each timer is first claimed with a lease (<see cref="WorkflowEngineOptions.NodeId"/>,
     /// <see cref="WorkflowEngineOptions.TimerLease"/>), so nodes sharing a database never fire one timer at
     /// once; firing burns it in the same save as the step, so a timer claimed again after a crash finds
     /// nothing left to do.
@@ -517,29 +517,26 @@ public sealed class WorkflowEngine
             }
 
             var timer = due[0];
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
+                // The step reloads and runs again on fresh state when an official's step saved the instance first.
+                await UpdateAsync(timer.InstanceId, null, async execution =>
                 {
-                    await UpdateAsync(timer.InstanceId, null, async execution =>
+                    var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
+                    if (state is not null)
                     {
-                        var state = execution.State.Timers.FirstOrDefault(t => t.Id == timer.TimerId);
-                        if (state is not null)
-                        {
-                            await execution.FireTimerAsync(state, cancellationToken);
-                        }
-                    }, cancellationToken);
-                    break;
-                }
-                catch (WorkflowConcurrencyException) when (attempt < ConcurrencyRetries)
-                {
-                    // An official's step saved the instance first: fire on its fresh state now, not after the lease lapses.
-                }
-                catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.NotFound or WorkflowErrorKind.Conflict)
-                {
-                    // The instance ended or vanished since the timer was indexed: nothing to fire.
-                    break;
-                }
+                        await execution.FireTimerAsync(state, cancellationToken);
+                    }
+                }, cancellationToken);
+            }
+            catch (WorkflowConcurrencyException)
+            {
+                // Lost every retry to other steps on the instance: its claim lapses with the lease and it fires then;
+                // the timers after it in the burst are not held up for it.
+            }
+            catch (WorkflowException e) when (e.Kind is WorkflowErrorKind.NotFound or WorkflowErrorKind.Conflict)
+            {
+                // The instance ended or vanished since the timer was indexed: nothing to fire.
             }
 
             fired++;

@@ -49,19 +49,54 @@ public sealed class TimerConcurrencyTests
         Assert.Single(await store.ReadHistoryAsync(started.Id, CancellationToken.None), e => e.Event == "timerFired");
     }
 
+    [Fact]
+    public async Task A_timer_that_loses_every_retry_waits_for_its_lease_and_holds_up_no_other_timer()
+    {
+        var clock = new FakeTimeProvider(TestEngine.Start);
+        var store = new OfficialSavesFirst(new InMemoryWorkflowStore());
+        var engine = new WorkflowEngine(store, new WorkflowEngineOptions { Clock = clock });
+        Assert.True(engine.Deploy(Encoding.UTF8.GetBytes(Document(Process))).Validation.Valid);
+        var busy = await engine.StartAsync("p");
+        var quiet = await engine.StartAsync("p");
+
+        // Every save of the busy instance's timer step loses to another step (a node under heavy contention).
+        store.AlwaysLoses = busy.Id;
+        clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(2, await engine.FireDueTimersAsync(clock.GetUtcNow()));
+        Assert.Equal(6, store.LostSaves); // the step's own attempts (1 + 5 retries), not retried again around them
+        Assert.Single(await store.ReadHistoryAsync(quiet.Id, CancellationToken.None), e => e.Event == "timerFired");
+        Assert.DoesNotContain(await store.ReadHistoryAsync(busy.Id, CancellationToken.None), e => e.Event == "timerFired");
+
+        // Its claim holds until the lease runs out; then it fires.
+        store.AlwaysLoses = null;
+        Assert.Equal(0, await engine.FireDueTimersAsync(clock.GetUtcNow()));
+        clock.Advance(TimeSpan.FromMinutes(3));
+        Assert.Equal(1, await engine.FireDueTimersAsync(clock.GetUtcNow()));
+        Assert.Single(await store.ReadHistoryAsync(busy.Id, CancellationToken.None), e => e.Event == "timerFired");
+    }
+
     /// <summary>
     /// The in-memory store, except that the first save firing a timer lets <see cref="Official"/> complete a task
-    /// on the same instance just before it, as a busy node sees it.
+    /// on the same instance just before it, as a busy node sees it; and every save firing a timer of
+    /// <see cref="AlwaysLoses"/> loses the revision check.
     /// </summary>
     private sealed class OfficialSavesFirst(InMemoryWorkflowStore inner) : IWorkflowStore
     {
         public Func<Task>? Official { get; set; }
+
+        public Guid? AlwaysLoses { get; set; }
 
         public int LostSaves { get; private set; }
 
         public async Task SaveAsync(StoredInstance instance, StoredInstance? loaded, IReadOnlyList<WorkflowEvent> history, IReadOnlyList<OutboxMessage> outbox,
             CancellationToken cancellationToken)
         {
+            if (instance.Id == AlwaysLoses && history.Any(e => e.Event == "timerFired"))
+            {
+                LostSaves++;
+                throw new WorkflowConcurrencyException(instance.Id);
+            }
+
             if (Official is { } official && history.Any(e => e.Event == "timerFired"))
             {
                 Official = null;

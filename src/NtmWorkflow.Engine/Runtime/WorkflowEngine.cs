@@ -498,7 +498,8 @@ public sealed class WorkflowEngine
 
     /// <summary>
     /// Fires timers due at or before <paramref name="upTo"/>, earliest first, at most <paramref name="max"/>;
-    /// returns how many were claimed and handled (a timer whose instance ended meanwhile counts, having nothing to do). Each timer is first claimed with a lease (<see cref="WorkflowEngineOptions.NodeId"/>,
+    /// returns how many were claimed and handled (a timer whose instance ended meanwhile counts, having nothing to
+    /// do). Each timer is first claimed with a lease (<see cref="WorkflowEngineOptions.NodeId"/>,
     /// <see cref="WorkflowEngineOptions.TimerLease"/>), so nodes sharing a database never fire one timer at
     /// once; firing burns it in the same save as the step, so a timer claimed again after a crash finds
     /// nothing left to do.

@@ -172,9 +172,9 @@ public static class AuditTrail
     }
 
     /// <summary>
-    /// PostgreSQL's placeholders until the commit: a negative sequence and a previous hash that no chained row can
-    /// have, each unique (the sequence is the key and the previous hash has a unique index), so concurrent
-    /// transactions never wait on each other's pending rows. Read by the trigger of migration AuditChainedAtCommit.
+    /// The PostgreSQL sequence (migration AuditChainedAtCommit) PostgreSQL's placeholders are drawn from until the commit:
+    /// a negative sequence and a previous hash that no chained row can have, each unique (the sequence is the key and
+    /// the previous hash has a unique index), so concurrent transactions never wait on each other's pending rows.
     /// </summary>
     internal const string PendingNumbers = "AuditPendingNumbers";
 

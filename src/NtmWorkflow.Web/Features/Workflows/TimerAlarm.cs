@@ -93,14 +93,15 @@ public sealed class FireDueTimersJob(WorkflowEngine engine, TimerAlarm alarm, Ap
         var clock = appClock.Clock;
         alarm.Rang();
         var settings = options.Value;
+        var batch = Math.Max(1, settings.BatchSize);
         var backlog = clock.AppTime(TimeSpan.FromSeconds(Math.Max(0, settings.BacklogSeconds)));
         try
         {
-            await DueTimerFiring.FireAsync(engine, clock, settings.BatchSize, settings.LoopsFor(database.Value.Provider), async (fired, _, ct) =>
+            await DueTimerFiring.FireAsync(engine, clock, batch, settings.LoopsFor(database.Value.Provider), async (fired, _, ct) =>
             {
                 // A node back from an outage fires its backlog with pauses, leaving room for the officials' requests;
                 // the timers of the moment (07:30's reminders, say) go without, so none is late for a pause.
-                if (fired == settings.BatchSize && await engine.NextTimerDueAsync(ct) is { } next && next < clock.GetUtcNow() - backlog)
+                if (fired == batch && await engine.NextTimerDueAsync(ct) is { } next && next < clock.GetUtcNow() - backlog)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(settings.StaggerMilliseconds), ct);
                 }

@@ -22,7 +22,7 @@ public sealed class TimerConcurrencyTests
     public async Task A_timer_whose_instance_an_official_saved_first_fires_once_on_the_fresh_state()
     {
         var clock = new FakeTimeProvider(TestEngine.Start);
-        var store = new OfficialSavesFirst(new InMemoryWorkflowStore());
+        var store = new ContendedStore(new InMemoryWorkflowStore());
         var trace = new List<WorkflowEvent>();
         var engine = new WorkflowEngine(store, new WorkflowEngineOptions { Clock = clock, OnEvent = trace.Add });
         Assert.True(engine.Deploy(Encoding.UTF8.GetBytes(Document(Process))).Validation.Valid);
@@ -53,7 +53,7 @@ public sealed class TimerConcurrencyTests
     public async Task A_timer_that_loses_every_retry_waits_for_its_lease_and_holds_up_no_other_timer()
     {
         var clock = new FakeTimeProvider(TestEngine.Start);
-        var store = new OfficialSavesFirst(new InMemoryWorkflowStore());
+        var store = new ContendedStore(new InMemoryWorkflowStore());
         var engine = new WorkflowEngine(store, new WorkflowEngineOptions { Clock = clock });
         Assert.True(engine.Deploy(Encoding.UTF8.GetBytes(Document(Process))).Validation.Valid);
         var busy = await engine.StartAsync("p");
@@ -80,7 +80,7 @@ public sealed class TimerConcurrencyTests
     /// on the same instance just before it, as a busy node sees it; and every save firing a timer of
     /// <see cref="AlwaysLoses"/> loses the revision check.
     /// </summary>
-    private sealed class OfficialSavesFirst(InMemoryWorkflowStore inner) : IWorkflowStore
+    private sealed class ContendedStore(InMemoryWorkflowStore inner) : IWorkflowStore
     {
         public Func<Task>? Official { get; set; }
 

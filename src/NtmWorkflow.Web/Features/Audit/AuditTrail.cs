@@ -158,7 +158,7 @@ public static class AuditTrail
             {
                 foreach (var column in sql.Columns)
                 {
-                    if (!npgsql || !column.ChainedAtCommit)
+                    if (!npgsql || column.PendingValue is null)
                     {
                         command.Parameters.Add(column.Mapping.CreateParameter(command, "@p" + n.ToString(CultureInfo.InvariantCulture), column.Value(row), nullable: false));
                     }
@@ -188,26 +188,28 @@ public static class AuditTrail
 
         private readonly string insertInto;
 
-        private readonly string sequenceName;
-
-        private readonly string hashName;
-
         private AuditSql(AppDbContext db)
         {
             var entity = db.Model.FindEntityType(typeof(AuditEntryRow)) ?? throw new InvalidOperationException("The model has no audit table.");
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
             var helper = db.GetService<ISqlGenerationHelper>();
             string Name(IProperty p) => helper.DelimitIdentifier(p.GetColumnName(table)!);
-            string[] chained = [nameof(AuditEntryRow.Sequence), nameof(AuditEntryRow.PreviousHash), nameof(AuditEntryRow.Hash)];
-            Columns = [.. entity.GetProperties().Select(p => (Name(p), p.GetRelationalTypeMapping(), (Func<AuditEntryRow, object?>)p.GetGetter().GetClrValueUsingContainingEntity, chained.Contains(p.Name)))];
+            var pending = new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                [nameof(AuditEntryRow.Sequence)] = $"-nextval('\"{PendingNumbers}\"')",
+                [nameof(AuditEntryRow.PreviousHash)] = $"'pending ' || nextval('\"{PendingNumbers}\"')",
+                [nameof(AuditEntryRow.Hash)] = "''",
+            };
+            Columns = [.. entity.GetProperties().Select(p => (Name(p), p.GetRelationalTypeMapping(), (Func<AuditEntryRow, object?>)p.GetGetter().GetClrValueUsingContainingEntity,
+                pending.GetValueOrDefault(p.Name)))];
             var delimitedTable = helper.DelimitIdentifier(table.Name, table.Schema);
-            sequenceName = Name(entity.FindProperty(nameof(AuditEntryRow.Sequence))!);
-            hashName = Name(entity.FindProperty(nameof(AuditEntryRow.Hash))!);
-            Head = $"SELECT {sequenceName}, {hashName} FROM {delimitedTable} ORDER BY {sequenceName} DESC LIMIT 1";
+            var sequence = Name(entity.FindProperty(nameof(AuditEntryRow.Sequence))!);
+            Head = $"SELECT {sequence}, {Name(entity.FindProperty(nameof(AuditEntryRow.Hash))!)} FROM {delimitedTable} ORDER BY {sequence} DESC LIMIT 1";
             insertInto = $"INSERT INTO {delimitedTable} ({string.Join(", ", Columns.Select(c => c.Name))}) VALUES ";
         }
 
-        public IReadOnlyList<(string Name, RelationalTypeMapping Mapping, Func<AuditEntryRow, object?> Value, bool ChainedAtCommit)> Columns { get; }
+        /// <summary>Each column with, for the chained ones, the placeholder PostgreSQL's insert writes until the commit.</summary>
+        public IReadOnlyList<(string Name, RelationalTypeMapping Mapping, Func<AuditEntryRow, object?> Value, string? PendingValue)> Columns { get; }
 
         public string Head { get; }
 
@@ -223,10 +225,9 @@ public static class AuditTrail
                 for (var c = 0; c < Columns.Count; c++)
                 {
                     text.Append(c == 0 ? "" : ", ");
-                    var (name, _, _, chainedAtCommit) = Columns[c];
-                    if (pendingChain && chainedAtCommit)
+                    if (pendingChain && Columns[c].PendingValue is { } placeholder)
                     {
-                        text.Append(name == sequenceName ? $"-nextval('\"{PendingNumbers}\"')" : name == hashName ? "''" : $"'pending ' || nextval('\"{PendingNumbers}\"')");
+                        text.Append(placeholder);
                     }
                     else
                     {
